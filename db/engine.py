@@ -1,0 +1,74 @@
+"""The one place that creates engines and opens database sessions.
+
+``DATABASE_URL`` picks the database (``postgresql+psycopg://user@host/db`` for a
+team); the default is a SQLite file under data/, with WAL, foreign keys and a
+busy timeout, and write transactions that take the write lock up front.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = ROOT / "data" / "kedang.db"
+SQLITE_BUSY_MS = 15_000
+
+_makers: dict[str, sessionmaker[Session]] = {}
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def _make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # Take the write lock at the start: a deferred transaction that reads and
+        # then writes fails with "database is locked" even with a busy timeout.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def get_engine(url: str | None = None) -> Engine:
+    return _sessionmaker(url or database_url()).kw["bind"]
+
+
+def _sessionmaker(url: str) -> sessionmaker[Session]:
+    if url not in _makers:
+        _makers[url] = sessionmaker(bind=_make_engine(url), expire_on_commit=False)
+    return _makers[url]
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """One unit of work: commits when the block ends, rolls back on any error, always closes."""
+    with _sessionmaker(url or database_url()).begin() as session:
+        yield session
+
+
+def dispose_all() -> None:
+    """Close every pooled connection (tests, and before forking app processes)."""
+    for maker in _makers.values():
+        maker.kw["bind"].dispose()
+    _makers.clear()

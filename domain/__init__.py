@@ -1,0 +1,1 @@
+"""Plain business rules of KeDang: no streamlit, no database sessions."""

@@ -1,0 +1,50 @@
+"""What changed: the field-by-field difference recorded in an archive's 历史."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+from domain.fields import FIELDS_BY_NAME
+
+Change = dict[str, str | None]  # {"field", "label", "old", "new"}
+
+
+def display(value: Any) -> str | None:
+    """How a stored value reads in the history and on the card."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return str(value)
+
+
+def diff_fields(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """One change per registry field whose displayed value differs, in registry order."""
+    changes = []
+    for name, field in FIELDS_BY_NAME.items():
+        if name not in new:
+            continue
+        before, after = display(old.get(name)), display(new.get(name))
+        if before != after:
+            changes.append({"field": name, "label": field.label, "old": before, "new": after})
+    return changes
+
+
+def diff_rows(label: str, old_rows: Iterable[dict], new_rows: Iterable[dict],
+              key: Callable[[dict], str], describe: Callable[[dict], str]) -> list[Change]:
+    """Changes to a child table (contacts, products…), paired by ``key`` where possible."""
+    before = {key(r): describe(r) for r in old_rows}
+    after = {key(r): describe(r) for r in new_rows}
+    changes: list[Change] = []
+    for k in list(before) + [k for k in after if k not in before]:
+        old_text, new_text = before.get(k), after.get(k)
+        if old_text != new_text:
+            changes.append({"field": label, "label": label, "old": old_text, "new": new_text})
+    return changes

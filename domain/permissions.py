@@ -1,0 +1,86 @@
+"""Who may see and do what: the one module every list, page and write asks.
+
+Visibility is a SQLAlchemy ``where`` clause so lists, searches, counts and
+exports filter in the database, never after loading rows.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, true
+
+from domain import roles as R
+
+
+class Actor(Protocol):
+    id: int
+    role: str
+    supervisor_id: int | None
+
+
+class CustomerLike(Protocol):
+    owner_id: int | None
+    created_by_id: int | None
+
+
+def visible_customers(actor: Actor) -> ColumnElement[bool]:
+    """The ``where`` clause of the customers ``actor`` may see."""
+    from db.models import Customer  # db depends on domain, not the other way round at import time
+
+    if actor.role in R.SEE_ALL:
+        return true()
+    return Customer.owner_id == actor.id
+
+
+def can_view(actor: Actor, customer: CustomerLike) -> bool:
+    return actor.role in R.SEE_ALL or customer.owner_id == actor.id
+
+
+def can_create(actor: Actor) -> bool:
+    return actor.role in (R.ADMIN, R.GM, R.MANAGER, R.REP, R.SERVICE, R.ARCHIVIST)
+
+
+def can_edit(actor: Actor, customer: CustomerLike) -> bool:
+    if actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST):
+        return True
+    if actor.role == R.REP:
+        return customer.owner_id == actor.id
+    if actor.role == R.SERVICE:
+        return customer.created_by_id == actor.id
+    return False
+
+
+def can_review(actor: Actor, customer: CustomerLike, owner_supervisor_id: int | None) -> bool:
+    """The owner's supervisor reviews; admins and the general manager may too.
+
+    A manager may review an archive whose owner has no supervisor, so nothing waits forever.
+    """
+    if actor.role in (R.ADMIN, R.GM):
+        return True
+    if actor.role == R.MANAGER:
+        return owner_supervisor_id in (None, actor.id) or customer.owner_id == actor.id
+    return False
+
+
+def files_directly(actor: Actor) -> bool:
+    """Supervisors' own new archives are filed without a review step."""
+    return actor.role in R.SUPERVISORS or actor.role == R.ARCHIVIST
+
+
+def can_deactivate(actor: Actor) -> bool:
+    return actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST)
+
+
+def can_assign_owner(actor: Actor) -> bool:
+    return actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST)
+
+
+def can_export(actor: Actor, customer: CustomerLike) -> bool:
+    """Export is a privilege: supervisors and the archivist, and a rep for their own customers."""
+    if actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST):
+        return True
+    return actor.role == R.REP and customer.owner_id == actor.id
+
+
+def can_manage_users(actor: Actor) -> bool:
+    return actor.role == R.ADMIN

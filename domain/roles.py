@@ -1,0 +1,17 @@
+"""The roles of a sales office and their Chinese names."""
+from __future__ import annotations
+
+ADMIN, GM, MANAGER, REP, SERVICE, ARCHIVIST = "admin", "gm", "manager", "rep", "service", "archivist"
+
+ROLE_LABELS: dict[str, str] = {
+    ADMIN: "系统管理员",
+    GM: "总经理",
+    MANAGER: "销售经理",
+    REP: "业务员",
+    SERVICE: "客服",
+    ARCHIVIST: "档案管理员",
+}
+ALL_ROLES = tuple(ROLE_LABELS)
+# Roles that see every archive and look after the whole team's archive.
+SEE_ALL = (ADMIN, GM, MANAGER, ARCHIVIST, SERVICE)
+SUPERVISORS = (ADMIN, GM, MANAGER)
