@@ -48,3 +48,19 @@ def diff_rows(label: str, old_rows: Iterable[dict], new_rows: Iterable[dict],
         if old_text != new_text:
             changes.append({"field": label, "label": label, "old": old_text, "new": new_text})
     return changes
+
+
+ACTION_LABELS = {
+    "create": "创建档案",
+    "update": "修改",
+    "approve": "审核通过",
+    "return": "退回",
+    "resubmit": "重新提交审核",
+    "deactivate": "停用",
+    "reactivate": "重新启用",
+    "user_create": "新建用户",
+    "user_update": "修改用户",
+    "password_reset": "重置密码",
+    "user_disable": "停用用户",
+    "user_enable": "启用用户",
+}

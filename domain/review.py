@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+from domain.errors import UserFacingError
+
 PENDING, FILED, RETURNED = "pending", "filed", "returned"
 STATE_LABELS = {PENDING: "待审核", FILED: "已归档", RETURNED: "退回"}
 
@@ -18,7 +20,7 @@ _TRANSITIONS = {
 }
 
 
-class ReviewError(ValueError):
+class ReviewError(UserFacingError):
     pass
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain import fields as F
+from domain.errors import UserFacingError
 from domain.normalize import to_half_width
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,24}(转[0-9]{1,6})?$")
@@ -20,12 +21,17 @@ TAX_NO_RE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$|^[0-9A-Z]{20}$")
 ACCOUNT_RE = re.compile(r"^[0-9\- ]{6,40}$")
 
 
-class ValidationError(ValueError):
+class ValidationError(UserFacingError):
     """Raised by a write when the card has errors; ``errors`` maps field → message."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(f"{k}：{v}" for k, v in errors.items()))
+        super().__init__("；".join(f"{_label(k)}：{v}" for k, v in errors.items()))
         self.errors = errors
+
+
+def _label(name: str) -> str:
+    field = F.FIELDS_BY_NAME.get(name)
+    return field.label if field else name
 
 
 def is_blank(value: Any) -> bool:

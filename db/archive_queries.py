@@ -1,0 +1,177 @@
+"""Reading archives: one customer, the paged list, the duplicate check, the review queue.
+
+Every query that returns customers to a user is filtered by
+``domain.permissions.visible_customers`` in the database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import ClassScheme, ClassValue, Contact, Customer, CustomerClass, User
+from domain import permissions
+from domain.errors import NotFound, PermissionDenied
+from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
+from domain.review import PENDING
+
+PAGE_SIZE = 50
+SORTS = {
+    "updated_desc": (Customer.updated_at.desc(), "最近更新"),
+    "created_desc": (Customer.created_at.desc(), "最新建档"),
+    "name": (Customer.name_key.asc(), "客户名称"),
+    "archive_no": (Customer.archive_no.asc(), "档案号"),
+    "completeness_asc": (Customer.completeness.asc(), "完整度（低→高）"),
+    "completeness_desc": (Customer.completeness.desc(), "完整度（高→低）"),
+}
+
+
+@dataclass
+class CustomerFilter:
+    search: str = ""
+    province: str | None = None
+    customer_type: str | None = None
+    class_value_id: int | None = None
+    owner_id: int | None = None
+    status: str = "active"  # active | inactive | all
+    review_state: str | None = None
+    sort: str = "updated_desc"
+
+
+@dataclass
+class CustomerPage:
+    rows: list[Customer]
+    total: int
+    page: int
+    page_size: int
+    classes: dict[int, list[str]] = field(default_factory=dict)  # customer id -> class names
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def get_customer(session: Session, actor: permissions.Actor, customer_id: int) -> Customer:
+    """The customer with its children loaded, if ``actor`` may see it."""
+    customer = session.get(Customer, customer_id, options=[
+        selectinload(Customer.contacts), selectinload(Customer.products),
+        selectinload(Customer.competitors), selectinload(Customer.sales),
+        selectinload(Customer.classes).selectinload(CustomerClass.value),
+        selectinload(Customer.owner), selectinload(Customer.created_by)])
+    if customer is None:
+        raise NotFound(f"找不到编号为 {customer_id} 的档案")
+    if not permissions.can_view(actor, customer):
+        raise PermissionDenied("您无权查看这份档案（只有负责人及其上级可以查看）")
+    return customer
+
+
+def _filtered(actor: permissions.Actor, flt: CustomerFilter) -> Select:
+    query = select(Customer).where(permissions.visible_customers(actor))
+    if flt.status == "active":
+        query = query.where(Customer.is_active.is_(True))
+    elif flt.status == "inactive":
+        query = query.where(Customer.is_active.is_(False))
+    for column, value in ((Customer.province, flt.province), (Customer.customer_type, flt.customer_type),
+                          (Customer.owner_id, flt.owner_id), (Customer.review_state, flt.review_state)):
+        if value is not None:
+            query = query.where(column == value)
+    if flt.class_value_id is not None:
+        query = query.where(Customer.id.in_(
+            select(CustomerClass.customer_id).where(CustomerClass.value_id == flt.class_value_id)))
+    if text := flt.search.strip():
+        query = query.where(_search_clause(text))
+    return query
+
+
+def _search_clause(text: str):
+    like = f"%{text}%"
+    name_key = normalize_name(text)
+    phone_key = normalize_phone(text)
+    contact_match = select(Contact.customer_id).where(or_(
+        Contact.name.like(like),
+        *( [Contact.mobile_key.like(f"%{phone_key}%"), Contact.phone_key.like(f"%{phone_key}%")]
+           if phone_key else [])))
+    conditions = [Customer.name.like(like), Customer.short_name.like(like),
+                  Customer.archive_no.like(f"%{text.upper()}%"), Customer.id.in_(contact_match)]
+    if name_key:
+        conditions.append(Customer.name_key.like(f"%{name_key}%"))
+    if phone_key:
+        conditions.append(Customer.phone_key.like(f"%{phone_key}%"))
+    return or_(*conditions)
+
+
+def list_customers(session: Session, actor: permissions.Actor, flt: CustomerFilter,
+                   page: int = 1, page_size: int = PAGE_SIZE) -> CustomerPage:
+    """One page of the customers ``actor`` may see; only that page is loaded."""
+    query = _filtered(actor, flt)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // page_size))))
+    order, _ = SORTS.get(flt.sort, SORTS["updated_desc"])
+    rows = list(session.scalars(query.options(selectinload(Customer.owner))
+                                .order_by(order, Customer.id.desc())
+                                .offset((page - 1) * page_size).limit(page_size)))
+    result = CustomerPage(rows=rows, total=total, page=page, page_size=page_size)
+    result.classes = class_names(session, [c.id for c in rows])
+    return result
+
+
+def class_names(session: Session, customer_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Names of each customer's classes in the active schemes, in scheme order."""
+    if not customer_ids:
+        return {}
+    rows = session.execute(
+        select(CustomerClass.customer_id, ClassValue.name)
+        .join(ClassValue, ClassValue.id == CustomerClass.value_id)
+        .join(ClassScheme, ClassScheme.id == CustomerClass.scheme_id)
+        .where(CustomerClass.customer_id.in_(customer_ids), ClassScheme.is_active.is_(True))
+        .order_by(ClassScheme.sort_order))
+    names: dict[int, list[str]] = {}
+    for customer_id, name in rows:
+        names.setdefault(customer_id, []).append(name)
+    return names
+
+
+def find_duplicates(session: Session, *, name: str | None, phones: Sequence[str | None] = (),
+                    tax_no: str | None = None, exclude_id: int | None = None) -> list[Customer]:
+    """Existing archives with the same normalised name, any same phone, or the same 税号."""
+    name_key = normalize_name(name)
+    phone_keys = sorted({k for k in (normalize_phone(p) for p in phones) if k})
+    tax_key = normalize_tax_no(tax_no)
+    conditions = []
+    if name_key:
+        conditions.append(Customer.name_key == name_key)
+    if phone_keys:
+        conditions.append(Customer.phone_key.in_(phone_keys))
+        conditions.append(Customer.id.in_(select(Contact.customer_id).where(
+            or_(Contact.mobile_key.in_(phone_keys), Contact.phone_key.in_(phone_keys)))))
+    if tax_key:
+        conditions.append(Customer.tax_key == tax_key)
+    if not conditions:
+        return []
+    query = select(Customer).options(selectinload(Customer.owner)).where(or_(*conditions))
+    if exclude_id is not None:
+        query = query.where(Customer.id != exclude_id)
+    return list(session.scalars(query.order_by(Customer.id).limit(20)))
+
+
+def review_queue(session: Session, actor: permissions.Actor) -> list[Customer]:
+    """Archives waiting for ``actor``'s review, oldest first."""
+    pending = list(session.scalars(
+        select(Customer).options(selectinload(Customer.owner))
+        .where(Customer.review_state == PENDING, Customer.is_active.is_(True))
+        .order_by(Customer.updated_at)))
+    return [c for c in pending
+            if permissions.can_review(actor, c, c.owner.supervisor_id if c.owner else None)]
+
+
+def owners(session: Session) -> list[User]:
+    """People who can own customers, for owner pickers."""
+    return list(session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name)))
+
+
+def active_schemes(session: Session) -> list[ClassScheme]:
+    return list(session.scalars(
+        select(ClassScheme).options(selectinload(ClassScheme.values))
+        .where(ClassScheme.is_active.is_(True)).order_by(ClassScheme.sort_order)))

@@ -1,0 +1,313 @@
+"""Writing archives: the one path every change to a customer goes through.
+
+Each function validates with domain/, checks permission with
+domain/permissions.py, changes the rows and records the history (db/audit.py)
+in the caller's transaction, so the change and its history commit together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.archive_queries import find_duplicates, get_customer
+from db.audit import list_history, record
+from db.models import (ArchiveSequence, ClassValue, CompetitorProduct, Contact, Customer, CustomerClass,
+                       CustomerProduct, MonthlySales, User, utcnow)
+from domain import audit, permissions, review
+from domain import fields as F
+from domain.completeness import completeness
+from domain.errors import ConflictError, PermissionDenied, UserFacingError
+from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
+from domain.numbering import format_archive_no, region_code
+from domain.validation import (ValidationError, validate_archive, validate_contacts, validate_priced_rows,
+                               validate_sales)
+
+
+@dataclass
+class ArchiveInput:
+    """Everything the archive form (or an import) hands over for one customer."""
+
+    values: dict[str, Any]
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    products: list[dict[str, Any]] = field(default_factory=list)
+    competitors: list[dict[str, Any]] = field(default_factory=list)
+    sales: list[dict[str, Any]] = field(default_factory=list)  # [{product, 1: qty, …, 12: qty}]
+    sales_year: int = field(default_factory=lambda: dt.date.today().year)
+    classes: dict[int, int | None] = field(default_factory=dict)  # scheme id -> class value id
+    owner_id: int | None = None
+
+
+class DuplicatesFound(UserFacingError):
+    """Possible duplicates exist; the user must look and confirm before saving."""
+
+    def __init__(self, duplicates: list[Customer]):
+        super().__init__(f"发现 {len(duplicates)} 份可能重复的档案，请核对后确认是否继续保存")
+        self.duplicates = duplicates
+
+
+@dataclass
+class _Clean:
+    values: dict[str, Any]
+    contacts: list[dict[str, Any]]
+    products: list[dict[str, Any]]
+    competitors: list[dict[str, Any]]
+    sales: list[dict[str, Any]]
+
+
+def _validate(data: ArchiveInput) -> _Clean:
+    values, errors = validate_archive(data.values)
+    contacts, contact_errors = validate_contacts(data.contacts)
+    products, product_errors = validate_priced_rows(data.products, "进店产品", ("purchase_price", "shelf_price"))
+    competitors, competitor_errors = validate_priced_rows(data.competitors, "竞品", ("price",))
+    sales, sales_errors = validate_sales(data.sales)
+    for key, messages in (("contacts", contact_errors), ("products", product_errors),
+                          ("competitors", competitor_errors), ("sales", sales_errors)):
+        if messages:
+            errors[key] = "；".join(messages)
+    if errors:
+        raise ValidationError(errors)
+    return _Clean(values, contacts, products, competitors, sales)
+
+
+def _check_duplicates(session: Session, clean: _Clean, exclude_id: int | None) -> None:
+    phones = [clean.values.get("phone")] + [c.get(k) for c in clean.contacts for k in ("mobile", "phone")]
+    duplicates = find_duplicates(session, name=clean.values.get("name"), phones=phones,
+                                 tax_no=clean.values.get("tax_no"), exclude_id=exclude_id)
+    if duplicates:
+        raise DuplicatesFound(duplicates)
+
+
+def next_archive_no(session: Session, province: str | None, year: int) -> str:
+    """Take the next number of (region, year); numbers only go up, so none is ever reused."""
+    region = region_code(province)
+    query = (select(ArchiveSequence).where(ArchiveSequence.region == region, ArchiveSequence.year == year)
+             .with_for_update())
+    sequence = session.scalars(query).one_or_none()
+    if sequence is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(ArchiveSequence).values(region=region, year=year, last_value=0))
+        except IntegrityError:
+            pass  # another writer created the row first; its lock below serialises us
+        sequence = session.scalars(query).one()
+    sequence.last_value += 1
+    return format_archive_no(region, year, sequence.last_value)
+
+
+# Child rows: how each reads in the history, and how it is written.
+
+def _contact_text(c: dict) -> str:
+    parts = [c.get("name") or "", f"（{c['role']}）" if c.get("role") else ""]
+    parts += [f" {F.CONTACT_FIELDS[k]}:{audit.display(c.get(k))}" for k in F.CONTACT_FIELDS
+              if k not in ("name", "role") and audit.display(c.get(k))]
+    return "".join(parts)
+
+
+def _product_text(p: dict) -> str:
+    return " ".join(f"{label}:{audit.display(p.get(k))}" for k, label in F.PRODUCT_FIELDS.items()
+                    if audit.display(p.get(k)))
+
+
+def _competitor_text(p: dict) -> str:
+    return " ".join(f"{label}:{audit.display(p.get(k))}" for k, label in F.COMPETITOR_FIELDS.items()
+                    if audit.display(p.get(k)))
+
+
+def _sales_text(s: dict) -> str:
+    months = s["months"]
+    detail = " ".join(f"{m}月:{months[m]}" for m in sorted(months))
+    return f"{detail} 合计:{sum(months.values())}"
+
+
+def _row_dict(row: Any, keys) -> dict:
+    return {k: getattr(row, k) for k in keys}
+
+
+def _sales_rows(customer: Customer, year: int) -> list[dict]:
+    by_product: dict[str, dict[int, int]] = {}
+    for s in customer.sales:
+        if s.year == year:
+            by_product.setdefault(s.product, {})[s.month] = s.quantity
+    return [{"product": p, "months": m} for p, m in by_product.items()]
+
+
+def _snapshot(customer: Customer, year: int) -> dict[str, list[dict]]:
+    return {
+        "contacts": [_row_dict(c, F.CONTACT_FIELDS) for c in customer.contacts],
+        "products": [_row_dict(p, F.PRODUCT_FIELDS) for p in customer.products],
+        "competitors": [_row_dict(p, F.COMPETITOR_FIELDS) for p in customer.competitors],
+        "sales": _sales_rows(customer, year),
+        "classes": {c.scheme_id: c.value.name for c in customer.classes},
+    }
+
+
+def _child_changes(before: dict, after: dict, class_names: dict[int, str], year: int) -> list[audit.Change]:
+    changes = audit.diff_rows("联系人", before["contacts"], after["contacts"],
+                              key=lambda c: c.get("name") or "", describe=_contact_text)
+    changes += audit.diff_rows("进店产品", before["products"], after["products"],
+                               key=lambda p: p.get("product") or "", describe=_product_text)
+    changes += audit.diff_rows("竞品", before["competitors"], after["competitors"],
+                               key=lambda p: p.get("product") or "", describe=_competitor_text)
+    changes += audit.diff_rows(f"{year}年月度销量", before["sales"], after["sales"],
+                               key=lambda s: s["product"], describe=lambda s: f"{s['product']} {_sales_text(s)}")
+    for scheme_id in sorted(set(before["classes"]) | set(after["classes"])):
+        old, new = before["classes"].get(scheme_id), after["classes"].get(scheme_id)
+        if old != new:
+            label = f"分类·{class_names.get(scheme_id, scheme_id)}"
+            changes.append({"field": label, "label": label, "old": old, "new": new})
+    return changes
+
+
+def _write_children(session: Session, customer: Customer, clean: _Clean, classes: dict[int, int | None],
+                    year: int) -> dict[str, Any]:
+    customer.contacts = [Contact(**{k: c.get(k) for k in F.CONTACT_FIELDS},
+                                 mobile_key=normalize_phone(c.get("mobile")),
+                                 phone_key=normalize_phone(c.get("phone"))) for c in clean.contacts]
+    customer.products = [CustomerProduct(**{k: p.get(k) for k in F.PRODUCT_FIELDS}) for p in clean.products]
+    customer.competitors = [CompetitorProduct(**{k: p.get(k) for k in F.COMPETITOR_FIELDS})
+                            for p in clean.competitors]
+    other_years = [s for s in customer.sales if s.year != year]
+    customer.sales = other_years + [MonthlySales(year=year, product=s["product"], month=m, quantity=q)
+                                    for s in clean.sales for m, q in s["months"].items()]
+    chosen = {sid: vid for sid, vid in classes.items() if vid is not None}
+    values = {v.id: v for v in session.scalars(select(ClassValue).where(ClassValue.id.in_(chosen.values())))}
+    customer.classes = [CustomerClass(scheme_id=sid, value_id=vid) for sid, vid in chosen.items()
+                        if vid in values and values[vid].scheme_id == sid]
+    return {
+        "contacts": clean.contacts, "products": clean.products, "competitors": clean.competitors,
+        "sales": clean.sales, "classes": {sid: values[vid].name for sid, vid in chosen.items() if vid in values},
+    }
+
+
+def _apply_values(customer: Customer, clean: _Clean) -> None:
+    for name, value in clean.values.items():
+        setattr(customer, name, value)
+    customer.name_key = normalize_name(clean.values.get("name"))
+    customer.phone_key = normalize_phone(clean.values.get("phone"))
+    customer.tax_key = normalize_tax_no(clean.values.get("tax_no"))
+    customer.completeness = completeness(clean.values, contacts=len(clean.contacts),
+                                         products=len(clean.products))
+
+
+def _scheme_names(session: Session) -> dict[int, str]:
+    from db.models import ClassScheme
+    return {s.id: s.name for s in session.scalars(select(ClassScheme))}
+
+
+def create_customer(session: Session, actor: User, data: ArchiveInput, *,
+                    confirm_duplicates: bool = False) -> Customer:
+    """File a new archive. Raises ValidationError, DuplicatesFound (unless confirmed) or PermissionDenied."""
+    if not permissions.can_create(actor):
+        raise PermissionDenied("您无权新建档案")
+    clean = _validate(data)
+    if not confirm_duplicates:
+        _check_duplicates(session, clean, exclude_id=None)
+    owner_id = data.owner_id if (data.owner_id and permissions.can_assign_owner(actor)) else actor.id
+    customer = Customer(archive_no=next_archive_no(session, clean.values.get("province"), utcnow().year),
+                        owner_id=owner_id, created_by_id=actor.id, is_active=True,
+                        review_state=review.initial_state(permissions.files_directly(actor)))
+    _apply_values(customer, clean)
+    session.add(customer)
+    empty = {"contacts": [], "products": [], "competitors": [], "sales": [], "classes": {}}
+    after = _write_children(session, customer, clean, data.classes, data.sales_year)
+    session.flush()
+    changes = audit.diff_fields({}, clean.values)
+    changes += _child_changes(empty, after, _scheme_names(session), data.sales_year)
+    record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="create",
+           reason="直接归档" if customer.review_state == review.FILED else "提交审核", changes=changes)
+    return customer
+
+
+def update_customer(session: Session, actor: User, customer_id: int, data: ArchiveInput, *, reason: str,
+                    expected_version: int, confirm_duplicates: bool = False) -> Customer:
+    """Save an edit with its reason; refuses if someone saved the archive since ``expected_version``."""
+    customer = get_customer(session, actor, customer_id)
+    if not permissions.can_edit(actor, customer):
+        raise PermissionDenied("您无权修改这份档案")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写修改原因"})
+    if customer.version != expected_version:
+        raise ConflictError(conflict_message(session, customer, expected_version))
+    clean = _validate(data)
+    old_values = customer.field_values()
+    identity_changed = (normalize_name(clean.values.get("name")) != customer.name_key
+                        or normalize_phone(clean.values.get("phone")) != customer.phone_key
+                        or normalize_tax_no(clean.values.get("tax_no")) != customer.tax_key)
+    if identity_changed and not confirm_duplicates:
+        _check_duplicates(session, clean, exclude_id=customer.id)
+    before = _snapshot(customer, data.sales_year)
+    _apply_values(customer, clean)
+    if data.owner_id and data.owner_id != customer.owner_id and permissions.can_assign_owner(actor):
+        customer.owner_id = data.owner_id
+    after = _write_children(session, customer, clean, data.classes, data.sales_year)
+    changes = audit.diff_fields(old_values, clean.values)
+    changes += _child_changes(before, after, _scheme_names(session), data.sales_year)
+    if not changes:
+        raise UserFacingError("没有任何改动，无需保存")
+    customer.updated_at = utcnow()
+    session.flush()  # raises StaleDataError if another session saved in between
+    record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="update",
+           reason=reason, changes=changes)
+    return customer
+
+
+def conflict_message(session: Session, customer: Customer, expected_version: int) -> str:
+    """Chinese explanation of what others saved since the user opened the archive."""
+    events = [e for e in list_history(session, entity="customer", entity_id=customer.id)
+              if e.action == "update"][: max(1, customer.version - expected_version)]
+    details = []
+    for event in events:
+        labels = "、".join(dict.fromkeys(c["label"] for c in event.changes)) or "（无字段）"
+        who = event.actor.name if event.actor else "系统"
+        details.append(f"{who} 修改了 {labels}")
+    return ("保存失败：您打开这份档案后，" + "；".join(details or ["其他人已保存过修改"])
+            + "。您填写的内容仍保留在表单中，请刷新档案后重新应用您的修改。")
+
+
+def review_customer(session: Session, actor: User, customer_id: int, action: str, comment: str = "") -> Customer:
+    """Approve or return a pending archive, or resubmit a returned one."""
+    customer = get_customer(session, actor, customer_id)
+    if action == review.RESUBMIT:
+        if not permissions.can_edit(actor, customer):
+            raise PermissionDenied("只有档案负责人可以重新提交")
+    elif not permissions.can_review(actor, customer, customer.owner.supervisor_id if customer.owner else None):
+        raise PermissionDenied("只有负责人的上级可以审核这份档案")
+    customer.review_state = review.next_state(customer.review_state, action, comment)
+    customer.review_comment = comment.strip() or None if action != review.RESUBMIT else customer.review_comment
+    customer.updated_at = utcnow()
+    record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action=action,
+           reason=comment.strip() or None)
+    return customer
+
+
+def set_customer_active(session: Session, actor: User, customer_id: int, active: bool, reason: str) -> Customer:
+    """停用 hides an archive from default lists, keeping everything; 启用 brings it back."""
+    customer = get_customer(session, actor, customer_id)
+    if not permissions.can_deactivate(actor):
+        raise PermissionDenied("只有经理、档案管理员或管理员可以停用或启用档案")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写停用或启用的原因"})
+    if customer.is_active == active:
+        raise UserFacingError("档案已经是" + ("启用" if active else "停用") + "状态")
+    customer.is_active = active
+    customer.updated_at = utcnow()
+    record(session, actor_id=actor.id, entity="customer", entity_id=customer.id,
+           action="reactivate" if active else "deactivate", reason=reason,
+           changes=[{"field": "is_active", "label": "状态", "old": "在用" if not active else "停用",
+                     "new": "在用" if active else "停用"}])
+    return customer
+
+
+def archive_input_from(customer: Customer, year: int | None = None) -> ArchiveInput:
+    """The form's starting values for editing ``customer``."""
+    year = year or dt.date.today().year
+    snap = _snapshot(customer, year)
+    sales = [{"product": s["product"], **{m: s["months"].get(m) for m in F.MONTHS}} for s in snap["sales"]]
+    return ArchiveInput(values=customer.field_values(), contacts=snap["contacts"], products=snap["products"],
+                        competitors=snap["competitors"], sales=sales, sales_year=year,
+                        classes={c.scheme_id: c.value_id for c in customer.classes}, owner_id=customer.owner_id)
