@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from db.archive_queries import find_duplicates, get_customer
 from db.audit import list_history, record
-from db.models import (ArchiveSequence, ClassValue, CompetitorProduct, Contact, Customer, CustomerClass,
-                       CustomerProduct, MonthlySales, User, utcnow)
+from db.models import (ArchiveSequence, ClassScheme, ClassValue, CompetitorProduct, Contact, Customer,
+                       CustomerClass, CustomerProduct, MonthlySales, utcnow)
 from domain import audit, permissions, review
 from domain import fields as F
 from domain.completeness import completeness
@@ -47,7 +47,10 @@ class DuplicatesFound(UserFacingError):
 
     def __init__(self, duplicates: list[Customer]):
         super().__init__(f"发现 {len(duplicates)} 份可能重复的档案，请核对后确认是否继续保存")
-        self.duplicates = duplicates
+        # Plain values: the transaction rolls back when this is raised.
+        self.duplicates = [{"id": c.id, "archive_no": c.archive_no, "name": c.name, "phone": c.phone or "",
+                            "owner": c.owner.name if c.owner else "（无）", "owner_id": c.owner_id,
+                            "created_by_id": c.created_by_id, "active": c.is_active} for c in duplicates]
 
 
 @dataclass
@@ -195,11 +198,10 @@ def _apply_values(customer: Customer, clean: _Clean) -> None:
 
 
 def _scheme_names(session: Session) -> dict[int, str]:
-    from db.models import ClassScheme
     return {s.id: s.name for s in session.scalars(select(ClassScheme))}
 
 
-def create_customer(session: Session, actor: User, data: ArchiveInput, *,
+def create_customer(session: Session, actor: permissions.Actor, data: ArchiveInput, *,
                     confirm_duplicates: bool = False) -> Customer:
     """File a new archive. Raises ValidationError, DuplicatesFound (unless confirmed) or PermissionDenied."""
     if not permissions.can_create(actor):
@@ -223,7 +225,7 @@ def create_customer(session: Session, actor: User, data: ArchiveInput, *,
     return customer
 
 
-def update_customer(session: Session, actor: User, customer_id: int, data: ArchiveInput, *, reason: str,
+def update_customer(session: Session, actor: permissions.Actor, customer_id: int, data: ArchiveInput, *, reason: str,
                     expected_version: int, confirm_duplicates: bool = False) -> Customer:
     """Save an edit with its reason; refuses if someone saved the archive since ``expected_version``."""
     customer = get_customer(session, actor, customer_id)
@@ -269,7 +271,7 @@ def conflict_message(session: Session, customer: Customer, expected_version: int
             + "。您填写的内容仍保留在表单中，请刷新档案后重新应用您的修改。")
 
 
-def review_customer(session: Session, actor: User, customer_id: int, action: str, comment: str = "") -> Customer:
+def review_customer(session: Session, actor: permissions.Actor, customer_id: int, action: str, comment: str = "") -> Customer:
     """Approve or return a pending archive, or resubmit a returned one."""
     customer = get_customer(session, actor, customer_id)
     if action == review.RESUBMIT:
@@ -285,7 +287,7 @@ def review_customer(session: Session, actor: User, customer_id: int, action: str
     return customer
 
 
-def set_customer_active(session: Session, actor: User, customer_id: int, active: bool, reason: str) -> Customer:
+def set_customer_active(session: Session, actor: permissions.Actor, customer_id: int, active: bool, reason: str) -> Customer:
     """停用 hides an archive from default lists, keeping everything; 启用 brings it back."""
     customer = get_customer(session, actor, customer_id)
     if not permissions.can_deactivate(actor):

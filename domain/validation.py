@@ -217,7 +217,7 @@ def validate_sales(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], li
     """Clean monthly sales rows {product, 1..12}: quantities are non-negative whole numbers."""
     cleaned, errors = [], []
     for index, row in enumerate(rows, start=1):
-        months = {m: row.get(m, row.get(str(m))) for m in F.MONTHS}
+        months = {m: row.get(m) for m in F.MONTHS}
         if is_blank(row.get("product")) and all(is_blank(v) or v == 0 for v in months.values()):
             continue
         if is_blank(row.get("product")):

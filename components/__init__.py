@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces: the login gate, archive forms, tables, history, the card."""

@@ -1,0 +1,176 @@
+"""The login gate every page calls first: ``user = require_user(roles=...)``.
+
+streamlit-authenticator keeps the re-login cookie; the security rules are ours
+(read in its 0.4.2 source: it does not count wrong passwords, trusts any cookie
+whose username exists and never invalidates a cookie on logout):
+- wrong passwords are counted per typed username in the database; five in a
+  row lock for 15 minutes, with the same message for unknown users;
+- each user has a session epoch (db/users.py); logout, password reset and
+  disable move it, which ends every live session and cookie issued before;
+- an idle session expires (KEDANG_IDLE_HOURS, default 8);
+- the cookie key is random, generated at first start and kept in the database.
+We draw the login form ourselves because the library's form cannot tell us which
+username failed, and failures are what the lockout counts.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import jwt
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import LoginError
+
+from components.bootstrap import ensure_database
+from db import users as user_db
+from db.engine import session_scope
+from domain import auth_rules
+from domain.roles import ROLE_LABELS
+
+COOKIE_NAME = "kedang_auth"
+SESSION_KEY = "kd_auth"
+NOTICE_KEY = "kd_auth_notice"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The logged-in user, detached from any database session."""
+
+    id: int
+    username: str
+    name: str
+    role: str
+    supervisor_id: int | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def idle_hours() -> float:
+    return float(os.environ.get("KEDANG_IDLE_HOURS", auth_rules.DEFAULT_IDLE_HOURS))
+
+
+def _authenticator() -> stauth.Authenticate:
+    with session_scope() as session:
+        credentials = user_db.login_credentials(session)
+        cookie_key = user_db.get_or_create_secret(session, "cookie_key")
+    return stauth.Authenticate(credentials, cookie_name=COOKIE_NAME, cookie_key=cookie_key,
+                               cookie_expiry_days=idle_hours() / 24, auto_hash=False, login_sleep_time=0)
+
+
+def _start_session(user_id: int, login_at: float) -> None:
+    st.session_state[SESSION_KEY] = {"user_id": user_id, "login_at": login_at, "last_seen": time.time()}
+
+
+def _end_session(message: str | None) -> None:
+    st.session_state.pop(SESSION_KEY, None)
+    for key in ("authentication_status", "username", "name", "email", "roles"):
+        st.session_state[key] = None
+    st.session_state["logout"] = True  # the library then ignores the (dead) cookie in this browser tab
+    if message:
+        st.session_state[NOTICE_KEY] = message
+
+
+def _login_from_cookie(authenticator: stauth.Authenticate) -> None:
+    """Re-login from the library's cookie; its issue time is checked against the user's epoch."""
+    try:
+        authenticator.login(location="unrendered")
+    except LoginError:  # username no longer among active users
+        return
+    if not st.session_state.get("authentication_status"):
+        return
+    with session_scope() as session:
+        user = user_db.get_user_by_username(session, st.session_state["username"])
+        cookie_key = user_db.get_or_create_secret(session, "cookie_key")
+    try:
+        token = jwt.decode(st.context.cookies[COOKIE_NAME], cookie_key, algorithms=["HS256"])
+    except (KeyError, jwt.PyJWTError):
+        _end_session(None)
+        return
+    issued_at = float(token["exp_date"]) - idle_hours() * 3600
+    if user is None:
+        _end_session(None)
+        return
+    _start_session(user.id, issued_at)
+
+
+def _login_form(authenticator: stauth.Authenticate) -> int | None:
+    """Our Chinese login form; returns the user id on success and hands the user to the library,
+    which sets the re-login cookie."""
+    st.title("客档 KeDang")
+    st.caption("客户档案管理系统 · 请登录")
+    if notice := st.session_state.pop(NOTICE_KEY, None):
+        st.warning(notice)
+    with st.form("login", clear_on_submit=False):
+        username = st.text_input("用户名", key="login_username", autocomplete="username")
+        password = st.text_input("密码", type="password", key="login_password", autocomplete="current-password")
+        submitted = st.form_submit_button("登录", type="primary")
+    if not submitted:
+        return None
+    with session_scope() as session:
+        user = user_db.authenticate(session, username, password)
+        locked = user is None and user_db.is_locked(session, username)
+        user_id = user.id if user else None
+    if user_id is None:
+        st.error(auth_rules.LOCKED if locked else auth_rules.LOGIN_FAILED)
+        return None
+    authenticator.authentication_controller.login(username.strip(), password)
+    st.session_state["logout"] = False
+    return user_id
+
+
+def current_user() -> CurrentUser | None:
+    """The user of this browser session if the session is still valid, else None."""
+    auth = st.session_state.get(SESSION_KEY)
+    if not auth:
+        return None
+    with session_scope() as session:
+        user = user_db.get_user(session, auth["user_id"])
+        problem = auth_rules.SESSION_ENDED if user is None else auth_rules.session_problem(
+            login_at=auth["login_at"], last_seen=auth["last_seen"], now=time.time(),
+            session_epoch=user.session_epoch, active=user.is_active, idle_hours=idle_hours())
+        if problem:
+            _end_session(problem)
+            return None
+        auth["last_seen"] = time.time()
+        return CurrentUser(user.id, user.username, user.name, user.role, user.supervisor_id)
+
+
+def require_user(roles: tuple[str, ...] | None = None) -> CurrentUser:
+    """Stop the page unless a valid user is logged in (and has one of ``roles``)."""
+    ensure_database()
+    user = current_user()
+    if user is None:
+        authenticator = _authenticator()
+        if not st.session_state.get("logout"):
+            _login_from_cookie(authenticator)
+            user = current_user()
+        if user is None:
+            # The form goes away once the user is in; the page then renders in this same run,
+            # so the cookie the library just set reaches the browser.
+            box = st.empty()
+            with box.container():
+                user_id = _login_form(authenticator)
+            if user_id is None:
+                st.stop()
+            box.empty()
+            # Set outside the emptied box: the library's cookie component must stay on the page to run.
+            authenticator.cookie_controller.set_cookie()
+            _start_session(user_id, time.time())
+            user = current_user()
+            assert user is not None
+    if roles and user.role not in roles:
+        st.error("您的角色无权打开此页面。")
+        st.stop()
+    return user
+
+
+def logout(user: CurrentUser) -> None:
+    """End this user's sessions everywhere (the cookie dies with them) and show the login form."""
+    with session_scope() as session:
+        user_db.logout(session, user_id=user.id)
+    _end_session("您已安全退出。")
+    st.rerun()

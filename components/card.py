@@ -1,0 +1,94 @@
+"""客户资料卡: the card on screen (printable) and as an .xlsx download."""
+from __future__ import annotations
+
+import html
+import io
+
+import streamlit as st
+import streamlit.components.v1 as st_components
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from domain.card import CardSection
+
+PRINT_CSS = """
+<style>
+.kd-card h4 {margin: 0.8em 0 0.3em; border-bottom: 2px solid #b22222; color: #b22222;}
+.kd-card table {border-collapse: collapse; width: 100%; font-size: 0.9em; margin-bottom: 0.5em;}
+.kd-card td, .kd-card th {border: 1px solid #999; padding: 3px 6px; text-align: left;}
+.kd-card th, .kd-card td.kd-label {background: #f4efe6; white-space: nowrap;}
+@media print {
+  [data-testid="stSidebar"], header, [data-testid="stToolbar"], .stButton, .stDownloadButton,
+  [data-testid="stTabs"] [role="tablist"], .kd-noprint {display: none !important;}
+  .kd-card {page-break-inside: auto;}
+}
+</style>
+"""
+
+
+def _section_html(section: CardSection) -> str:
+    parts = [f"<h4>{html.escape(section.title)}</h4>"]
+    if section.items:
+        cells = [f"<td class='kd-label'>{html.escape(k)}</td><td>{html.escape(v)}</td>" for k, v in section.items]
+        rows = ["<tr>" + "".join(cells[i:i + 3]) + "</tr>" for i in range(0, len(cells), 3)]
+        parts.append("<table>" + "".join(rows) + "</table>")
+    if section.table is not None:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in section.table[0])
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                       for row in section.table[1:]) or f"<tr><td colspan='{len(section.table[0])}'>（无）</td></tr>"
+        parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    return "".join(parts)
+
+
+def show_card(title: str, sides: dict[str, list[CardSection]]) -> None:
+    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    body = [f"<div class='kd-card'><h3>{html.escape(title)} · 客户资料卡</h3>"]
+    for side, sections in sides.items():
+        body.append(f"<h3>{side}</h3>" + "".join(_section_html(s) for s in sections))
+    st.markdown("".join(body) + "</div>", unsafe_allow_html=True)
+
+
+def print_button() -> None:
+    """Opens the browser's print dialog for this page (sidebar and buttons are hidden in print)."""
+    if st.button("打印资料卡", key="print_card", icon=":material/print:"):
+        st_components.html("<script>window.parent.print();</script>", height=0)
+
+
+def card_workbook(title: str, sides: dict[str, list[CardSection]]) -> bytes:
+    """The card as an .xlsx: one sheet per side, labels shaded like the paper form."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    label_fill = PatternFill("solid", fgColor="F4EFE6")
+    for side, sections in sides.items():
+        sheet = workbook.create_sheet(side)
+        sheet.append([f"{title} · 客户资料卡（{side}）"])
+        sheet["A1"].font = Font(bold=True, size=14)
+        for section in sections:
+            sheet.append([])
+            sheet.append([section.title])
+            sheet.cell(sheet.max_row, 1).font = Font(bold=True, color="B22222")
+            for i in range(0, len(section.items), 3):
+                row = [x for pair in section.items[i:i + 3] for x in pair]
+                sheet.append(row)
+                for col in range(1, len(row) + 1):
+                    cell = sheet.cell(sheet.max_row, col)
+                    cell.border = border
+                    if col % 2 == 1:
+                        cell.fill = label_fill
+            for r, row in enumerate(section.table or []):
+                sheet.append(row)
+                for col in range(1, len(row) + 1):
+                    cell = sheet.cell(sheet.max_row, col)
+                    cell.border = border
+                    if r == 0:
+                        cell.fill = label_fill
+        for col in "ABCDEFGHIJKLMN":
+            sheet.column_dimensions[col].width = 16
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,39 @@
+"""The archive list table: one page of rows, a click opens the archive."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.formatting import local_time
+from db.archive_queries import CustomerPage
+from domain.review import STATE_LABELS
+
+
+def customer_frame(page: CustomerPage) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "档案号": c.archive_no,
+        "客户名称": c.name,
+        "完整度": c.completeness,
+        "客户类型": c.customer_type,
+        "区域": " ".join(x for x in (c.province, c.city) if x),
+        "电话": c.phone or "",
+        "分类": "、".join(page.classes.get(c.id, [])),
+        "负责人": c.owner.name if c.owner else "（无）",
+        "审核": STATE_LABELS.get(c.review_state, c.review_state),
+        "状态": "在用" if c.is_active else "停用",
+        "更新时间": local_time(c.updated_at),
+    } for c in page.rows])
+
+
+def customer_table(page: CustomerPage, key: str) -> int | None:
+    """Show the page of customers; returns the id of the row the user clicked, if any."""
+    if not page.rows:
+        st.info("没有符合条件的档案。")
+        return None
+    event = st.dataframe(
+        customer_frame(page), key=key, hide_index=True, width="stretch", on_select="rerun",
+        selection_mode="single-row",
+        column_config={"完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100,
+                                                                  format="%d%%")})
+    selected = event.selection.rows if event else []
+    return page.rows[selected[0]].id if selected else None

@@ -1,0 +1,99 @@
+"""One Streamlit widget per registry field kind, and table editors for child rows.
+
+Widget values live in ``st.session_state`` under their keys, so whatever the
+user typed survives a failed save and reruns.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from domain import fields as F
+
+UNSET = "（未填）"
+
+
+def _to_widget_value(field: F.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if field.kind == F.INT:
+        return int(value)
+    if field.kind in (F.DECIMAL, F.PERCENT):
+        return float(value)
+    return value
+
+
+def field_widget(field: F.Field, key: str, initial: Any, error: str | None) -> Any:
+    """Draw the widget for ``field`` (initialised once from ``initial``) and its error, if any."""
+    if key not in st.session_state:
+        st.session_state[key] = _to_widget_value(field, initial)
+    label = field.label_with_unit + (" *" if field.required else "")
+    kind = field.kind
+    if kind == F.CHOICE:
+        value = st.selectbox(label, [None, *field.choices], key=key, help=field.help or None,
+                             format_func=lambda v: UNSET if v is None else v, placeholder=UNSET)
+    elif kind == F.BOOL:
+        value = st.selectbox(label, [None, True, False], key=key, help=field.help or None,
+                             format_func=lambda v: UNSET if v is None else ("是" if v else "否"), placeholder=UNSET)
+    elif kind in F.NUMBER_KINDS:
+        is_int = kind == F.INT
+        number = int if is_int else float  # streamlit wants one numeric type for all arguments
+        value = st.number_input(label, key=key, value=None, step=number(1) if is_int else 0.01,
+                                min_value=None if field.minimum is None else number(field.minimum),
+                                max_value=None if field.maximum is None else number(field.maximum),
+                                format="%d" if is_int else "%.2f", help=field.help or None, placeholder=UNSET)
+    elif kind == F.DATE:
+        value = st.date_input(label, key=key, value=None, min_value=dt.date(1900, 1, 1),
+                              max_value=dt.date(2100, 12, 31), format="YYYY-MM-DD", help=field.help or None)
+    elif kind == F.LONGTEXT:
+        value = st.text_area(label, key=key, max_chars=field.max_length, help=field.help or None)
+    else:
+        value = st.text_input(label, key=key, max_chars=field.max_length, help=field.help or None)
+    if error:
+        st.markdown(f":red[⚠ {field.label}：{error}]")
+    return value
+
+
+def _clean_cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def table_editor(key: str, rows: list[dict[str, Any]], columns: dict[str, str],
+                 column_config: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """An editable table (add and delete rows) over ``rows``; returns the rows as they are now."""
+    init_key = f"{key}:init"
+    if init_key not in st.session_state:
+        frame = pd.DataFrame([{c: _display_cell(r.get(c)) for c in columns} for r in rows], columns=list(columns))
+        st.session_state[init_key] = frame
+    config = {name: st.column_config.TextColumn(label) for name, label in columns.items()}
+    config.update(column_config or {})
+    edited = st.data_editor(st.session_state[init_key], key=key, num_rows="dynamic", hide_index=True,
+                            column_config=config, width="stretch")
+    return [{c: _clean_cell(v) for c, v in record.items()} for record in edited.to_dict("records")]
+
+
+def _display_cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def reset_form_state(prefix: str) -> None:
+    """Forget every widget value under ``prefix`` (after a successful save)."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]

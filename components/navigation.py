@@ -1,0 +1,28 @@
+"""The pages each role sees. Every page file also guards itself (require_user)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components.auth import CurrentUser
+from domain import permissions
+from domain.roles import SUPERVISORS
+
+
+def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
+    archive_pages = [
+        st.Page("pages/home.py", title="工作台", icon=":material/home:", url_path="home", default=True),
+        st.Page("pages/archives.py", title="客户档案", icon=":material/folder_shared:", url_path="archives"),
+    ]
+    if permissions.can_create(user):
+        archive_pages.append(st.Page("pages/archive_new.py", title="档案录入", icon=":material/edit_note:", url_path="new"))
+    archive_pages.append(st.Page("pages/archive.py", title="档案详情", icon=":material/description:", url_path="archive",
+                                 visibility="hidden"))
+    sections = {"客户档案": archive_pages}
+    admin_pages = []
+    if user.role in SUPERVISORS:
+        admin_pages.append(st.Page("pages/review.py", title="审核队列", icon=":material/fact_check:", url_path="review"))
+    if permissions.can_manage_users(user):
+        admin_pages.append(st.Page("pages/users.py", title="用户管理", icon=":material/group:", url_path="users"))
+    if admin_pages:
+        sections["管理"] = admin_pages
+    return sections

@@ -1,0 +1,154 @@
+"""档案详情: the card, editing with a reason, the history, review and 停用/启用."""
+import streamlit as st
+
+from components.archive_form import archive_form
+from components.auth import require_user
+from components.card import card_workbook, print_button, show_card
+from components.duplicates import duplicate_warning
+from components.feedback import flash, show_flash
+from components.field_widgets import reset_form_state
+from components.formatting import local_time
+from components.history import show_history
+from db.archive_queries import active_schemes, get_customer, owners
+from db.archives import (DuplicatesFound, archive_input_from, review_customer, set_customer_active,
+                         update_customer)
+from db.audit import list_history
+from db.engine import session_scope
+from domain import permissions, review
+from domain.card import card_sections
+from domain.completeness import missing_labels
+from domain.errors import ConflictError, UserFacingError
+from domain.validation import ValidationError
+
+user = require_user()
+show_flash()
+try:
+    customer_id = int(st.query_params.get("id", ""))
+except ValueError:
+    st.error("请从「客户档案」列表中打开一份档案。")
+    st.page_link("pages/archives.py", label="返回客户档案列表", icon=":material/folder_shared:")
+    st.stop()
+
+try:
+    with session_scope() as session:
+        customer = get_customer(session, user, customer_id)
+        events = list_history(session, entity="customer", entity_id=customer_id)
+        schemes = active_schemes(session)
+        people = owners(session)
+        owner_supervisor = customer.owner.supervisor_id if customer.owner else None
+except UserFacingError as exc:
+    st.error(str(exc))
+    st.stop()
+
+initial = archive_input_from(customer)
+state_label = review.STATE_LABELS[customer.review_state]
+st.title(customer.name)
+st.caption(f"档案号 {customer.archive_no} · {state_label} · {'在用' if customer.is_active else '已停用'} · "
+           f"负责人 {customer.owner.name if customer.owner else '（无）'} · 完整度 {customer.completeness}% · "
+           f"更新于 {local_time(customer.updated_at)}")
+missing = missing_labels(initial.values, contacts=len(initial.contacts), products=len(initial.products))
+if missing:
+    st.caption("待补充：" + "、".join(missing[:12]) + ("…" if len(missing) > 12 else ""))
+if not customer.is_active:
+    st.warning("此档案已停用：默认列表中不再显示，历史全部保留。")
+
+
+def run(action, success: str) -> None:
+    """Run one write in its own transaction; show the Chinese error or reload with a message."""
+    try:
+        with session_scope() as s:
+            action(s)
+    except UserFacingError as exc:
+        st.error(str(exc))
+    else:
+        flash(success)
+        st.rerun()
+
+
+# Review (审核)
+if customer.review_state == review.RETURNED:
+    st.error(f"该档案已被退回，审核意见：{customer.review_comment or '（无）'}。请在「编辑」中修改后重新提交。")
+    if permissions.can_edit(user, customer) and st.button("重新提交审核", key="resubmit"):
+        run(lambda s: review_customer(s, user, customer_id, review.RESUBMIT), "已重新提交审核")
+if customer.review_state == review.PENDING and permissions.can_review(user, customer, owner_supervisor):
+    with st.container(border=True):
+        st.markdown("**审核**：这份档案等待您审核。")
+        comment = st.text_input("审核意见（退回时必填）", key="review_comment")
+        approve_col, return_col = st.columns(2)
+        if approve_col.button("审核通过，归档", type="primary", key="approve"):
+            run(lambda s: review_customer(s, user, customer_id, review.APPROVE, comment), "已审核通过并归档")
+        if return_col.button("退回修改", key="return"):
+            run(lambda s: review_customer(s, user, customer_id, review.RETURN, comment), "已退回给负责人")
+
+can_edit = permissions.can_edit(user, customer)
+tab_names = ["资料卡"] + (["编辑"] if can_edit else []) + ["历史"] + (
+    ["停用/启用"] if permissions.can_deactivate(user) else [])
+tabs = dict(zip(tab_names, st.tabs(tab_names)))
+
+with tabs["资料卡"]:
+    header = {"档案号": customer.archive_no, "审核状态": state_label,
+              "负责人": customer.owner.name if customer.owner else "", "建档日期": local_time(customer.created_at)[:10]}
+    sides = card_sections(header, initial.values, initial.contacts, initial.products, initial.competitors,
+                          initial.sales, initial.sales_year)
+    if permissions.can_export(user, customer):
+        left, right = st.columns([1, 4])
+        with left:
+            print_button()
+        right.download_button("下载资料卡（.xlsx）", card_workbook(customer.name, sides),
+                              file_name=f"{customer.archive_no}_{customer.name}_资料卡.xlsx",
+                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    show_card(customer.name, sides)
+
+if can_edit:
+    with tabs["编辑"]:
+        key = f"edit:{customer_id}"
+        if f"{key}:name" not in st.session_state:  # a fresh form starts from the version shown now
+            st.session_state[f"{key}:base_version"] = customer.version
+        base_version = st.session_state[f"{key}:base_version"]
+        errors = st.session_state.get(f"{key}:errors", {})
+        data = archive_form(key, initial, schemes=schemes, owners=people,
+                            can_assign_owner=permissions.can_assign_owner(user), errors=errors)
+        reason = st.text_input("修改原因 *", key=f"{key}:reason", placeholder="例如：客户搬迁，更新地址和电话")
+        if errors.get("reason"):
+            st.markdown(f":red[⚠ 修改原因：{errors['reason']}]")
+        if conflict := st.session_state.get(f"{key}:conflict"):
+            st.error(conflict)
+            if st.button("放弃我的修改，载入最新版本", key=f"{key}:reload"):
+                reset_form_state(f"{key}:")
+                st.rerun()
+        confirmed = False
+        if duplicates := st.session_state.get(f"{key}:dups"):
+            confirmed = duplicate_warning(user, duplicates, key)
+        if st.button("保存修改", type="primary", key=f"{key}:save") or confirmed:
+            try:
+                with session_scope() as session:
+                    update_customer(session, user, customer_id, data, reason=reason,
+                                    expected_version=base_version, confirm_duplicates=confirmed)
+            except ValidationError as exc:
+                st.session_state[f"{key}:errors"] = exc.errors
+                st.rerun()
+            except DuplicatesFound as exc:
+                st.session_state[f"{key}:dups"] = exc.duplicates
+                st.rerun()
+            except ConflictError as exc:
+                st.session_state[f"{key}:conflict"] = str(exc)
+                st.rerun()
+            except UserFacingError as exc:
+                st.error(str(exc))
+            else:
+                reset_form_state(f"{key}:")
+                flash("修改已保存，并记入历史")
+                st.rerun()
+
+with tabs["历史"]:
+    show_history(events)
+
+if "停用/启用" in tabs:
+    with tabs["停用/启用"]:
+        st.caption("停用不会删除任何内容：档案从默认列表隐藏，历史全部保留，可随时重新启用。")
+        why = st.text_input("原因 *", key="active_reason")
+        if customer.is_active:
+            if st.button("停用此档案", key="deactivate"):
+                run(lambda s: set_customer_active(s, user, customer_id, False, why), "档案已停用")
+        elif st.button("重新启用此档案", key="reactivate"):
+            run(lambda s: set_customer_active(s, user, customer_id, True, why), "档案已重新启用")

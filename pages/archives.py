@@ -1,0 +1,52 @@
+"""客户档案: search, filter, sort and page through the archives the user may see."""
+import streamlit as st
+
+from components.auth import require_user
+from components.customer_table import customer_table
+from db.archive_queries import PAGE_SIZE, SORTS, CustomerFilter, active_schemes, list_customers, owners
+from db.engine import session_scope
+from domain import fields as F
+from domain.review import STATE_LABELS
+
+user = require_user()
+st.title("客户档案")
+
+with session_scope() as session:
+    schemes = active_schemes(session)
+    people = {u.id: u.name for u in owners(session)}
+class_options = {v.id: f"{s.name}：{v.name}" for s in schemes for v in s.values}
+
+search = st.text_input("搜索", placeholder="客户名称、档案号、电话或联系人", key="list_search")
+c1, c2, c3, c4 = st.columns(4)
+province = c1.selectbox("区域", [None, *F.PROVINCES], format_func=lambda v: "全部区域" if v is None else v)
+ctype = c2.selectbox("客户类型", [None, *F.CUSTOMER_TYPES], format_func=lambda v: "全部类型" if v is None else v)
+class_id = c3.selectbox("分类", [None, *class_options], format_func=lambda v: "全部分类" if v is None else class_options[v])
+owner_id = c4.selectbox("负责人", [None, *people], format_func=lambda v: "全部负责人" if v is None else people[v])
+c5, c6, c7, c8 = st.columns(4)
+status = c5.selectbox("状态", ["active", "inactive", "all"],
+                      format_func={"active": "在用", "inactive": "已停用", "all": "全部"}.get)
+review_state = c6.selectbox("审核", [None, *STATE_LABELS], format_func=lambda v: "全部" if v is None else STATE_LABELS[v])
+sort = c7.selectbox("排序", list(SORTS), format_func=lambda v: SORTS[v][1])
+flt = CustomerFilter(search=search, province=province, customer_type=ctype, class_value_id=class_id,
+                     owner_id=owner_id, status=status, review_state=review_state, sort=sort)
+
+if st.session_state.get("list_filter") != repr(flt):  # new filter: back to page 1
+    st.session_state["list_filter"] = repr(flt)
+    st.session_state["list_page"] = 1
+page_number = int(st.session_state.get("list_page", 1))
+with session_scope() as session:
+    page = list_customers(session, user, flt, page=page_number, page_size=PAGE_SIZE)
+c8.metric("共", f"{page.total} 份")
+clicked = customer_table(page, key=f"list_table_{page.page}")
+left, middle, right = st.columns([1, 2, 1])
+if left.button("‹ 上一页", disabled=page.page <= 1):
+    st.session_state["list_page"] = page.page - 1
+    st.rerun()
+middle.markdown(f"<div style='text-align:center'>第 {page.page} / {page.pages} 页，每页 {page.page_size} 条</div>",
+                unsafe_allow_html=True)
+if right.button("下一页 ›", disabled=page.page >= page.pages):
+    st.session_state["list_page"] = page.page + 1
+    st.rerun()
+if clicked is not None:
+    st.switch_page("pages/archive.py", query_params={"id": clicked})
+st.caption("点击一行打开档案。")

@@ -1,0 +1,42 @@
+"""工作台: what needs this user's attention today."""
+import streamlit as st
+
+from components.auth import require_user
+from components.customer_table import customer_table
+from db.archive_queries import CustomerFilter, list_customers, review_queue
+from db.engine import session_scope
+from domain import permissions
+from domain.review import PENDING, RETURNED
+from domain.roles import SUPERVISORS
+
+user = require_user()
+st.title(f"您好，{user.name}")
+st.caption(f"{user.role_label} · 客档 KeDang 客户档案管理")
+
+with session_scope() as session:
+    mine = CustomerFilter(owner_id=user.id)
+    total_mine = list_customers(session, user, mine, page_size=1).total
+    returned = list_customers(session, user, CustomerFilter(owner_id=user.id, review_state=RETURNED))
+    pending_mine = list_customers(session, user, CustomerFilter(owner_id=user.id, review_state=PENDING),
+                                  page_size=1).total
+    queue = review_queue(session, user) if user.role in SUPERVISORS else []
+    visible = list_customers(session, user, CustomerFilter(), page_size=1).total
+
+cols = st.columns(4)
+cols[0].metric("我负责的档案", total_mine)
+cols[1].metric("被退回待修改", returned.total)
+cols[2].metric("我提交待审核", pending_mine)
+cols[3].metric("待我审核" if user.role in SUPERVISORS else "我可查看的档案",
+               len(queue) if user.role in SUPERVISORS else visible)
+
+if returned.rows:
+    st.subheader("被退回的档案")
+    st.caption("上级退回了这些档案，请按审核意见修改后重新提交。")
+    if (clicked := customer_table(returned, key="home_returned")) is not None:
+        st.switch_page("pages/archive.py", query_params={"id": clicked})
+if queue:
+    st.subheader("待我审核")
+    st.page_link("pages/review.py", label=f"打开审核队列（{len(queue)} 份）", icon=":material/fact_check:")
+if permissions.can_create(user):
+    st.page_link("pages/archive_new.py", label="新建客户档案", icon=":material/edit_note:")
+st.page_link("pages/archives.py", label="查找客户档案", icon=":material/folder_shared:")

@@ -1,0 +1,27 @@
+"""审核队列: new archives waiting for this supervisor's review."""
+import pandas as pd
+import streamlit as st
+
+from components.auth import require_user
+from components.formatting import local_time
+from db.archive_queries import review_queue
+from db.engine import session_scope
+from domain.roles import SUPERVISORS
+
+user = require_user(roles=SUPERVISORS)
+st.title("审核队列")
+st.caption("业务员新建的档案先由直接上级审核：通过即归档，退回需写明意见。点击一行打开档案进行审核。")
+
+with session_scope() as session:
+    queue = review_queue(session, user)
+if not queue:
+    st.success("没有待审核的档案。")
+    st.stop()
+frame = pd.DataFrame([{"档案号": c.archive_no, "客户名称": c.name, "客户类型": c.customer_type,
+                       "负责人": c.owner.name if c.owner else "", "完整度": c.completeness,
+                       "提交时间": local_time(c.updated_at)} for c in queue])
+event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                     key="review_table", column_config={"完整度": st.column_config.ProgressColumn(
+                         "完整度", min_value=0, max_value=100, format="%d%%")})
+if event and event.selection.rows:
+    st.switch_page("pages/archive.py", query_params={"id": queue[event.selection.rows[0]].id})
