@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import time
 
@@ -17,7 +18,9 @@ from domain.roles import ALL_ROLES, ROLE_LABELS
 
 
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+    # Tests lower the cost (KEDANG_BCRYPT_ROUNDS=4); production keeps bcrypt's default of 12.
+    rounds = int(os.environ.get("KEDANG_BCRYPT_ROUNDS", "12"))
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
 
 
 def check_password(password: str, password_hash: str) -> bool:

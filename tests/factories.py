@@ -1,0 +1,37 @@
+"""make_user / make_customer: valid records with overridable fields."""
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from db.archives import ArchiveInput, create_customer
+from db.models import Customer, User
+from db.users import create_user
+
+PASSWORD = "Test-password-2026"
+_counter = itertools.count(1)
+
+
+def make_user(session: Session, role: str = "rep", *, username: str | None = None, name: str | None = None,
+              supervisor: User | None = None, password: str = PASSWORD) -> User:
+    n = next(_counter)
+    user = create_user(session, actor_id=None, username=username or f"user{n}", name=name or f"用户{n}",
+                       role=role, password=password, supervisor_id=supervisor.id if supervisor else None)
+    session.flush()
+    return user
+
+
+def archive_input(**overrides: Any) -> ArchiveInput:
+    n = next(_counter)
+    values = {"name": f"测试客户{n}号商贸有限公司", "customer_type": "经销商/批发", "province": "广东",
+              "city": "深圳", "phone": f"0755-{8800000 + n}"}
+    extra = {k: overrides.pop(k) for k in ("contacts", "products", "competitors", "sales", "classes", "owner_id")
+             if k in overrides}
+    values.update(overrides)
+    return ArchiveInput(values=values, **extra)
+
+
+def make_customer(session: Session, actor: User, *, confirm_duplicates: bool = True, **overrides: Any) -> Customer:
+    return create_customer(session, actor, archive_input(**overrides), confirm_duplicates=confirm_duplicates)
