@@ -1,0 +1,129 @@
+"""Every page, for every role, renders without errors (AppTest, login injected)."""
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.auth import SESSION_KEY
+from db.engine import session_scope
+from domain import roles as R
+from tests.factories import make_customer, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
+         "pages/users.py"]
+DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
+    ("pages/users.py", role) for role in R.ALL_ROLES if role != R.ADMIN}
+
+
+@pytest.fixture
+def people(db):
+    with session_scope() as s:
+        users = {role: make_user(s, role, password="Page-test-password-1") for role in
+                 (R.ADMIN, R.MANAGER, R.SERVICE, R.ARCHIVIST, R.GM)}
+        users[R.REP] = make_user(s, R.REP, supervisor=users[R.MANAGER])
+        customer = make_customer(s, users[R.REP], name="页面测试客户",
+                                 contacts=[{"name": "张三", "role": "负责人", "mobile": "13800138000"}])
+    return users, customer.id
+
+
+def _login(at, user):
+    at.session_state[SESSION_KEY] = {"user_id": user.id, "login_at": time.time(), "last_seen": time.time()}
+
+
+def open_page(path, user, **query):
+    """Run the real app (app.py navigation for the user's role) and switch to ``path``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    _login(at, user)
+    at.run()
+    assert not at.exception, at.exception
+    for key, value in query.items():
+        at.query_params[key] = value
+    if path != "pages/home.py":
+        at.switch_page(path)
+    return at.run()
+
+
+def open_page_directly(path, user):
+    """Run a page file on its own, as a freshly started server does for a deep link."""
+    at = AppTest.from_file(str(ROOT / path), default_timeout=30)
+    _login(at, user)
+    return at.run()
+
+
+@pytest.mark.parametrize("role", [R.ADMIN, R.MANAGER, R.REP, R.SERVICE, R.ARCHIVIST, R.GM])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_for_role(people, path, role):
+    users, customer_id = people
+    if (path, role) in DENIED:
+        at = open_page_directly(path, users[role])
+        assert [e.value for e in at.error] == ["您的角色无权打开此页面。"]
+        assert not at.dataframe
+        return
+    at = open_page(path, users[role], id=str(customer_id))
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == []
+    assert at.title, "every page has a title"
+
+
+def test_detail_shows_card_history_and_review_for_manager(people):
+    users, customer_id = people
+    at = open_page("pages/archive.py", users[R.MANAGER], id=str(customer_id))
+    assert at.title[0].value == "页面测试客户"
+    assert [b.label for b in at.button if b.key == "approve"] == ["审核通过，归档"]
+    assert [t.label for t in at.tabs][:2] == ["资料卡", "编辑"]
+    assert [t.label for t in at.tabs][-2:] == ["历史", "停用/启用"]
+
+
+def test_rep_edits_with_reason_and_sees_it_in_history(people):
+    users, customer_id = people
+    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at.text_input(key=f"edit:{customer_id}:address").input("深圳市福田区新地址1号")
+    at.button(key=f"edit:{customer_id}:save").click().run()
+    assert "修改原因：请填写修改原因" in " ".join(m.value for m in at.markdown)
+    at.text_input(key=f"edit:{customer_id}:reason").input("客户搬迁")
+    at.button(key=f"edit:{customer_id}:save").click().run()
+    assert not at.exception
+    assert any("修改已保存" in s.value for s in at.success)
+    history = at.dataframe[-1].value
+    row = history[history["字段"] == "地址"].iloc[0]
+    assert (row["新值"], row["原因/意见"]) == ("深圳市福田区新地址1号", "客户搬迁")
+
+
+def test_new_archive_keeps_typed_values_when_validation_fails(people):
+    users, _ = people
+    at = open_page("pages/archive_new.py", users[R.REP])
+    at.text_input(key="new:name").input("输入的名称不丢")
+    at.text_input(key="new:phone").input("not a phone")
+    at.button(key="new:save").click().run()
+    assert at.text_input(key="new:name").value == "输入的名称不丢"
+    summary = at.error[0].value
+    assert "基本信息 › 客户类型：必填" in summary and "基本信息 › 电话：电话号码格式不对" in summary
+
+
+def test_rep_cannot_open_someone_elses_archive_by_url(people):
+    users, customer_id = people
+    with session_scope() as s:
+        stranger = make_user(s, R.REP)
+    at = open_page("pages/archive.py", stranger, id=str(customer_id))
+    assert [e.value for e in at.error] == ["您无权查看这份档案（只有负责人及其上级可以查看）"]
+    assert "页面测试客户" not in " ".join(t.value for t in at.title)
+
+
+def test_not_logged_in_sees_only_the_login_form(people):
+    at = AppTest.from_file(str(ROOT / "pages/archives.py"), default_timeout=30).run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert not at.dataframe
+
+
+def test_expired_session_is_sent_to_login(people, monkeypatch):
+    users, _ = people
+    at = AppTest.from_file(str(ROOT / "pages/archives.py"), default_timeout=30)
+    stale = time.time() - 9 * 3600
+    at.session_state[SESSION_KEY] = {"user_id": users[R.REP].id, "login_at": stale, "last_seen": stale}
+    at.run()
+    assert [w.value for w in at.warning] == ["长时间未操作，登录已过期，请重新登录。"]
+    assert not at.dataframe
