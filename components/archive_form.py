@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from components.field_widgets import field_widget, table_editor
-from db.archives import ArchiveInput
+from db.archives import ArchiveInput, DuplicatesFound
+from db.engine import session_scope
 from db.models import ClassScheme, User
 from domain import fields as F
+from domain.errors import ConflictError, UserFacingError
 from domain.roles import ROLE_LABELS
+from domain.validation import ValidationError
+
+T = TypeVar("T")
 
 CHILD_SECTIONS = {"contacts": "联系人", "products": "产品与竞品", "competitors": "产品与竞品", "sales": "月度销量"}
 TABS = [F.BASIC, "联系人", F.BUSINESS, F.FINANCE, "产品与竞品", "月度销量", F.AGREEMENT, "分类与负责人"]
@@ -164,3 +170,25 @@ def _owner_picker(key: str, initial: int | None, owners: list[User]) -> int | No
         st.session_state[widget_key] = initial if initial in names else None
     return st.selectbox("负责人（业务员）", [None, *names], key=widget_key,
                         format_func=lambda v: "（我自己）" if v is None else names[v], placeholder="（我自己）")
+
+
+def submit_archive(key: str, write: Callable[[Session], T]) -> T | None:
+    """Run a save of the form under ``key`` in one transaction.
+
+    On a refusal nothing is written and everything typed stays: validation errors go
+    beside their fields, possible duplicates and edit conflicts above the save button.
+    """
+    try:
+        with session_scope() as session:
+            return write(session)
+    except ValidationError as exc:
+        st.session_state[f"{key}:errors"] = exc.errors
+    except DuplicatesFound as exc:
+        st.session_state[f"{key}:errors"] = {}
+        st.session_state[f"{key}:dups"] = exc.duplicates
+    except ConflictError as exc:
+        st.session_state[f"{key}:conflict"] = str(exc)
+    except UserFacingError as exc:
+        st.error(str(exc))
+        return None
+    st.rerun()

@@ -1,24 +1,22 @@
 """档案详情: the card, editing with a reason, the history, review and 停用/启用."""
 import streamlit as st
 
-from components.archive_form import archive_form
+from components.archive_form import archive_form, submit_archive
 from components.auth import require_user
 from components.card import card_workbook, print_button, show_card
 from components.duplicates import duplicate_warning
-from components.feedback import flash, show_flash
+from components.feedback import flash, run_write, show_flash
 from components.field_widgets import reset_form_state
 from components.formatting import local_time
 from components.history import show_history
 from db.archive_queries import active_schemes, get_customer, owners
-from db.archives import (DuplicatesFound, archive_input_from, review_customer, set_customer_active,
-                         update_customer)
+from db.archives import archive_input_from, review_customer, set_customer_active, update_customer
 from db.audit import list_history
 from db.engine import session_scope
 from domain import permissions, review
 from domain.card import card_sections
 from domain.completeness import missing_labels
-from domain.errors import ConflictError, UserFacingError
-from domain.validation import ValidationError
+from domain.errors import UserFacingError
 
 user = require_user()
 show_flash()
@@ -53,32 +51,20 @@ if not customer.is_active:
     st.warning("此档案已停用：默认列表中不再显示，历史全部保留。")
 
 
-def run(action, success: str) -> None:
-    """Run one write in its own transaction; show the Chinese error or reload with a message."""
-    try:
-        with session_scope() as s:
-            action(s)
-    except UserFacingError as exc:
-        st.error(str(exc))
-    else:
-        flash(success)
-        st.rerun()
-
-
 # Review (审核)
 if customer.review_state == review.RETURNED:
     st.error(f"该档案已被退回，审核意见：{customer.review_comment or '（无）'}。请在「编辑」中修改后重新提交。")
     if permissions.can_edit(user, customer) and st.button("重新提交审核", key="resubmit"):
-        run(lambda s: review_customer(s, user, customer_id, review.RESUBMIT), "已重新提交审核")
+        run_write(lambda s: review_customer(s, user, customer_id, review.RESUBMIT), "已重新提交审核")
 if customer.review_state == review.PENDING and permissions.can_review(user, customer, owner_supervisor):
     with st.container(border=True):
         st.markdown("**审核**：这份档案等待您审核。")
         comment = st.text_input("审核意见（退回时必填）", key="review_comment")
         approve_col, return_col = st.columns(2)
         if approve_col.button("审核通过，归档", type="primary", key="approve"):
-            run(lambda s: review_customer(s, user, customer_id, review.APPROVE, comment), "已审核通过并归档")
+            run_write(lambda s: review_customer(s, user, customer_id, review.APPROVE, comment), "已审核通过并归档")
         if return_col.button("退回修改", key="return"):
-            run(lambda s: review_customer(s, user, customer_id, review.RETURN, comment), "已退回给负责人")
+            run_write(lambda s: review_customer(s, user, customer_id, review.RETURN, comment), "已退回给负责人")
 
 can_edit = permissions.can_edit(user, customer)
 tab_names = ["资料卡"] + (["编辑"] if can_edit else []) + ["历史"] + (
@@ -120,22 +106,10 @@ if can_edit:
         if duplicates := st.session_state.get(f"{key}:dups"):
             confirmed = duplicate_warning(user, duplicates, key)
         if st.button("保存修改", type="primary", key=f"{key}:save") or confirmed:
-            try:
-                with session_scope() as session:
-                    update_customer(session, user, customer_id, data, reason=reason,
-                                    expected_version=base_version, confirm_duplicates=confirmed)
-            except ValidationError as exc:
-                st.session_state[f"{key}:errors"] = exc.errors
-                st.rerun()
-            except DuplicatesFound as exc:
-                st.session_state[f"{key}:dups"] = exc.duplicates
-                st.rerun()
-            except ConflictError as exc:
-                st.session_state[f"{key}:conflict"] = str(exc)
-                st.rerun()
-            except UserFacingError as exc:
-                st.error(str(exc))
-            else:
+            saved = submit_archive(key, lambda s: update_customer(
+                s, user, customer_id, data, reason=reason, expected_version=base_version,
+                confirm_duplicates=confirmed))
+            if saved is not None:
                 reset_form_state(f"{key}:")
                 flash("修改已保存，并记入历史")
                 st.rerun()
@@ -149,6 +123,6 @@ if "停用/启用" in tabs:
         why = st.text_input("原因 *", key="active_reason")
         if customer.is_active:
             if st.button("停用此档案", key="deactivate"):
-                run(lambda s: set_customer_active(s, user, customer_id, False, why), "档案已停用")
+                run_write(lambda s: set_customer_active(s, user, customer_id, False, why), "档案已停用")
         elif st.button("重新启用此档案", key="reactivate"):
-            run(lambda s: set_customer_active(s, user, customer_id, True, why), "档案已重新启用")
+            run_write(lambda s: set_customer_active(s, user, customer_id, True, why), "档案已重新启用")

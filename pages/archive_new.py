@@ -1,17 +1,15 @@
 """档案录入: file a new customer archive, the whole paper card."""
 import streamlit as st
 
-from components.archive_form import archive_form
+from components.archive_form import archive_form, submit_archive
 from components.auth import require_user
 from components.duplicates import duplicate_warning
 from components.feedback import flash
 from components.field_widgets import reset_form_state
 from db.archive_queries import active_schemes, owners
-from db.archives import ArchiveInput, DuplicatesFound, create_customer
+from db.archives import ArchiveInput, create_customer
 from db.engine import session_scope
 from domain import permissions
-from domain.errors import UserFacingError
-from domain.validation import ValidationError
 
 user = require_user()
 KEY = "new"
@@ -33,20 +31,8 @@ confirmed = False
 if duplicates := st.session_state.get(f"{KEY}:dups"):
     confirmed = duplicate_warning(user, duplicates, KEY)
 if st.button("保存档案", type="primary", key=f"{KEY}:save") or confirmed:
-    try:
-        with session_scope() as session:
-            customer = create_customer(session, user, data, confirm_duplicates=confirmed)
-            new_id, archive_no = customer.id, customer.archive_no
-    except ValidationError as exc:
-        st.session_state[f"{KEY}:errors"] = exc.errors
-        st.rerun()
-    except DuplicatesFound as exc:
-        st.session_state[f"{KEY}:errors"] = {}
-        st.session_state[f"{KEY}:dups"] = exc.duplicates
-        st.rerun()
-    except UserFacingError as exc:
-        st.error(str(exc))
-    else:
+    saved = submit_archive(KEY, lambda s: create_customer(s, user, data, confirm_duplicates=confirmed))
+    if saved is not None:
         reset_form_state(f"{KEY}:")
-        flash(f"已创建档案 {archive_no}")
-        st.switch_page("pages/archive.py", query_params={"id": new_id})
+        flash(f"已创建档案 {saved.archive_no}")
+        st.switch_page("pages/archive.py", query_params={"id": saved.id})

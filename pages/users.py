@@ -3,11 +3,10 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
-from components.feedback import flash, show_flash
+from components.feedback import run_write, show_flash
 from components.formatting import local_time
 from db import users as user_db
 from db.engine import session_scope
-from domain.errors import UserFacingError
 from domain.roles import ADMIN, ALL_ROLES, ROLE_LABELS
 
 admin = require_user(roles=(ADMIN,))
@@ -23,17 +22,6 @@ st.dataframe(pd.DataFrame([{
     "创建时间": local_time(u.created_at)} for u in people]), hide_index=True, width="stretch")
 
 
-def run(action, success: str) -> None:
-    try:
-        with session_scope() as s:
-            action(s)
-    except UserFacingError as exc:
-        st.error(str(exc))
-    else:
-        flash(success)
-        st.rerun()
-
-
 role_name = lambda r: ROLE_LABELS[r]  # noqa: E731
 new_tab, edit_tab = st.tabs(["新建用户", "修改 / 重置密码 / 停用"])
 with new_tab, st.form("new_user", clear_on_submit=False):
@@ -45,7 +33,7 @@ with new_tab, st.form("new_user", clear_on_submit=False):
     password = c1.text_input("初始密码 *（至少 8 位，管理员至少 12 位）", type="password")
     email = c2.text_input("邮箱")
     if st.form_submit_button("创建用户", type="primary"):
-        run(lambda s: user_db.create_user(s, actor_id=admin.id, username=username, name=name, role=role,
+        run_write(lambda s: user_db.create_user(s, actor_id=admin.id, username=username, name=name, role=role,
                                           password=password, supervisor_id=supervisor, email=email),
             f"已创建用户 {username}")
 
@@ -61,17 +49,17 @@ with edit_tab:
                                       if target.supervisor_id in options else 0,
                                       format_func=lambda v: "（无）" if v is None else names[v])
         if st.form_submit_button("保存"):
-            run(lambda s: user_db.update_user(s, actor_id=admin.id, user_id=target_id, name=new_name,
+            run_write(lambda s: user_db.update_user(s, actor_id=admin.id, user_id=target_id, name=new_name,
                                               role=new_role, supervisor_id=new_supervisor), "已保存")
     with st.form(f"reset_{target_id}", clear_on_submit=True):
         new_password = st.text_input("新密码", type="password")
         if st.form_submit_button("重置密码（该用户的所有登录将失效）"):
-            run(lambda s: user_db.reset_password(s, actor_id=admin.id, user_id=target_id, password=new_password),
+            run_write(lambda s: user_db.reset_password(s, actor_id=admin.id, user_id=target_id, password=new_password),
                 f"已重置 {target.name} 的密码")
     if target.is_active:
         if st.button(f"停用 {target.name}（立即退出其所有登录）", key="disable_user"):
-            run(lambda s: user_db.set_user_active(s, actor_id=admin.id, user_id=target_id, active=False),
+            run_write(lambda s: user_db.set_user_active(s, actor_id=admin.id, user_id=target_id, active=False),
                 f"已停用 {target.name}")
     elif st.button(f"启用 {target.name}", key="enable_user"):
-        run(lambda s: user_db.set_user_active(s, actor_id=admin.id, user_id=target_id, active=True),
+        run_write(lambda s: user_db.set_user_active(s, actor_id=admin.id, user_id=target_id, active=True),
             f"已启用 {target.name}")
