@@ -82,7 +82,7 @@ def table_editor(key: str, rows: list[dict[str, Any]], columns: dict[str, str],
         st.session_state[init_key] = frame
     config = {name: st.column_config.TextColumn(label) for name, label in columns.items()}
     config.update(column_config or {})
-    edited = st.data_editor(st.session_state[init_key], key=key, num_rows="dynamic", hide_index=True,
+    edited = st.data_editor(st.session_state[init_key], key=key, num_rows="dynamic", hide_index=True, placeholder="",
                             column_config=config, width="stretch")
     return [{c: _clean_cell(v) for c, v in record.items()} for record in edited.to_dict("records")]
 

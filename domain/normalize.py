@@ -16,8 +16,24 @@ _PUNCTUATION = re.compile(r"[\s\u3000()（）\[\]【】<>《》·.,，。、\-�
 _NOT_DIGIT = re.compile(r"\D")
 
 
+# Full-width digits and Latin letters, and the ideographic space. Chinese punctuation
+# such as （）and ，is left alone: it is correct in names and addresses.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                *range(0xFF41, 0xFF5B))}
+_HALF_WIDTH[0x3000] = ord(" ")
+
+
 def to_half_width(text: str) -> str:
-    """Full-width letters, digits and the ideographic space become their half-width forms."""
+    """Full-width letters, digits and the ideographic space become their half-width forms.
+
+    >>> to_half_width("ＡＢＣ１２３　（有限公司）")
+    'ABC123 （有限公司）'
+    """
+    return text.translate(_HALF_WIDTH)
+
+
+def to_ascii_form(text: str) -> str:
+    """Every full-width form (including －＋．＠) to ASCII: for phones, numbers, codes and emails."""
     return unicodedata.normalize("NFKC", text).replace("\u3000", " ")
 
 
@@ -29,7 +45,7 @@ def normalize_name(name: str | None) -> str:
     """
     if not name:
         return ""
-    key = _PUNCTUATION.sub("", to_half_width(name)).lower()
+    key = _PUNCTUATION.sub("", to_ascii_form(name)).lower()
     for suffix in NAME_SUFFIXES:
         if key.endswith(suffix) and len(key) > len(suffix):
             key = key[: -len(suffix)]
@@ -41,7 +57,7 @@ def normalize_phone(phone: str | None) -> str:
     """Key for comparing phone numbers: digits only, without the +86 country code or extension."""
     if not phone:
         return ""
-    text = to_half_width(str(phone)).split("转")[0]
+    text = to_ascii_form(str(phone)).split("转")[0]
     digits = _NOT_DIGIT.sub("", text)
     if digits.startswith("0086"):
         digits = digits[4:]
@@ -53,4 +69,4 @@ def normalize_phone(phone: str | None) -> str:
 def normalize_tax_no(tax_no: str | None) -> str:
     if not tax_no:
         return ""
-    return re.sub(r"\s", "", to_half_width(tax_no)).upper()
+    return re.sub(r"\s", "", to_ascii_form(tax_no)).upper()

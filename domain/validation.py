@@ -13,7 +13,7 @@ from typing import Any
 
 from domain import fields as F
 from domain.errors import UserFacingError
-from domain.normalize import to_half_width
+from domain.normalize import to_ascii_form, to_half_width
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,24}(转[0-9]{1,6})?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -54,7 +54,8 @@ def clean_value(field: F.Field, raw: Any) -> Any:
 
 
 def _clean_text(field: F.Field, raw: Any) -> str:
-    text = to_half_width(str(raw)).strip() if field.kind != F.LONGTEXT else str(raw).strip()
+    code_like = field.kind in (F.PHONE, F.EMAIL, F.URL, F.TAX_NO, F.ACCOUNT_NO)
+    text = (to_ascii_form if code_like else to_half_width)(str(raw)).strip()
     if field.kind == F.TAX_NO:
         text = text.replace(" ", "").upper()
     if len(text) > field.max_length:
@@ -74,7 +75,7 @@ def _clean_text(field: F.Field, raw: Any) -> str:
 
 def _clean_number(field: F.Field, raw: Any) -> int | Decimal:
     try:
-        number = Decimal(to_half_width(str(raw)).replace(",", "").strip())
+        number = Decimal(to_ascii_form(str(raw)).replace(",", "").strip())
     except InvalidOperation:
         raise ValueError("请填数字") from None
     if not number.is_finite():
@@ -97,7 +98,7 @@ def _clean_date(raw: Any) -> dt.date:
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
-    text = to_half_width(str(raw)).strip()
+    text = to_ascii_form(str(raw)).strip()
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -176,7 +177,7 @@ def validate_contacts(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
         for key in ("mobile", "phone"):
             value = row.get(key)
             if not is_blank(value):
-                row[key] = to_half_width(str(value)).strip()
+                row[key] = to_ascii_form(str(value)).strip()
                 if not PHONE_RE.match(row[key]):
                     errors.append(f"联系人第 {index} 行：{F.CONTACT_FIELDS[key]}格式不对")
         if not is_blank(row.get("birthday")):

@@ -35,3 +35,10 @@ def test_normalize_phone(raw, key):
 def test_tax_number_and_width():
     assert normalize_tax_no(" 91440300ma5f ") == "91440300MA5F"
     assert to_half_width("Ｂ级１２３") == "B级123"
+
+
+def test_chinese_punctuation_is_kept_in_names():
+    from domain import fields as F
+    from domain.validation import clean_value
+    assert clean_value(F.FIELDS_BY_NAME["name"], "上海新世纪（个人）ＡＢＣ店") == "上海新世纪（个人）ABC店"
+    assert clean_value(F.FIELDS_BY_NAME["phone"], "０２１－１２３４５６７８") == "021-12345678"
