@@ -32,6 +32,7 @@ from domain.roles import ROLE_LABELS
 COOKIE_NAME = "kedang_auth"
 SESSION_KEY = "kd_auth"
 NOTICE_KEY = "kd_auth_notice"
+DELETE_COOKIE_KEY = "kd_delete_cookie"
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ def _login_form(authenticator: stauth.Authenticate) -> int | None:
     st.caption("客户档案管理系统 · 请登录")
     if notice := st.session_state.pop(NOTICE_KEY, None):
         st.warning(notice)
+    if st.session_state.pop(DELETE_COOKIE_KEY, False):
+        # Drawn on the login page, which stays on screen, so the browser runs it. The cookie
+        # is already dead (session epoch); this only tidies the browser.
+        authenticator.cookie_controller.delete_cookie()
     with st.form("login", clear_on_submit=False):
         username = st.text_input("用户名", key="login_username", autocomplete="username")
         password = st.text_input("密码", type="password", key="login_password", autocomplete="current-password")
@@ -173,4 +178,5 @@ def logout(user: CurrentUser) -> None:
     with session_scope() as session:
         user_db.logout(session, user_id=user.id)
     _end_session("您已安全退出。")
+    st.session_state[DELETE_COOKIE_KEY] = True
     st.rerun()

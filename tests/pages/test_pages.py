@@ -127,3 +127,16 @@ def test_expired_session_is_sent_to_login(people, monkeypatch):
     at.run()
     assert [w.value for w in at.warning] == ["长时间未操作，登录已过期，请重新登录。"]
     assert not at.dataframe
+
+
+def test_logout_ends_the_session_everywhere(people):
+    users, _ = people
+    at = open_page("pages/home.py", users[R.REP])
+    at.button(key="kd_logout_button").click().run()
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert [w.value for w in at.warning] == ["您已安全退出。"]
+    other_tab = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    stale = time.time() - 60  # a session (or cookie) issued before the logout
+    other_tab.session_state[SESSION_KEY] = {"user_id": users[R.REP].id, "login_at": stale, "last_seen": time.time()}
+    other_tab.run()
+    assert [t.label for t in other_tab.text_input] == ["用户名", "密码"]
