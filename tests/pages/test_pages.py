@@ -129,14 +129,17 @@ def test_expired_session_is_sent_to_login(people, monkeypatch):
     assert not at.dataframe
 
 
-def test_logout_ends_the_session_everywhere(people):
+def test_a_session_older_than_the_users_logout_is_ended(people):
+    """Logout, password reset and disable move the user's session epoch (db/users.py)."""
     users, _ = people
-    at = open_page("pages/home.py", users[R.REP])
-    at.button(key="kd_logout_button").click().run()
+    with session_scope() as s:
+        from db.users import logout
+        logout(s, user_id=users[R.REP].id)
+    at = AppTest.from_file(str(ROOT / "pages/archives.py"), default_timeout=30)
+    issued_before_logout = time.time() - 60
+    at.session_state[SESSION_KEY] = {"user_id": users[R.REP].id, "login_at": issued_before_logout,
+                                     "last_seen": time.time()}
+    at.run()
     assert [t.label for t in at.text_input] == ["用户名", "密码"]
-    assert [w.value for w in at.warning] == ["您已安全退出。"]
-    other_tab = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    stale = time.time() - 60  # a session (or cookie) issued before the logout
-    other_tab.session_state[SESSION_KEY] = {"user_id": users[R.REP].id, "login_at": stale, "last_seen": time.time()}
-    other_tab.run()
-    assert [t.label for t in other_tab.text_input] == ["用户名", "密码"]
+    assert [w.value for w in at.warning] == ["您的登录已失效（已退出、密码被重置或账户被停用），请重新登录。"]
+    assert not at.dataframe

@@ -1,0 +1,168 @@
+"""What a user does in KeDang's pages, in Playwright terms (Streamlit widgets and the canvas grids).
+
+Streamlit reruns are asynchronous: every helper waits for what the user would see next.
+st.data_editor / st.dataframe draw on a canvas (glide-data-grid); their cells are reached by
+mouse position and keyboard, and read back from the accessible <table> the grid keeps inside
+its canvas (it holds the rows currently on screen).
+"""
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests import factories
+from tests.browser.conftest import TIMEOUT_MS, AppServer
+
+COOKIE_SETTLE_SECONDS = 1.5  # the login cookie is written by a component a moment after the page renders
+HEADER_HEIGHT = 36  # glide-data-grid header row (px), then one row per ROW_HEIGHT
+ROW_HEIGHT = 35
+FIRST_COLUMN_X = 55  # inside the first data column, right of the row-marker column
+
+
+# --- login ---------------------------------------------------------------------------------------
+
+def expect_login_form(page: Page) -> None:
+    expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_label("用户名", exact=True)).to_be_visible()
+    expect(page.get_by_label("密码", exact=True)).to_be_visible()
+
+
+def submit_login(page: Page, username: str, password: str = factories.PASSWORD) -> None:
+    """Fill and submit the login form already on screen."""
+    expect_login_form(page)
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+
+
+def login(page: Page, server: AppServer, username: str, name: str) -> None:
+    """Open the app's start page, log in, and wait for the greeting and the role's sidebar."""
+    page.goto(server.url + "/")
+    submit_login(page, username)
+    expect(page.get_by_role("heading", name=f"您好，{name}")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(sidebar(page).get_by_role("button", name="退出登录")).to_be_visible(timeout=TIMEOUT_MS)
+    time.sleep(COOKIE_SETTLE_SECONDS)
+
+
+def sidebar(page: Page) -> Locator:
+    return page.get_by_test_id("stSidebar")
+
+
+def open_from_sidebar(page: Page, title: str) -> None:
+    sidebar(page).get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+
+
+# --- widgets -------------------------------------------------------------------------------------
+
+def choose(page: Page, label: str, option: str, scope: Locator | Page | None = None) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``: open it, type to filter, click the option."""
+    box = (scope or page).get_by_label(label, exact=True)
+    box.click()
+    box.fill(option)
+    page.get_by_role("listbox").get_by_role("option", name=option, exact=True).click()
+    expect(page.get_by_role("listbox")).to_have_count(0)
+    expect(box).to_have_value(option)
+
+
+def fill(scope: Locator | Page, label: str, value: str) -> None:
+    """Type into a text input and leave it (Tab), which sends the value to the app."""
+    field = scope.get_by_label(label, exact=True)
+    field.fill(value)
+    field.press("Tab")
+
+
+def open_tab(page: Page, name: str) -> Locator:
+    """Click the tab (its label may carry a ⚠ when it holds errors) and return its panel."""
+    tab = page.get_by_role("tab", name=re.compile(rf"^{re.escape(name)}( ⚠)?$"))
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    panel = page.get_by_role("tabpanel", name=re.compile(rf"^{re.escape(name)}"))
+    expect(panel).to_be_visible()
+    return panel
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until the app is not running a script (the status widget says 'Running…' meanwhile)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+# --- grids (st.data_editor, st.dataframe) --------------------------------------------------------
+
+def grid_rows(grid: Locator) -> list[list[str]]:
+    """The rows on screen, as cell texts, read from the grid's accessible table."""
+    return grid.locator("table[role=grid] tbody tr").evaluate_all(
+        "rows => rows.map(r => Array.from(r.querySelectorAll('td')).map(c => (c.textContent || '').trim()))")
+
+
+def grid_headers(grid: Locator) -> list[str]:
+    return grid.locator("table[role=grid] thead th").evaluate_all(
+        "cells => cells.map(c => (c.textContent || '').trim())")
+
+
+def _canvas_box(grid: Locator) -> dict:
+    canvas = grid.get_by_test_id("data-grid-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box, "grid canvas not on screen"
+    return box
+
+
+def editor_add_row(page: Page, grid: Locator, values: list[str | None]) -> None:
+    """Add one row to an st.data_editor: click the empty trailing row (which appends a row and
+    starts editing its first cell), then fill the cells left to right; ``None`` skips a column.
+
+    Keys as a user types them: a typed character opens the cell editor, Enter opens it on a
+    selected cell, Tab saves the cell and moves right, ArrowRight moves without editing.
+    """
+    before = len([r for r in grid_rows(grid) if any(r)])
+    box = _canvas_box(grid)
+    page.mouse.click(box["x"] + FIRST_COLUMN_X, box["y"] + box["height"] - ROW_HEIGHT / 2)
+    column = 0
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        while column < index:
+            page.keyboard.press("ArrowRight")
+            column += 1
+        if index > 0:
+            page.keyboard.press("Enter")  # open the cell editor
+        page.keyboard.type(value, delay=25)
+        page.keyboard.press("Tab")  # save the cell, move right
+        column += 1
+    page.keyboard.press("Escape")
+    expect_grid_row(grid, [v or "" for v in values], timeout=TIMEOUT_MS)
+    assert len([r for r in grid_rows(grid) if any(r)]) == before + 1
+
+
+def expect_grid_row(grid: Locator, expected: list[str], timeout: int = TIMEOUT_MS) -> list[str]:
+    """Wait until a row whose leading cells equal ``expected`` ('' matches anything) is on screen."""
+    deadline = time.monotonic() + timeout / 1000
+    rows: list[list[str]] = []
+    while time.monotonic() < deadline:
+        rows = grid_rows(grid)
+        for row in rows:
+            if all(want == "" or (i < len(row) and row[i] == want) for i, want in enumerate(expected)):
+                return row
+        time.sleep(0.2)
+    raise AssertionError(f"no grid row like {expected}; rows on screen: {rows}")
+
+
+def dataframe_select_row(page: Page, grid: Locator, match: str, column: str) -> None:
+    """Select the row of an st.dataframe (single-row selection) whose ``column`` cell is ``match``,
+    by clicking its row marker — what a user clicks to open the row."""
+    headers = grid_headers(grid)
+    col = headers.index(column)
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        rows = grid_rows(grid)
+        hits = [i for i, r in enumerate(rows) if col < len(r) and r[col] == match]
+        if hits or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert hits, f"{match!r} not in column {column} of {rows}"
+    box = _canvas_box(grid)
+    y = box["y"] + HEADER_HEIGHT + ROW_HEIGHT * hits[0] + ROW_HEIGHT / 2
+    page.mouse.click(box["x"] + 16, y)
