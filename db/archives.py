@@ -174,17 +174,43 @@ def _write_children(session: Session, customer: Customer, clean: _Clean, classes
     customer.products = [CustomerProduct(**{k: p.get(k) for k in F.PRODUCT_FIELDS}) for p in clean.products]
     customer.competitors = [CompetitorProduct(**{k: p.get(k) for k in F.COMPETITOR_FIELDS})
                             for p in clean.competitors]
-    other_years = [s for s in customer.sales if s.year != year]
-    customer.sales = other_years + [MonthlySales(year=year, product=s["product"], month=m, quantity=q)
-                                    for s in clean.sales for m, q in s["months"].items()]
-    chosen = {sid: vid for sid, vid in classes.items() if vid is not None}
-    values = {v.id: v for v in session.scalars(select(ClassValue).where(ClassValue.id.in_(chosen.values())))}
-    customer.classes = [CustomerClass(scheme_id=sid, value_id=vid) for sid, vid in chosen.items()
-                        if vid in values and values[vid].scheme_id == sid]
+    _sync_sales(customer, year, clean.sales)
+    valid = {v.id: v.scheme_id for v in session.scalars(
+        select(ClassValue).where(ClassValue.id.in_([v for v in classes.values() if v is not None])))}
+    _sync_classes(customer, {sid: vid for sid, vid in classes.items() if vid is None or valid.get(vid) == sid})
+    names = dict(session.execute(select(ClassValue.id, ClassValue.name).where(
+        ClassValue.id.in_([c.value_id for c in customer.classes]))).all())
     return {
         "contacts": clean.contacts, "products": clean.products, "competitors": clean.competitors,
-        "sales": clean.sales, "classes": {sid: values[vid].name for sid, vid in chosen.items() if vid in values},
+        "sales": clean.sales, "classes": {c.scheme_id: names.get(c.value_id) for c in customer.classes},
     }
+
+
+def _sync_sales(customer: Customer, year: int, rows: list[dict]) -> None:
+    """Update ``year``'s quantities in place (a row per product and month is unique)."""
+    wanted = {(r["product"], m): q for r in rows for m, q in r["months"].items()}
+    for row in list(customer.sales):
+        if row.year != year:
+            continue
+        key = (row.product, row.month)
+        if key in wanted:
+            row.quantity = wanted.pop(key)
+        else:
+            customer.sales.remove(row)
+    customer.sales.extend(MonthlySales(year=year, product=p, month=m, quantity=q) for (p, m), q in wanted.items())
+
+
+def _sync_classes(customer: Customer, chosen: dict[int, int | None]) -> None:
+    """Set the class per scheme in ``chosen`` (None clears it); other schemes keep theirs."""
+    current = {c.scheme_id: c for c in customer.classes}
+    for scheme_id, value_id in chosen.items():
+        if value_id is None:
+            if scheme_id in current:
+                customer.classes.remove(current[scheme_id])
+        elif scheme_id in current:
+            current[scheme_id].value_id = value_id
+        else:
+            customer.classes.append(CustomerClass(scheme_id=scheme_id, value_id=value_id))
 
 
 def _apply_values(customer: Customer, clean: _Clean) -> None:

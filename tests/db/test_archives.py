@@ -234,3 +234,30 @@ def test_find_duplicates_ignores_self(team):
     with session_scope() as s:
         customer = make_customer(s, manager, name="唯一客户", phone="020-12345678")
         assert find_duplicates(s, name="唯一客户", phones=["020-12345678"], exclude_id=customer.id) == []
+
+
+def test_edit_keeps_children_and_classes_of_schemes_not_on_the_form(team):
+    from sqlalchemy import select
+
+    from db.models import ClassScheme
+    manager, rep, _ = team
+    with session_scope() as s:
+        schemes = {x.code: x for x in s.scalars(select(ClassScheme))}
+        value_id = schemes["value"].values[0].id
+        retired_scheme_value = schemes["intent"].values[1].id  # a scheme not shown on the form
+        customer = make_customer(s, rep, sales=[{"product": "剑南春", 1: 5, 2: 6}],
+                                 products=[{"product": "剑南春", "shelf_price": 400}],
+                                 classes={schemes["value"].id: value_id, schemes["intent"].id: retired_scheme_value})
+        cid, version = customer.id, customer.version
+    with session_scope() as s:
+        data = archive_input_from(get_customer(s, rep, cid))
+    data.classes.pop(schemes["intent"].id)  # the form only carries the active schemes
+    data.sales[0][2] = 7
+    with session_scope() as s:
+        update_customer(s, rep, cid, data, reason="二月销量更正", expected_version=version)
+    with session_scope() as s:
+        customer = get_customer(s, rep, cid)
+        assert {c.value_id for c in customer.classes} == {value_id, retired_scheme_value}
+        assert sorted((x.month, x.quantity) for x in customer.sales) == [(1, 5), (2, 7)]
+        change = list_history(s, entity="customer", entity_id=cid)[0].changes
+    assert [c["label"] for c in change] == [f"{data.sales_year}年月度销量"]
