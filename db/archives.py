@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from db.archive_queries import find_duplicates, get_customer
 from db.audit import list_history, record
@@ -278,7 +279,11 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
     if not changes:
         raise UserFacingError("没有任何改动，无需保存")
     customer.updated_at = utcnow()
-    session.flush()  # raises StaleDataError if another session saved in between
+    try:
+        session.flush()
+    except StaleDataError:  # another session saved between our read and this write
+        raise ConflictError("保存失败：这份档案刚刚被他人修改。您填写的内容仍保留在表单中，"
+                            "请载入最新版本后重新应用您的修改。") from None
     record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="update",
            reason=reason, changes=changes)
     return customer
