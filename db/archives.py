@@ -336,6 +336,14 @@ def set_customer_active(session: Session, actor: permissions.Actor, customer_id:
     return customer
 
 
+def record_card_export(session: Session, actor: permissions.Actor, customer_id: int) -> None:
+    """Export is a privilege: check it and keep who took the card out, and when."""
+    customer = get_customer(session, actor, customer_id)
+    if not permissions.can_export(actor, customer):
+        raise PermissionDenied("您无权导出这份档案")
+    record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="export_card")
+
+
 def archive_input_from(customer: Customer, year: int | None = None) -> ArchiveInput:
     """The form's starting values for editing ``customer``."""
     year = year or dt.date.today().year

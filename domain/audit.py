@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "resubmit": "重新提交审核",
     "deactivate": "停用",
     "reactivate": "重新启用",
+    "export_card": "下载资料卡",
     "user_create": "新建用户",
     "user_update": "修改用户",
     "password_reset": "重置密码",

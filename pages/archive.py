@@ -10,7 +10,8 @@ from components.field_widgets import reset_form_state
 from components.formatting import local_time
 from components.history import show_history
 from db.archive_queries import active_schemes, get_customer, owners
-from db.archives import archive_input_from, review_customer, set_customer_active, update_customer
+from db.archives import (archive_input_from, record_card_export, review_customer, set_customer_active,
+                         update_customer)
 from db.audit import list_history
 from db.engine import session_scope
 from domain import permissions, review
@@ -71,6 +72,11 @@ tab_names = ["资料卡"] + (["编辑"] if can_edit else []) + ["历史"] + (
     ["停用/启用"] if permissions.can_deactivate(user) else [])
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
 
+def record_export() -> None:
+    with session_scope() as s:
+        record_card_export(s, user, customer_id)
+
+
 with tabs["资料卡"]:
     header = {"档案号": customer.archive_no, "审核状态": state_label,
               "负责人": customer.owner.name if customer.owner else "", "建档日期": local_time(customer.created_at)[:10]}
@@ -82,7 +88,8 @@ with tabs["资料卡"]:
             print_button()
         right.download_button("下载资料卡（.xlsx）", card_workbook(customer.name, sides),
                               file_name=f"{customer.archive_no}_{customer.name}_资料卡.xlsx",
-                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                              on_click=record_export)
     show_card(customer.name, sides)
 
 if can_edit:

@@ -261,3 +261,19 @@ def test_edit_keeps_children_and_classes_of_schemes_not_on_the_form(team):
         assert sorted((x.month, x.quantity) for x in customer.sales) == [(1, 5), (2, 7)]
         change = list_history(s, entity="customer", entity_id=cid)[0].changes
     assert [c["label"] for c in change] == [f"{data.sales_year}年月度销量"]
+
+
+def test_card_export_is_recorded_and_refused_to_others(team):
+    from db.archives import record_card_export
+    from db.users import create_user
+    manager, rep, other = team
+    with session_scope() as s:
+        cid = make_customer(s, rep).id
+        service = create_user(s, actor_id=None, username="kefu1", name="客服", role="service",
+                              password="Service-pass-1")
+    with session_scope() as s:
+        record_card_export(s, rep, cid)
+        assert list_history(s, entity="customer", entity_id=cid)[0].action == "export_card"
+    with pytest.raises(PermissionDenied):
+        with session_scope() as s:
+            record_card_export(s, service, cid)
