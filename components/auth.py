@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import jwt
 import streamlit as st
@@ -33,6 +34,9 @@ COOKIE_NAME = "kedang_auth"
 SESSION_KEY = "kd_auth"
 NOTICE_KEY = "kd_auth_notice"
 DELETE_COOKIE_KEY = "kd_delete_cookie"
+SET_COOKIE_KEY = "kd_set_cookie"
+RETURN_KEY = "kd_return_to"
+MAIN_SCRIPT = "app.py"
 
 
 @dataclass(frozen=True)
@@ -144,33 +148,65 @@ def current_user() -> CurrentUser | None:
         return CurrentUser(user.id, user.username, user.name, user.role, user.supervisor_id)
 
 
-def require_user(roles: tuple[str, ...] | None = None) -> CurrentUser:
-    """Stop the page unless a valid user is logged in (and has one of ``roles``)."""
+def _sign_in(*, entry: bool) -> CurrentUser:
+    """Log in from the cookie or the form; stops the run while nobody is logged in."""
+    authenticator = _authenticator()
+    if not st.session_state.get("logout"):
+        _login_from_cookie(authenticator)
+        if user := current_user():
+            return user
+    box = st.empty()  # the form goes away once the user is in
+    with box.container():
+        user_id = _login_form(authenticator)
+    if user_id is None:
+        st.stop()
+    box.empty()
+    _start_session(user_id, time.time())
+    if entry:
+        # Outside the emptied box: the library's cookie component must stay on the page to run.
+        authenticator.cookie_controller.set_cookie()
+    else:
+        st.session_state[SET_COOKIE_KEY] = True  # set by app.py's run, which stays on screen
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def _go_through_app() -> None:
+    """A freshly started server runs a deep-linked page without app.py (see STYLE.md), so
+    the user would get no navigation: run app.py now and let it return to this page."""
+    url = urlsplit(st.context.url or "")
+    st.session_state[RETURN_KEY] = {"url_path": url.path.strip("/"), "query": st.query_params.to_dict()}
+    st.switch_page(MAIN_SCRIPT)
+
+
+def require_user(roles: tuple[str, ...] | None = None, *, entry: bool = False) -> CurrentUser:
+    """Stop the page unless a valid user is logged in (and has one of ``roles``).
+
+    ``entry=True`` only in app.py; pages call it without, as their first statement.
+    """
     ensure_database()
     user = current_user()
     if user is None:
-        authenticator = _authenticator()
-        if not st.session_state.get("logout"):
-            _login_from_cookie(authenticator)
-            user = current_user()
-        if user is None:
-            # The form goes away once the user is in; the page then renders in this same run,
-            # so the cookie the library just set reaches the browser.
-            box = st.empty()
-            with box.container():
-                user_id = _login_form(authenticator)
-            if user_id is None:
-                st.stop()
-            box.empty()
-            # Set outside the emptied box: the library's cookie component must stay on the page to run.
-            authenticator.cookie_controller.set_cookie()
-            _start_session(user_id, time.time())
-            user = current_user()
-            assert user is not None
+        user = _sign_in(entry=entry)
+        if not entry:
+            _go_through_app()
+    if entry and st.session_state.pop(SET_COOKIE_KEY, False):
+        _authenticator().cookie_controller.set_cookie()
     if roles and user.role not in roles:
         st.error("您的角色无权打开此页面。")
         st.stop()
     return user
+
+
+def return_to_deep_link(pages: list[st.Page]) -> None:
+    """In app.py, after a login that began on a deep link: go back to that page if allowed."""
+    target = st.session_state.pop(RETURN_KEY, None)
+    if not target or not target["url_path"]:
+        return
+    for page in pages:
+        if page.url_path == target["url_path"]:
+            st.switch_page(page, query_params=target["query"])
 
 
 def logout(user: CurrentUser) -> None:
