@@ -191,7 +191,8 @@ def require_user(roles: tuple[str, ...] | None = None, *, entry: bool = False) -
         user = _sign_in(entry=entry)
         if not entry:
             _go_through_app()
-    if entry and st.session_state.pop(SET_COOKIE_KEY, False):
+    if entry and RETURN_KEY not in st.session_state and st.session_state.pop(SET_COOKIE_KEY, False):
+        # Not in a run that is about to switch pages: the cookie component must reach the browser.
         _authenticator().cookie_controller.set_cookie()
     if roles and user.role not in roles:
         st.error("您的角色无权打开此页面。")

@@ -30,6 +30,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 STARTUP_SECONDS = 60
 TIMEOUT_MS = 15_000  # Streamlit reruns are asynchronous: wait generously for what the user should see
 
+# Streamlit marks its root element data-test-script-state="running" / "notRunning"; this counts the
+# finished script runs and notes when the state last changed, for ui.after_rerun() and ui.settle().
+WATCH_SCRIPT_RUNS = """
+window.__kdRuns = 0;
+window.__kdLastChange = performance.now();
+new MutationObserver(records => {
+  for (const r of records) {
+    window.__kdLastChange = performance.now();
+    if (r.target.getAttribute('data-test-script-state') === 'notRunning') window.__kdRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+
 
 @dataclass
 class AppServer:
@@ -118,7 +131,7 @@ def team(session, server: AppServer) -> None:
 @pytest.fixture(scope="session")
 def chromium_browser():
     if not os.path.exists(CHROMIUM):
-        print(f"\n[browser tests] {CHROMIUM} 不存在，跳过浏览器测试", file=sys.stderr)
+        print(f"\n[browser tests] {CHROMIUM} 不存在", file=sys.stderr)
         unavailable(f"Chromium 不存在（{CHROMIUM}），无法运行浏览器测试")
     from playwright.sync_api import sync_playwright
 
@@ -129,25 +142,41 @@ def chromium_browser():
         browser.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.kd_failed = report.failed
+
+
 @pytest.fixture
-def new_page(chromium_browser):
-    """``new_page()`` opens a page in a fresh browser context (own cookies); all closed after the test."""
+def new_page(request, chromium_browser):
+    """``new_page()`` opens a page in a fresh browser context (own cookies); all closed after the test,
+    with a screenshot of each page in test-artifacts/ if the test failed."""
     contexts = []
 
     def _open():
         context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(script=WATCH_SCRIPT_RUNS)
         contexts.append(context)
         return context.new_page()
 
     yield _open
-    for context in contexts:
+    for n, context in enumerate(contexts):
+        if getattr(request.node, "kd_failed", False):
+            for m, page in enumerate(context.pages):
+                try:
+                    page.screenshot(path=str(ARTIFACTS / f"FAILED_{request.node.name}_{n}_{m}.png"), full_page=True)
+                except Exception as exc:  # noqa: BLE001 - a failed screenshot must not hide the failure
+                    print(f"screenshot failed: {exc}", file=sys.stderr)
         context.close()
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """One server with the usual team, shared by the tests of a module."""
+@pytest.fixture(scope="session")
+def app_server(chromium_browser, tmp_path_factory):
+    """One server with the usual team, shared by the tests that do not need a fresh one."""
     yield from start_server(tmp_path_factory, team)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -24,9 +25,14 @@ FIRST_COLUMN_X = 55  # inside the first data column, right of the row-marker col
 # --- login ---------------------------------------------------------------------------------------
 
 def expect_login_form(page: Page) -> None:
-    expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    expect(page.get_by_label("用户名", exact=True)).to_be_visible()
-    expect(page.get_by_label("密码", exact=True)).to_be_visible()
+    """The login form, once: while a rerun is going the form of the previous run can still be on
+    screen next to the new one (e.g. right after 退出登录), hence settle() first."""
+    expect(page.get_by_role("button", name="登录", exact=True).first).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    for control in (page.get_by_label("用户名", exact=True), page.get_by_label("密码", exact=True),
+                    page.get_by_role("button", name="登录", exact=True)):
+        expect(control).to_have_count(1, timeout=TIMEOUT_MS)
+        expect(control).to_be_visible()
 
 
 def submit_login(page: Page, username: str, password: str = factories.PASSWORD) -> None:
@@ -44,6 +50,12 @@ def login(page: Page, server: AppServer, username: str, name: str) -> None:
     expect(page.get_by_role("heading", name=f"您好，{name}")).to_be_visible(timeout=TIMEOUT_MS)
     expect(sidebar(page).get_by_role("button", name="退出登录")).to_be_visible(timeout=TIMEOUT_MS)
     time.sleep(COOKIE_SETTLE_SECONDS)
+
+
+def visible_grid(scope: Locator | Page) -> Locator:
+    """The st.dataframe / st.data_editor on screen in ``scope`` (grids in closed tabs, or left over
+    from the previous page while the next one renders, are not)."""
+    return scope.get_by_test_id("stDataFrame").filter(visible=True)
 
 
 def sidebar(page: Page) -> Locator:
@@ -84,9 +96,27 @@ def open_tab(page: Page, name: str) -> Locator:
     return panel
 
 
-def wait_idle(page: Page) -> None:
-    """Wait until the app is not running a script (the status widget says 'Running…' meanwhile)."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
+def settle(page: Page, quiet_ms: int = 700) -> None:
+    """Wait until no script has run for ``quiet_ms``: some actions cause a second rerun a moment
+    later (the login cookie component), and until it ends the previous run's elements can still
+    be on screen next to the new ones."""
+    page.wait_for_function(
+        """quiet => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && performance.now() - window.__kdLastChange > quiet;
+        }""", arg=quiet_ms, timeout=TIMEOUT_MS)
+
+
+def after_rerun(page: Page, action: Callable[[], None]) -> None:
+    """Do ``action`` (a click, a key) and wait until the script run it starts has finished.
+
+    A click sent while an earlier run is still going makes Streamlit stop that run, so steps
+    that must each reach the server (e.g. counted login failures) wait for their run to end.
+    """
+    before = page.evaluate("() => window.__kdRuns")
+    action()
+    page.wait_for_function("before => window.__kdRuns > before", arg=before, timeout=TIMEOUT_MS)
 
 
 # --- grids (st.data_editor, st.dataframe) --------------------------------------------------------
@@ -110,16 +140,23 @@ def _canvas_box(grid: Locator) -> dict:
     return box
 
 
+def _cell_editor(page: Page) -> Locator:
+    """The overlay editor glide-data-grid opens over the cell being edited."""
+    return page.locator('[id^="gdg-overlay-"]').locator("textarea, input")
+
+
 def editor_add_row(page: Page, grid: Locator, values: list[str | None]) -> None:
     """Add one row to an st.data_editor: click the empty trailing row (which appends a row and
-    starts editing its first cell), then fill the cells left to right; ``None`` skips a column.
+    opens the editor on its first cell), then fill the cells left to right; ``None`` skips a column.
 
-    Keys as a user types them: a typed character opens the cell editor, Enter opens it on a
-    selected cell, Tab saves the cell and moves right, ArrowRight moves without editing.
+    Keys as a user presses them: Enter opens the editor on the selected cell, Tab saves the cell
+    and moves right, ArrowRight moves without editing. Each step waits for the cell editor to
+    open or close: keys typed before it has focus are lost.
     """
     before = len([r for r in grid_rows(grid) if any(r)])
     box = _canvas_box(grid)
     page.mouse.click(box["x"] + FIRST_COLUMN_X, box["y"] + box["height"] - ROW_HEIGHT / 2)
+    editor = _cell_editor(page)
     column = 0
     for index, value in enumerate(values):
         if value is None:
@@ -128,11 +165,13 @@ def editor_add_row(page: Page, grid: Locator, values: list[str | None]) -> None:
             page.keyboard.press("ArrowRight")
             column += 1
         if index > 0:
-            page.keyboard.press("Enter")  # open the cell editor
-        page.keyboard.type(value, delay=25)
-        page.keyboard.press("Tab")  # save the cell, move right
+            page.keyboard.press("Enter")
+        expect(editor).to_be_focused(timeout=TIMEOUT_MS)
+        page.keyboard.type(value, delay=20)
+        expect(editor).to_have_value(value)
+        page.keyboard.press("Tab")
+        expect(editor).to_have_count(0, timeout=TIMEOUT_MS)
         column += 1
-    page.keyboard.press("Escape")
     expect_grid_row(grid, [v or "" for v in values], timeout=TIMEOUT_MS)
     assert len([r for r in grid_rows(grid) if any(r)]) == before + 1
 
@@ -147,22 +186,33 @@ def expect_grid_row(grid: Locator, expected: list[str], timeout: int = TIMEOUT_M
             if all(want == "" or (i < len(row) and row[i] == want) for i, want in enumerate(expected)):
                 return row
         time.sleep(0.2)
-    raise AssertionError(f"no grid row like {expected}; rows on screen: {rows}")
+    raise AssertionError(f"no grid row like {expected}; rows on screen: {rows} "
+                         f"({grid.count()} grid(s) matched, {grid.filter(visible=True).count()} visible)")
 
 
-def dataframe_select_row(page: Page, grid: Locator, match: str, column: str) -> None:
-    """Select the row of an st.dataframe (single-row selection) whose ``column`` cell is ``match``,
-    by clicking its row marker — what a user clicks to open the row."""
-    headers = grid_headers(grid)
-    col = headers.index(column)
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while True:
-        rows = grid_rows(grid)
-        hits = [i for i, r in enumerate(rows) if col < len(r) and r[col] == match]
-        if hits or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    assert hits, f"{match!r} not in column {column} of {rows}"
-    box = _canvas_box(grid)
-    y = box["y"] + HEADER_HEIGHT + ROW_HEIGHT * hits[0] + ROW_HEIGHT / 2
-    page.mouse.click(box["x"] + 16, y)
+def open_row(page: Page, grid: Locator, match: str, column: str, opened: Locator) -> None:
+    """Open the row of an st.dataframe (single-row selection, the app switches page on select)
+    whose ``column`` cell is ``match``, by clicking its row marker as a user does; wait for
+    ``opened``. A click that lands while the grid is being redrawn by a rerun can be lost, so
+    the click is repeated (at most three times) if nothing opened."""
+    col = grid_headers(grid).index(column)
+    for attempt in range(3):
+        settle(page)
+        if attempt and opened.is_visible():  # the previous click got there, only slowly
+            return
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while True:
+            rows = grid_rows(grid)
+            hits = [i for i, r in enumerate(rows) if col < len(r) and r[col] == match]
+            if hits or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert hits, f"{match!r} not in column {column} of {rows}"
+        box = _canvas_box(grid)
+        page.mouse.click(box["x"] + 16, box["y"] + HEADER_HEIGHT + ROW_HEIGHT * hits[0] + ROW_HEIGHT / 2)
+        try:
+            expect(opened).to_be_visible(timeout=5000 if attempt < 2 else TIMEOUT_MS)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
