@@ -107,7 +107,7 @@ def _login_form(authenticator: stauth.Authenticate) -> int | None:
     which sets the re-login cookie."""
     st.title("客档 KeDang")
     st.caption("客户档案管理系统 · 请登录")
-    if notice := st.session_state.pop(NOTICE_KEY, None):
+    if notice := st.session_state.get(NOTICE_KEY):  # kept until the next login: the cookie component reruns
         st.warning(notice)
     if st.session_state.pop(DELETE_COOKIE_KEY, False):
         # Drawn on the login page, which stays on screen, so the browser runs it. The cookie
@@ -161,6 +161,7 @@ def _sign_in(*, entry: bool) -> CurrentUser:
     if user_id is None:
         st.stop()
     box.empty()
+    st.session_state.pop(NOTICE_KEY, None)
     _start_session(user_id, time.time())
     if entry:
         # Outside the emptied box: the library's cookie component must stay on the page to run.

@@ -115,9 +115,10 @@ def test_archive_flow(new_page, app_server):
     screenshot(page, "flow_05_history")
 
     # --- log out; the manager approves it from the review queue ---
-    # (The app's notice 您已安全退出。 is not asserted: it vanishes on the rerun that follows; see report.)
     sidebar(page).get_by_role("button", name="退出登录").click()
     expect_login_form(page)
+    page.wait_for_timeout(1500)  # the cookie component reruns the page once; the notice must stay
+    expect(page.get_by_text("您已安全退出。")).to_be_visible()
     submit_login(page, "mgr")
     expect(sidebar(page).get_by_text("李经理 · 销售经理")).to_be_visible(timeout=TIMEOUT_MS)
     open_from_sidebar(page, "审核队列")
