@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from db.models import ClassScheme, ClassValue, Contact, Customer, CustomerClass, User
 from domain import permissions
@@ -158,12 +158,14 @@ def find_duplicates(session: Session, *, name: str | None, phones: Sequence[str 
 
 def review_queue(session: Session, actor: permissions.Actor) -> list[Customer]:
     """Archives waiting for ``actor``'s review, oldest first."""
-    pending = list(session.scalars(
-        select(Customer).options(selectinload(Customer.owner))
-        .where(Customer.review_state == PENDING, Customer.is_active.is_(True))
-        .order_by(Customer.updated_at)))
-    return [c for c in pending
-            if permissions.can_review(actor, c, c.owner.supervisor_id if c.owner else None)]
+    owner = aliased(User)
+    rows = session.execute(
+        select(Customer, owner.supervisor_id).options(selectinload(Customer.owner))
+        .outerjoin(owner, owner.id == Customer.owner_id)
+        .where(Customer.review_state == PENDING, Customer.is_active.is_(True),
+               permissions.reviewable_customers(actor, owner.supervisor_id))
+        .order_by(Customer.updated_at))
+    return [customer for customer, _ in rows]
 
 
 def owners(session: Session) -> list[User]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, false, or_, true
 
 from domain import roles as R
 
@@ -60,6 +60,17 @@ def can_review(actor: Actor, customer: CustomerLike, owner_supervisor_id: int | 
     if actor.role == R.MANAGER:
         return owner_supervisor_id in (None, actor.id) or customer.owner_id == actor.id
     return False
+
+
+def reviewable_customers(actor: Actor, owner_supervisor_id: ColumnElement) -> ColumnElement[bool]:
+    """``can_review`` as a ``where`` clause, given the owner's supervisor column."""
+    from db.models import Customer
+
+    if actor.role in (R.ADMIN, R.GM):
+        return true()
+    if actor.role == R.MANAGER:
+        return or_(owner_supervisor_id.is_(None), owner_supervisor_id == actor.id, Customer.owner_id == actor.id)
+    return false()
 
 
 def files_directly(actor: Actor) -> bool:

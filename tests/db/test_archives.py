@@ -277,3 +277,18 @@ def test_card_export_is_recorded_and_refused_to_others(team):
     with pytest.raises(PermissionDenied):
         with session_scope() as s:
             record_card_export(s, service, cid)
+
+
+def test_review_queue_is_the_owners_supervisors(team):
+    manager, rep, _ = team
+    with session_scope() as s:
+        from db.users import create_user
+        other_manager = create_user(s, actor_id=None, username="mgr2", name="赵经理", role="manager",
+                                    password="Manager-pass-2")
+        orphan_rep = create_user(s, actor_id=None, username="rep9", name="无上级", role="rep",
+                                 password="Rep-password-9")
+        mine = make_customer(s, rep).id
+        orphan = make_customer(s, orphan_rep).id
+    with session_scope() as s:
+        assert [c.id for c in review_queue(s, manager)] == [mine, orphan]
+        assert [c.id for c in review_queue(s, other_manager)] == [orphan]

@@ -25,7 +25,9 @@ def people(db):
                  (R.ADMIN, R.MANAGER, R.SERVICE, R.ARCHIVIST, R.GM)}
         users[R.REP] = make_user(s, R.REP, supervisor=users[R.MANAGER])
         customer = make_customer(s, users[R.REP], name="页面测试客户",
-                                 contacts=[{"name": "张三", "role": "负责人", "mobile": "13800138000"}])
+                                 contacts=[{"name": "张三", "role": "负责人", "mobile": "13800138000",
+                                            "birthday": "1978-04-05"}],
+                                 sales=[{"product": "剑南春", 1: 3}], products=[{"product": "剑南春", "shelf_price": 420}])
     return users, customer.id
 
 
@@ -88,6 +90,8 @@ def test_rep_edits_with_reason_and_sees_it_in_history(people):
     assert not at.exception
     assert any("修改已保存" in s.value for s in at.success)
     history = at.dataframe[-1].value
+    # contacts (with a birthday), products and sales went through the grids untouched: no false changes
+    assert history[history["操作"] == "修改"]["字段"].tolist() == ["地址"]
     row = history[history["字段"] == "地址"].iloc[0]
     assert (row["新值"], row["原因/意见"]) == ("深圳市福田区新地址1号", "客户搬迁")
 
