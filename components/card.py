@@ -21,6 +21,7 @@ PRINT_CSS = """
   [data-testid="stSidebar"], header, [data-testid="stToolbar"], .stButton, .stDownloadButton,
   [data-testid="stTabs"] [role="tablist"], .kd-noprint {display: none !important;}
   .kd-card {page-break-inside: auto;}
+  .kd-back {break-before: page;}
 }
 </style>
 """
@@ -43,8 +44,9 @@ def _section_html(section: CardSection) -> str:
 def show_card(title: str, sides: dict[str, list[CardSection]]) -> None:
     st.markdown(PRINT_CSS, unsafe_allow_html=True)
     body = [f"<div class='kd-card'><h3>{html.escape(title)} · 客户资料卡</h3>"]
-    for side, sections in sides.items():
-        body.append(f"<h3>{side}</h3>" + "".join(_section_html(s) for s in sections))
+    for i, (side, sections) in enumerate(sides.items()):
+        css = " class='kd-back'" if i else ""  # the back of the card starts a new printed page
+        body.append(f"<h3{css}>{side}</h3>" + "".join(_section_html(s) for s in sections))
     st.markdown("".join(body) + "</div>", unsafe_allow_html=True)
 
 
