@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, screenshot
-from tests.browser.ui import (choose, editor_add_row, expect_grid_row, expect_login_form,
+from tests.browser.ui import (choose, click_when_settled, editor_add_row, expect_grid_row, expect_login_form,
                               fill, login, open_from_sidebar, open_row, open_tab, sidebar,
                               submit_login, visible_grid)
 
@@ -63,7 +63,7 @@ def test_archive_flow(new_page, app_server):
     editor_add_row(page, product_grid, ["五粮春 52度 500ml", "180", "268", "本公司"])
     screenshot(page, "flow_02_products")
 
-    page.get_by_role("button", name="保存档案").click()
+    click_when_settled(page, page.get_by_role("button", name="保存档案"))
     first_no = _archive_no_on_detail(page, FIRST["name"], "待审核")
     first_id = _customer_id(page)
     expect(page.get_by_text(f"已创建档案 {first_no}")).to_be_visible()
@@ -75,7 +75,7 @@ def test_archive_flow(new_page, app_server):
     # --- a second archive with the same phone: the duplicate warning names the first ---
     open_from_sidebar(page, "档案录入")
     _fill_basics(page, SECOND)
-    page.get_by_role("button", name="保存档案").click()
+    click_when_settled(page, page.get_by_role("button", name="保存档案"))
     expect(page.get_by_text(re.compile("可能重复"))).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_role("link", name=re.compile(rf"{first_no} · {re.escape(FIRST['name'])} · 电话 {PHONE}"))
            ).to_be_visible()
@@ -85,7 +85,7 @@ def test_archive_flow(new_page, app_server):
     expect(confirm).to_be_disabled()
     page.get_by_text("我已核对，这是不同的客户，仍要保存").click()
     expect(confirm).to_be_enabled(timeout=TIMEOUT_MS)
-    confirm.click()
+    click_when_settled(page, confirm)
     second_no = _archive_no_on_detail(page, SECOND, "待审核")
     assert second_no != first_no
 
@@ -105,7 +105,7 @@ def test_archive_flow(new_page, app_server):
     expect(address).to_have_value(FIRST["address"])
     fill(edit, "地址", NEW_ADDRESS)
     fill(page, "修改原因 *", REASON)
-    page.get_by_role("button", name="保存修改").click()
+    click_when_settled(page, page.get_by_role("button", name="保存修改"))
     expect(page.get_by_text("修改已保存，并记入历史")).to_be_visible(timeout=TIMEOUT_MS)
 
     history = open_tab(page, "历史")
@@ -115,7 +115,7 @@ def test_archive_flow(new_page, app_server):
     screenshot(page, "flow_05_history")
 
     # --- log out; the manager approves it from the review queue ---
-    sidebar(page).get_by_role("button", name="退出登录").click()
+    click_when_settled(page, sidebar(page).get_by_role("button", name="退出登录"))
     expect_login_form(page)
     page.wait_for_timeout(1500)  # the cookie component reruns the page once; the notice must stay
     expect(page.get_by_text("您已安全退出。")).to_be_visible()
@@ -129,7 +129,7 @@ def test_archive_flow(new_page, app_server):
     open_row(page, queue, first_no, "档案号", opened=page.get_by_role("heading", name=FIRST["name"], exact=True))
     _archive_no_on_detail(page, FIRST["name"], "待审核")
     expect(page.get_by_text("这份档案等待您审核")).to_be_visible()
-    page.get_by_role("button", name="审核通过，归档").click()
+    click_when_settled(page, page.get_by_role("button", name="审核通过，归档"))
     expect(page.get_by_text("已审核通过并归档")).to_be_visible(timeout=TIMEOUT_MS)
     _archive_no_on_detail(page, FIRST["name"], "已归档")
     expect(page.get_by_role("button", name="审核通过，归档")).to_have_count(0)

@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, screenshot
-from tests.browser.ui import COOKIE_SETTLE_SECONDS, after_rerun, expect_login_form, sidebar, submit_login
+from tests.browser.ui import (COOKIE_SETTLE_SECONDS, after_rerun, click_when_settled, expect_login_form, settle,
+                              sidebar, submit_login)
 
 WRONG = "Wrong-password-0000"
 FAILED = "用户名或密码错误"
@@ -14,8 +15,11 @@ LOCKED = "该账户已锁定"
 
 
 def _submit(page, username: str, password: str) -> str:
-    """Submit the login form and return the message the user then sees."""
+    """Submit the login form once the page is quiet (each failure must reach the server to be
+    counted) and return the message the user then sees, once that run and its follow-ups are over."""
+    settle(page)
     after_rerun(page, lambda: submit_login(page, username, password))
+    settle(page)
     alert = page.get_by_test_id("stAlert")
     expect(alert).to_be_visible(timeout=TIMEOUT_MS)
     return alert.inner_text()
@@ -53,8 +57,8 @@ def test_login_and_logout(new_page, app_server):
         expect(sidebar(page).get_by_role("link", name=link, exact=True)).to_be_visible()
     page.wait_for_timeout(COOKIE_SETTLE_SECONDS * 1000)  # the cookie is written a moment after the page
     page.reload()  # the cookie logs the user back in
-    expect(page.get_by_role("heading", name="您好，管理员甲")).to_be_visible(timeout=TIMEOUT_MS)
-    sidebar(page).get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("heading", name="您好，管理员甲").first).to_be_visible(timeout=TIMEOUT_MS)
+    click_when_settled(page, sidebar(page).get_by_role("button", name="退出登录"))
     expect_login_form(page)
     page.reload()
     expect_login_form(page)

@@ -108,6 +108,13 @@ def settle(page: Page, quiet_ms: int = 700) -> None:
         }""", arg=quiet_ms, timeout=TIMEOUT_MS)
 
 
+def click_when_settled(page: Page, target: Locator) -> None:
+    """Click a button once the page has stopped rerunning: a click on an element that the running
+    rerun is about to replace (e.g. just after a page switch) can be lost."""
+    settle(page)
+    target.click()
+
+
 def after_rerun(page: Page, action: Callable[[], None]) -> None:
     """Do ``action`` (a click, a key) and wait until the script run it starts has finished.
 
