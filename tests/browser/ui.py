@@ -178,6 +178,9 @@ def editor_add_row(page: Page, grid: Locator, values: list[str | None]) -> None:
         expect(editor).to_have_value(value)
         page.keyboard.press("Tab")
         expect(editor).to_have_count(0, timeout=TIMEOUT_MS)
+        # Each saved cell reruns the app; an edit made while that rerun is still coming back
+        # can be overwritten by it (seen with a number cell), so let it finish first.
+        settle(page, quiet_ms=300)
         column += 1
     expect_grid_row(grid, [v or "" for v in values], timeout=TIMEOUT_MS)
     assert len([r for r in grid_rows(grid) if any(r)]) == before + 1
