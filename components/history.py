@@ -26,4 +26,8 @@ def show_history(events: list[AuditEvent]) -> None:
     if not events:
         st.info("暂无记录。")
         return
-    st.dataframe(history_frame(events), hide_index=True, width="stretch")
+    st.dataframe(history_frame(events), hide_index=True, width="stretch", column_config={
+        "原值": st.column_config.TextColumn("原值", width="medium"),
+        "新值": st.column_config.TextColumn("新值", width="medium"),
+        "原因/意见": st.column_config.TextColumn("原因/意见", width="medium"),
+    })
