@@ -93,13 +93,12 @@ def _login_from_cookie(authenticator: stauth.Authenticate) -> None:
     try:
         token = jwt.decode(st.context.cookies[COOKIE_NAME], cookie_key, algorithms=["HS256"])
     except (KeyError, jwt.PyJWTError):
+        token = None
+    if user is None or token is None:
         _end_session(None)
         return
-    issued_at = float(token["exp_date"]) - idle_hours() * 3600
-    if user is None:
-        _end_session(None)
-        return
-    _start_session(user.id, issued_at)
+    # The library's token carries only its expiry; it was issued one cookie lifetime earlier.
+    _start_session(user.id, float(token["exp_date"]) - idle_hours() * 3600)
 
 
 def _login_form(authenticator: stauth.Authenticate) -> int | None:

@@ -159,13 +159,12 @@ def find_duplicates(session: Session, *, name: str | None, phones: Sequence[str 
 def review_queue(session: Session, actor: permissions.Actor) -> list[Customer]:
     """Archives waiting for ``actor``'s review, oldest first."""
     owner = aliased(User)
-    rows = session.execute(
-        select(Customer, owner.supervisor_id).options(selectinload(Customer.owner))
+    return list(session.scalars(
+        select(Customer).options(selectinload(Customer.owner))
         .outerjoin(owner, owner.id == Customer.owner_id)
         .where(Customer.review_state == PENDING, Customer.is_active.is_(True),
                permissions.reviewable_customers(actor, owner.supervisor_id))
-        .order_by(Customer.updated_at))
-    return [customer for customer, _ in rows]
+        .order_by(Customer.updated_at)))
 
 
 def owners(session: Session) -> list[User]:

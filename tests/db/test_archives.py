@@ -1,13 +1,16 @@
 """The archive write path and queries, on the configured database (SQLite or PostgreSQL)."""
+import copy
 import re
 
 import pytest
+from sqlalchemy import select
 
 from db.archive_queries import CustomerFilter, find_duplicates, get_customer, list_customers, review_queue
-from db.archives import (DuplicatesFound, archive_input_from, create_customer, review_customer,
-                         set_customer_active, update_customer)
+from db.archives import (DuplicatesFound, archive_input_from, create_customer, record_card_export,
+                         review_customer, set_customer_active, update_customer)
 from db.audit import list_history
 from db.engine import session_scope
+from db.models import ClassScheme, Customer
 from domain import review
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
 from domain.validation import ValidationError
@@ -62,9 +65,6 @@ def test_archive_numbers_are_sequential_per_region_and_never_reused(team):
 
 
 def _id(session, archive_no):
-    from sqlalchemy import select
-
-    from db.models import Customer
     return session.scalar(select(Customer.id).where(Customer.archive_no == archive_no))
 
 
@@ -123,7 +123,7 @@ def test_second_save_on_an_old_version_is_refused(team):
         customer = make_customer(s, rep)
         cid, version = customer.id, customer.version
         start = archive_input_from(customer)
-    mine, theirs = archive_input_from_copy(start), archive_input_from_copy(start)
+    mine, theirs = copy.deepcopy(start), copy.deepcopy(start)
     theirs.values["address"] = "经理改的地址"
     mine.values["address"] = "业务员改的地址"
     with session_scope() as s:
@@ -133,11 +133,6 @@ def test_second_save_on_an_old_version_is_refused(team):
             update_customer(s, rep, cid, mine, reason="更新", expected_version=version)
     with session_scope() as s:
         assert get_customer(s, rep, cid).address == "经理改的地址"
-
-
-def archive_input_from_copy(data):
-    import copy
-    return copy.deepcopy(data)
 
 
 def test_rename_to_an_existing_name_warns(team):
@@ -237,9 +232,6 @@ def test_find_duplicates_ignores_self(team):
 
 
 def test_edit_keeps_children_and_classes_of_schemes_not_on_the_form(team):
-    from sqlalchemy import select
-
-    from db.models import ClassScheme
     manager, rep, _ = team
     with session_scope() as s:
         schemes = {x.code: x for x in s.scalars(select(ClassScheme))}
@@ -264,13 +256,10 @@ def test_edit_keeps_children_and_classes_of_schemes_not_on_the_form(team):
 
 
 def test_card_export_is_recorded_and_refused_to_others(team):
-    from db.archives import record_card_export
-    from db.users import create_user
     manager, rep, other = team
     with session_scope() as s:
         cid = make_customer(s, rep).id
-        service = create_user(s, actor_id=None, username="kefu1", name="客服", role="service",
-                              password="Service-pass-1")
+        service = make_user(s, "service")
     with session_scope() as s:
         record_card_export(s, rep, cid)
         assert list_history(s, entity="customer", entity_id=cid)[0].action == "export_card"
@@ -282,11 +271,8 @@ def test_card_export_is_recorded_and_refused_to_others(team):
 def test_review_queue_is_the_owners_supervisors(team):
     manager, rep, _ = team
     with session_scope() as s:
-        from db.users import create_user
-        other_manager = create_user(s, actor_id=None, username="mgr2", name="赵经理", role="manager",
-                                    password="Manager-pass-2")
-        orphan_rep = create_user(s, actor_id=None, username="rep9", name="无上级", role="rep",
-                                 password="Rep-password-9")
+        other_manager = make_user(s, "manager")
+        orphan_rep = make_user(s, "rep")  # no supervisor
         mine = make_customer(s, rep).id
         orphan = make_customer(s, orphan_rep).id
     with session_scope() as s:
