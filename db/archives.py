@@ -88,6 +88,11 @@ def _check_duplicates(session: Session, clean: _Clean, exclude_id: int | None) -
 
 def next_archive_no(session: Session, province: str | None, year: int) -> str:
     """Take the next number of (region, year); numbers only go up, so none is ever reused."""
+    return reserve_archive_nos(session, province, year, 1)[0]
+
+
+def reserve_archive_nos(session: Session, province: str | None, year: int, count: int) -> list[str]:
+    """Take ``count`` consecutive numbers of (region, year) under the sequence row's lock."""
     region = region_code(province)
     query = (select(ArchiveSequence).where(ArchiveSequence.region == region, ArchiveSequence.year == year)
              .with_for_update())
@@ -99,8 +104,9 @@ def next_archive_no(session: Session, province: str | None, year: int) -> str:
         except IntegrityError:
             pass  # another writer created the row first; its lock below serialises us
         sequence = session.scalars(query).one()
-    sequence.last_value += 1
-    return format_archive_no(region, year, sequence.last_value)
+    first = sequence.last_value + 1
+    sequence.last_value += count
+    return [format_archive_no(region, year, n) for n in range(first, first + count)]
 
 
 # Child rows: how each reads in the history, and how it is written.

@@ -274,6 +274,46 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(30))
     reason: Mapped[Optional[str]] = mapped_column(Text)
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Set on the entries an import wrote, so the import can be undone from its history.
+    import_id: Mapped[Optional[int]] = mapped_column(ForeignKey("import_batches.id"), index=True)
 
     actor: Mapped[Optional[User]] = relationship()
     __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+
+
+class ImportBatch(Base):
+    """One import of a workbook: who, which file, the options and the counts; undone or not."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    file_name: Mapped[str] = mapped_column(String(200))
+    sheet: Mapped[Optional[str]] = mapped_column(String(100))
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    undone_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    undone_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    actor: Mapped[Optional[User]] = relationship(foreign_keys=[actor_id])
+
+    def __repr__(self) -> str:
+        return f"ImportBatch({self.id}, {self.file_name!r})"
+
+
+class ImportTemplate(Base):
+    """A saved column mapping ({header: target}) for workbooks of the same layout."""
+
+    __tablename__ = "import_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    header_row: Mapped[Optional[int]] = mapped_column(Integer)
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    defaults: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"ImportTemplate({self.name!r})"

@@ -137,12 +137,7 @@ def rule_dates_not_in_future(values: dict[str, Any], today: dt.date) -> dict[str
 
 
 def validate_archive(raw: dict[str, Any], today: dt.date | None = None) -> tuple[dict[str, Any], dict[str, str]]:
-    """Clean every registry field of ``raw``; return (values, errors).
-
-    Fields that do not apply to the customer type (e.g. restaurant extras for a
-    supermarket) are cleared, so they neither count nor linger.
-    """
-    today = today or dt.date.today()
+    """Clean every registry field of ``raw``; return (values, errors)."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in F.ARCHIVE_FIELDS:
@@ -151,8 +146,20 @@ def validate_archive(raw: dict[str, Any], today: dt.date | None = None) -> tuple
         except ValueError as exc:
             errors[field.name] = str(exc)
             values[field.name] = None
+    return values, check_archive(values, errors, today)
+
+
+def check_archive(values: dict[str, Any], errors: dict[str, str] | None = None,
+                  today: dt.date | None = None) -> dict[str, str]:
+    """Run the rules across fields on already-cleaned ``values``; returns ``errors`` with theirs added.
+
+    Fields that do not apply to the customer type (e.g. restaurant extras for a
+    supermarket) are cleared, so they neither count nor linger.
+    """
+    errors = dict(errors or {})
+    today = today or dt.date.today()
     for field in F.ARCHIVE_FIELDS:
-        if not field.applies_to(values.get("customer_type")):
+        if field.only_for_type and not field.applies_to(values.get("customer_type")):
             values[field.name] = None
             errors.pop(field.name, None)
     for rule in (rule_required, rule_tripartite_complete):
@@ -160,7 +167,7 @@ def validate_archive(raw: dict[str, Any], today: dt.date | None = None) -> tuple
             errors.setdefault(name, message)
     for name, message in rule_dates_not_in_future(values, today).items():
         errors.setdefault(name, message)
-    return values, errors
+    return errors
 
 
 def validate_contacts(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:

@@ -1,0 +1,399 @@
+"""Importing a workbook's rows: the dry run (plan) and the write, in one transaction.
+
+``run_import`` is the one path the 导入 page and ``manage.py import-customers``
+share. The plan classifies every row as 新建 / 更新 / 不变 / 跳过 / 错误 before
+anything is written; ``dry_run=False`` then writes the new and updated
+archives with their history (each entry carries the import's id, so the
+import can be undone), all in the caller's transaction: an import is
+written completely or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.archives import _sync_classes, reserve_archive_nos
+from db.models import (AuditEvent, ClassScheme, ClassValue, Contact, Customer, CustomerClass, ImportBatch, User,
+                       utcnow)
+from domain import audit, permissions, review
+from domain import fields as F
+from domain.completeness import completeness
+from domain.errors import UserFacingError
+from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
+from domain.import_rows import Lookups, ParsedRow, RowError, mark_in_file_duplicates, parse_row
+from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
+from domain.validation import check_archive
+
+NEW, UPDATE, UNCHANGED, SKIP, ERROR = "new", "update", "unchanged", "skip", "error"
+STATUS_LABELS = {NEW: "新建", UPDATE: "更新", UNCHANGED: "不变", SKIP: "跳过", ERROR: "错误"}
+ON_DUPLICATE = {"skip": "跳过已有档案", "update": "更新已有档案"}
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ImportOptions:
+    sheet: str | None = None
+    header_row: int | None = None            # as Excel numbers rows; None: detect
+    mapping: dict[int, str] | None = None    # column index → target; None: recognise the headers
+    defaults: dict[str, Any] = field(default_factory=dict)  # values for blank cells, e.g. {"province": "广东"}
+    owner_id: int | None = None              # owner of new archives (managers may choose)
+    on_duplicate: str = "skip"               # what to do with rows matching an existing archive
+
+
+@dataclass
+class PlannedRow:
+    parsed: ParsedRow
+    status: str
+    customer_id: int | None = None
+    archive_no: str | None = None
+    note: str = ""
+    changes: list[audit.Change] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)   # a new archive's complete values
+    owner_id: int | None = None
+
+    @property
+    def row(self) -> int:
+        return self.parsed.row
+
+
+@dataclass
+class ImportPlan:
+    file_name: str
+    sheet: str | None
+    header_row: int
+    headers: list[Any]
+    mapping: dict[int, str]
+    rows: list[PlannedRow]
+    rows_read: int
+    skipped_blank: int
+    duplicates: list[dict[str, Any]]
+    lookups: Lookups
+    import_id: int | None = None
+
+    @property
+    def unmapped(self) -> list[str]:
+        """Headers of the columns that will not be imported (listed, never silently dropped)."""
+        return [header_text(self.headers, i) for i, h in enumerate(self.headers)
+                if i not in self.mapping and h not in (None, "")]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def rejected(self) -> list[RowError]:
+        return [e for r in self.rows if r.status == ERROR for e in r.errors]
+
+    def report(self) -> dict[str, Any]:
+        """The summary ``manage.py import-customers --json`` prints (a contract for scheduled jobs)."""
+        return {
+            "rows_read": self.rows_read, "created": self.count(NEW), "updated": self.count(UPDATE),
+            "unchanged": self.count(UNCHANGED), "skipped": self.count(SKIP), "skipped_blank": self.skipped_blank,
+            "rejected_rows": self.count(ERROR), "rejected": [e.as_dict() for e in self.rejected],
+            "duplicates": self.duplicates, "import_id": self.import_id,
+        }
+
+
+class NoHeaderFound(UserFacingError):
+    pass
+
+
+def run_import(session: Session, actor: permissions.Actor, rows: Sequence[Sequence[Any]], *, file_name: str,
+               options: ImportOptions, dry_run: bool = False, progress: Progress | None = None) -> ImportPlan:
+    """Plan the import of ``rows`` (a sheet as read) and, unless ``dry_run``, write it."""
+    if not permissions.can_create(actor):
+        raise UserFacingError("您无权导入档案")
+    plan = _Planner(session, actor, options, progress or (lambda *_: None)).plan(rows, file_name)
+    if not dry_run:
+        _Writer(session, actor, options, progress or (lambda *_: None)).write(plan)
+    return plan
+
+
+def find_header(rows: Sequence[Sequence[Any]], header_row: int | None) -> int:
+    """Index of the header row: the one the user named, or the first that names several fields."""
+    if header_row:
+        if not 1 <= header_row <= len(rows):
+            raise NoHeaderFound(f"表头行号 {header_row} 超出了工作表的范围（共 {len(rows)} 行）")
+        return header_row - 1
+    index = detect_header_row(rows)
+    if index is None:
+        raise NoHeaderFound("找不到表头：前 30 行中没有一行包含至少 3 个可识别的列名（如 客户名称、电话、地址），"
+                            "请指定表头所在的行")
+    return index
+
+
+class _Planner:
+    def __init__(self, session: Session, actor: permissions.Actor, options: ImportOptions, progress: Progress):
+        self.session, self.actor, self.options, self.progress = session, actor, options, progress
+        self.today = dt.date.today()
+
+    def plan(self, rows: Sequence[Sequence[Any]], file_name: str) -> ImportPlan:
+        header_index = find_header(rows, self.options.header_row)
+        headers = list(rows[header_index])
+        mapping = self.options.mapping if self.options.mapping is not None else auto_mapping(headers)
+        if "name" not in mapping.values():
+            raise UserFacingError("没有哪一列对应“客户名称”，无法导入。请在列对应表中指定客户名称所在的列")
+        lookups = self.lookups = load_lookups(self.session)
+        parsed: list[ParsedRow] = []
+        blank = 0
+        total = max(1, len(rows) - header_index - 1)
+        for index in range(header_index + 1, len(rows)):
+            row = parse_row(index + 1, rows[index], headers, mapping, lookups, self.options.defaults)
+            if row is None:
+                blank += 1
+            else:
+                parsed.append(row)
+            if index % 5000 == 0:
+                self.progress(0.4 * (index - header_index) / total, f"已读取 {index - header_index} 行")
+        duplicates = mark_in_file_duplicates(parsed)
+        self.columns = {target: header_text(headers, i) for i, target in mapping.items()}
+        self.users = lookups.users
+        planned = self._decide(parsed, duplicates)
+        return ImportPlan(file_name=file_name, sheet=self.options.sheet, header_row=header_index + 1,
+                          headers=headers, mapping=dict(mapping), rows=planned,
+                          rows_read=len(rows) - header_index - 1, skipped_blank=blank, duplicates=duplicates,
+                          lookups=lookups)
+
+    def _decide(self, parsed: list[ParsedRow], duplicates: list[dict[str, Any]]) -> list[PlannedRow]:
+        index = ExistingIndex.load(self.session)
+        matches = {row.row: index.matches(row) for row in parsed if not row.errors and row.duplicate_of is None}
+        wanted = {next(iter(m)) for m in matches.values() if len(m) == 1}
+        self.customers = load_customers(self.session, wanted) if self.options.on_duplicate == "update" else {}
+        planned = []
+        for row in parsed:
+            if row.errors:
+                planned.append(PlannedRow(row, ERROR, errors=row.errors))
+            elif row.duplicate_of is not None:
+                planned.append(PlannedRow(row, ERROR, errors=[RowError(
+                    row.row, self.columns.get("name", "客户名称"), str(row.values.get("name") or ""),
+                    f"与本文件第 {row.duplicate_of} 行是同一客户（客户名称、电话或税号相同）")]))
+            elif not matches[row.row]:
+                planned.append(self._plan_new(row))
+            else:
+                planned.append(self._plan_existing(row, matches[row.row], index))
+                duplicates.append({"row": row.row,
+                                   "archive_nos": sorted(index.archive_no[i] for i in matches[row.row])})
+        return planned
+
+    def _rule_errors(self, row: ParsedRow, values: dict[str, Any]) -> list[RowError]:
+        errors = check_archive(values, today=self.today)
+        return [RowError(row.row, self.columns.get(name, target_label(name)),
+                         audit.display(values.get(name)) or "", message) for name, message in errors.items()]
+
+    def _plan_new(self, row: ParsedRow) -> PlannedRow:
+        values = {f.name: row.values.get(f.name) for f in F.ARCHIVE_FIELDS}
+        errors = self._rule_errors(row, values)
+        if errors:
+            return PlannedRow(row, ERROR, errors=errors)
+        return PlannedRow(row, NEW, values=values, owner_id=self._owner_for(row),
+                          changes=audit.diff_fields({}, values))
+
+    def _owner_for(self, row: ParsedRow) -> int | None:
+        if not permissions.can_assign_owner(self.actor):
+            return self.actor.id
+        if row.owner:
+            return self.users[row.owner]
+        return self.options.owner_id or self.actor.id
+
+    def _plan_existing(self, row: ParsedRow, ids: set[int], index: "ExistingIndex") -> PlannedRow:
+        numbers = sorted(index.archive_no[i] for i in ids)
+        if len(ids) > 1:
+            return PlannedRow(row, ERROR, errors=[RowError(
+                row.row, self.columns.get("name", "客户名称"), str(row.values.get("name") or ""),
+                f"与多份已有档案相符（{'、'.join(numbers)}），请手工核对后再导入")])
+        customer_id = next(iter(ids))
+        item = PlannedRow(row, SKIP, customer_id=customer_id, archive_no=numbers[0])
+        if self.options.on_duplicate != "update":
+            item.note = f"已有档案 {numbers[0]}，按设置跳过"
+            return item
+        customer = self.customers[customer_id]
+        if not customer.is_active:
+            item.note = f"已有档案 {numbers[0]} 已停用，未更新"
+        elif not permissions.can_edit(self.actor, customer):
+            item.note = f"已有档案 {numbers[0]} 不归您负责，未更新"
+        else:
+            self._plan_update(item, customer)
+        return item
+
+    def _plan_update(self, item: PlannedRow, customer: Customer) -> None:
+        row = item.parsed
+        merged = customer.field_values() | row.values
+        errors = self._rule_errors(row, merged)
+        if errors:
+            item.status, item.errors = ERROR, errors
+            return
+        item.values = merged
+        item.changes = audit.diff_fields(customer.field_values(), merged)
+        contact_names = {c.name for c in customer.contacts}
+        if row.contact and row.contact.get("name") and row.contact["name"] not in contact_names:
+            item.changes.append({"field": "联系人", "label": "联系人", "old": None, "new": row.contact["name"]})
+        current = {c.scheme_id: c.value_id for c in customer.classes}
+        for scheme_id, value_id in self.lookups.class_ids(row).items():
+            if current.get(scheme_id) != value_id:
+                item.changes.append(self.lookups.class_change(scheme_id, current.get(scheme_id), value_id))
+        item.status = UPDATE if item.changes else UNCHANGED
+
+
+class _Writer:
+    def __init__(self, session: Session, actor: permissions.Actor, options: ImportOptions, progress: Progress):
+        self.session, self.actor, self.options, self.progress = session, actor, options, progress
+
+    def write(self, plan: ImportPlan) -> None:
+        self.lookups = plan.lookups
+        batch = ImportBatch(actor_id=self.actor.id, file_name=plan.file_name[:200], sheet=plan.sheet,
+                            options={"header_row": plan.header_row, "on_duplicate": self.options.on_duplicate,
+                                     "owner_id": self.options.owner_id, "defaults": _jsonable(self.options.defaults)})
+        self.session.add(batch)
+        self.session.flush()
+        plan.import_id = batch.id
+        self.reason = f"由导入「{plan.file_name}」{{}}（导入 #{batch.id}）"
+        self._create([r for r in plan.rows if r.status == NEW], batch.id)
+        self._update([r for r in plan.rows if r.status == UPDATE], batch.id)
+        summary = plan.report()
+        batch.summary = {k: v for k, v in summary.items() if k not in ("rejected", "duplicates")}
+        self.progress(1.0, "导入完成")
+
+    def _create(self, items: list[PlannedRow], import_id: int) -> None:
+        if not items:
+            return
+        now, year = utcnow(), utcnow().year
+        state = review.initial_state(permissions.files_directly(self.actor))
+        by_region: dict[str | None, list[PlannedRow]] = {}
+        for item in items:
+            by_region.setdefault(item.values.get("province"), []).append(item)
+        numbers: dict[int, str] = {}
+        for province, group in by_region.items():
+            for item, number in zip(group, reserve_archive_nos(self.session, province, year, len(group))):
+                numbers[item.row] = number
+        table = Customer.__table__
+        rows = [{**item.values, "archive_no": numbers[item.row], "owner_id": item.owner_id,
+                 "created_by_id": self.actor.id, "is_active": True, "review_state": state,
+                 "completeness": completeness(item.values, contacts=1 if item.parsed.contact else 0, products=0),
+                 "name_key": normalize_name(item.values.get("name")),
+                 "phone_key": normalize_phone(item.values.get("phone")),
+                 "tax_key": normalize_tax_no(item.values.get("tax_no")),
+                 "created_at": now, "updated_at": now, "version": 1} for item in items]
+        ids: list[int] = []
+        for start in range(0, len(rows), 2000):
+            chunk = rows[start:start + 2000]
+            ids += self.session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
+                                        chunk).scalars().all()
+            self.progress(0.5 + 0.4 * (start + len(chunk)) / len(rows), f"已写入 {start + len(chunk)} 份新档案")
+        contacts, classes, events = [], [], []
+        for item, customer_id in zip(items, ids):
+            item.customer_id, item.archive_no = customer_id, numbers[item.row]
+            contact = item.parsed.contact
+            if contact:
+                contacts.append({"customer_id": customer_id, "name": contact.get("name") or "（未填姓名）",
+                                 "role": "负责人", "title": contact.get("title"), "mobile": contact.get("mobile"),
+                                 "mobile_key": normalize_phone(contact.get("mobile")), "phone_key": ""})
+                item.changes.append({"field": "联系人", "label": "联系人", "old": None,
+                                     "new": contact.get("name") or contact.get("mobile")})
+            for scheme_id, value_id in self.lookups.class_ids(item.parsed).items():
+                classes.append({"customer_id": customer_id, "scheme_id": scheme_id, "value_id": value_id})
+                item.changes.append(self.lookups.class_change(scheme_id, None, value_id))
+            events.append({"at": now, "actor_id": self.actor.id, "entity": "customer", "entity_id": customer_id,
+                           "action": "import_create", "reason": self.reason.format("创建"),
+                           "changes": item.changes, "import_id": import_id})
+        for model, payload in ((Contact, contacts), (CustomerClass, classes), (AuditEvent, events)):
+            if payload:
+                self.session.execute(model.__table__.insert(), payload)
+
+    def _update(self, items: list[PlannedRow], import_id: int) -> None:
+        if not items:
+            return
+        customers = load_customers(self.session, {i.customer_id for i in items})
+        for item in items:
+            customer = customers[item.customer_id]
+            for name, value in item.values.items():
+                setattr(customer, name, value)
+            customer.name_key = normalize_name(customer.name)
+            customer.phone_key = normalize_phone(customer.phone)
+            customer.tax_key = normalize_tax_no(customer.tax_no)
+            contact = item.parsed.contact
+            if contact and contact.get("name") and contact["name"] not in {c.name for c in customer.contacts}:
+                customer.contacts.append(Contact(name=contact["name"], role="负责人", title=contact.get("title"),
+                                                 mobile=contact.get("mobile"),
+                                                 mobile_key=normalize_phone(contact.get("mobile")), phone_key=""))
+            _sync_classes(customer, self.lookups.class_ids(item.parsed))
+            customer.completeness = completeness(customer.field_values(), contacts=len(customer.contacts),
+                                                 products=len(customer.products))
+            customer.updated_at = utcnow()
+            self.session.add(AuditEvent(actor_id=self.actor.id, entity="customer", entity_id=customer.id,
+                                        action="import_update", reason=self.reason.format("更新"),
+                                        changes=item.changes, import_id=import_id))
+        self.session.flush()
+
+
+@dataclass
+class ExistingIndex:
+    """The duplicate-check keys of every archive, loaded once per import."""
+
+    by_key: dict[tuple[str, str], set[int]]
+    archive_no: dict[int, str]
+
+    @classmethod
+    def load(cls, session: Session) -> "ExistingIndex":
+        by_key: dict[tuple[str, str], set[int]] = {}
+        archive_no: dict[int, str] = {}
+        query = select(Customer.id, Customer.archive_no, Customer.name_key, Customer.phone_key, Customer.tax_key)
+        for cid, number, name_key, phone_key, tax_key in session.execute(query):
+            archive_no[cid] = number
+            for kind, key in (("name", name_key), ("phone", phone_key), ("tax", tax_key)):
+                if key:
+                    by_key.setdefault((kind, key), set()).add(cid)
+        contacts = select(Contact.customer_id, Contact.mobile_key, Contact.phone_key)
+        for cid, mobile_key, phone_key in session.execute(contacts):
+            for key in (mobile_key, phone_key):
+                if key:
+                    by_key.setdefault(("phone", key), set()).add(cid)
+        return cls(by_key, archive_no)
+
+    def matches(self, row: ParsedRow) -> set[int]:
+        keys = row.keys
+        found: set[int] = set()
+        for kind in ("name", "tax"):
+            if kind in keys:
+                found |= self.by_key.get((kind, keys[kind]), set())
+        for phone in row.phone_keys:
+            found |= self.by_key.get(("phone", phone), set())
+        return found
+
+
+def load_customers(session: Session, ids: set[int]) -> dict[int, Customer]:
+    found: dict[int, Customer] = {}
+    id_list = sorted(ids)
+    for start in range(0, len(id_list), 500):
+        query = (select(Customer).where(Customer.id.in_(id_list[start:start + 500]))
+                 .options(selectinload(Customer.contacts), selectinload(Customer.classes),
+                          selectinload(Customer.products)))
+        found.update({c.id: c for c in session.scalars(query)})
+    return found
+
+
+def load_lookups(session: Session) -> Lookups:
+    """Class values per scheme code (retired ones cannot be chosen) and active users by name and username."""
+    lookups = Lookups()
+    for scheme in session.scalars(select(ClassScheme)):
+        lookups.schemes[scheme.code] = (scheme.id, scheme.name)
+    query = (select(ClassScheme.code, ClassValue.id, ClassValue.code, ClassValue.name, ClassValue.is_retired)
+             .join(ClassValue, ClassValue.scheme_id == ClassScheme.id).order_by(ClassValue.sort_order))
+    for scheme_code, value_id, code, name, retired in session.execute(query):
+        lookups.value_names[value_id] = name
+        if not retired:
+            lookups.class_values.setdefault(scheme_code, []).append((value_id, code, name))
+    users: dict[str, int] = {}
+    for uid, username, name in session.execute(select(User.id, User.username, User.name).where(User.is_active)):
+        users.setdefault(name, uid)
+        users[username] = uid
+    lookups.users = users
+    return lookups
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: audit.display(v) for k, v in values.items()}

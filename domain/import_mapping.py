@@ -1,0 +1,182 @@
+"""Which column of an office workbook holds which archive field.
+
+Headers are matched against the field registry's labels plus the synonyms
+offices really use; the header row is the first row that matches several of
+them (title rows and "整理人/填表时间" rows above it match nothing).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Sequence
+
+from domain import fields as F
+from domain.normalize import to_ascii_form
+
+# Import targets beyond the registry fields.
+OWNER, CONTACT_NAME, CONTACT_MOBILE, CONTACT_TITLE = "owner", "contact_name", "contact_mobile", "contact_title"
+CLASS_PREFIX = "class:"  # class:<scheme code>, e.g. class:value
+EXTRA_LABELS = {OWNER: "负责业务员", CONTACT_NAME: "联系人（负责人）", CONTACT_MOBILE: "联系人手机",
+                CONTACT_TITLE: "联系人职务"}
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("客户名称", "客户名", "单位名称", "名称", "客户", "客户全称", "公司名称", "企业名称", "店名", "门店名称"),
+    "short_name": ("简称", "客户简称"),
+    "customer_type": ("客户类型", "类型", "客户类别", "渠道类型"),
+    "terminal_subtype": ("终端细分", "终端类型", "业态"),
+    "industry": ("所属行业", "行业"),
+    "main_business": ("主营业务", "主营", "主营产品", "经营范围"),
+    "source": ("客户来源", "来源"),
+    "province": ("省份", "省", "所在省份", "省区"),
+    "city": ("城市", "市", "所在城市", "地市"),
+    "district": ("区县", "区/县", "县区", "区"),
+    "address": ("地址", "详细地址", "经营地址", "公司地址", "通讯地址", "注册地址"),
+    "phone": ("电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "办公电话", "固定电话", "座机"),
+    "fax": ("传真", "传真号码"),
+    "email": ("电子邮箱", "邮箱", "email", "e-mail", "电子邮件"),
+    "website": ("网址", "网站", "公司网址"),
+    "legal_rep": ("法人代表", "法人", "法定代表人"),
+    "business_nature": ("经营性质", "企业性质"),
+    "ownership": ("所有制", "所有制形式"),
+    "sales_format": ("售卖形式",),
+    "exclusive_supply": ("是否独家供货", "独家供货"),
+    "registered_capital": ("注册资金", "注册资本"),
+    "floor_area": ("营业面积", "经营面积", "面积"),
+    "founded_on": ("成立时间", "营业起始时间", "成立日期", "开业时间", "开业日期", "注册日期"),
+    "premises_leased": ("经营场所是否租赁", "是否租赁", "场所租赁"),
+    "staff_count": ("员工人数", "员工数", "人数", "职工人数"),
+    "sales_tier": ("销售档次", "档次"),
+    "group_consumption": ("团体消费",),
+    "scale_grade": ("规模分级", "规模等级"),
+    "share_grade": ("份额分级", "份额等级"),
+    "hall_tables": ("大厅桌数", "桌数"),
+    "private_rooms": ("包厢间数", "包厢数", "包间数"),
+    "lunch_occupancy": ("中餐上座率",),
+    "dinner_occupancy": ("晚餐上座率",),
+    "specialty": ("经营特色", "特色"),
+    "payment_method": ("付款方式", "结算方式"),
+    "credit_days": ("账期", "帐期", "信用期", "回款周期"),
+    "bank": ("开户行", "开户银行"),
+    "tax_no": ("税号", "纳税人识别号", "统一社会信用代码", "信用代码", "税务登记号"),
+    "account_no": ("账号", "帐号", "银行账号", "银行帐号"),
+    "credit_limit": ("信用额度", "授信额度"),
+    "payment_behaviour": ("回款表现", "回款情况"),
+    "investment": ("年度投入", "投入"),
+    "contract_fees": ("合同费用",),
+    "tripartite_signed": ("是否签订三方协议", "三方协议"),
+    "tripartite_date": ("三方协议签订日期", "三方协议日期"),
+    "tripartite_no": ("三方协议编号",),
+    "notes": ("备注", "说明"),
+    OWNER: ("业务员", "负责业务员", "客户经理", "跟进人", "归属业务员", "所属业务员", "销售代表", "业务负责人",
+            "档案负责人"),
+    CONTACT_NAME: ("负责人", "联系人", "经营者", "店主", "老板", "联系人姓名", "负责人姓名", "关键联系人"),
+    CONTACT_MOBILE: ("联系人手机", "联系人电话", "负责人电话", "负责人手机"),
+    CONTACT_TITLE: ("职务", "联系人职务"),
+    CLASS_PREFIX + "value": ("客户等级", "等级", "级别", "价值等级", "客户级别"),
+    CLASS_PREFIX + "importance": ("重要性", "客户重要性"),
+    CLASS_PREFIX + "horizon": ("成交周期",),
+    CLASS_PREFIX + "intent": ("购买意向", "意向等级"),
+    CLASS_PREFIX + "tracking": ("跟踪类别",),
+    CLASS_PREFIX + "lifecycle": ("生命周期", "客户阶段"),
+    CLASS_PREFIX + "distribution": ("分销类型",),
+    CLASS_PREFIX + "service": ("服务等级",),
+}
+
+_MARKS = re.compile(r"[\s*:：]")
+_TRAILING_UNIT = re.compile(r"[（(][^）)]*[）)]$")
+HEADER_SCAN_ROWS = 30
+MIN_HEADER_MATCHES = 3
+
+
+def header_key(header: Any) -> str:
+    """How a header compares: no spaces, width, case, required marks (*) or unit in brackets.
+
+    >>> header_key(" 注册资金（万元）* ")
+    '注册资金'
+    """
+    if header is None:
+        return ""
+    text = to_ascii_form(str(header)).strip().lower()
+    return _TRAILING_UNIT.sub("", _MARKS.sub("", text))
+
+
+def _build_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for field in F.ARCHIVE_FIELDS:
+        lookup[header_key(field.label)] = field.name
+    for target, names in SYNONYMS.items():
+        for name in names:
+            lookup.setdefault(header_key(name), target)
+    return lookup
+
+
+_LOOKUP = _build_lookup()
+
+
+def target_for(header: Any) -> str | None:
+    """The import target a header names, or None."""
+    return _LOOKUP.get(header_key(header))
+
+
+def target_label(target: str, scheme_names: dict[str, str] | None = None) -> str:
+    """Chinese name of an import target, for the mapping table and error messages."""
+    if target in F.FIELDS_BY_NAME:
+        return F.FIELDS_BY_NAME[target].label
+    if target.startswith(CLASS_PREFIX):
+        code = target.removeprefix(CLASS_PREFIX)
+        return f"分类·{(scheme_names or {}).get(code, code)}"
+    return EXTRA_LABELS.get(target, target)
+
+
+def all_targets(scheme_codes: Iterable[str]) -> list[str]:
+    """Every target a column may be mapped to: registry fields, owner, contact, class schemes."""
+    return [f.name for f in F.ARCHIVE_FIELDS] + list(EXTRA_LABELS) + [CLASS_PREFIX + c for c in scheme_codes]
+
+
+def detect_header_row(rows: Sequence[Sequence[Any]]) -> int | None:
+    """Index of the first row that names several known fields; None when no row does."""
+    best, best_count = None, 0
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        count = len({t for t in map(target_for, row) if t})
+        if count >= MIN_HEADER_MATCHES:
+            return index
+        if count > best_count:
+            best, best_count = index, count
+    return best if best_count >= 2 else None
+
+
+def auto_mapping(headers: Sequence[Any]) -> dict[int, str]:
+    """Column index → target for the headers we recognise; each target is taken once (first column wins)."""
+    mapping: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        target = target_for(header)
+        if target and target not in mapping.values():
+            mapping[index] = target
+    return mapping
+
+
+def column_name(index: int) -> str:
+    """Excel's letter for a 0-based column index (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def header_text(headers: Sequence[Any], index: int) -> str:
+    """A column's header as the user sees it, or its letter when the header cell is empty."""
+    value = headers[index] if index < len(headers) else None
+    text = str(value).strip() if value is not None else ""
+    return text or f"{column_name(index)} 列"
+
+
+def mapping_from_headers(headers: Sequence[Any], by_header: dict[str, str]) -> dict[int, str]:
+    """Apply a saved template ({header text: target}) to this file's headers."""
+    wanted = {header_key(h): t for h, t in by_header.items() if t}
+    mapping: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        target = wanted.get(header_key(header))
+        if target and target not in mapping.values():
+            mapping[index] = target
+    return mapping

@@ -1,0 +1,219 @@
+"""Turning what offices really type into archive values.
+
+``normalize_cell`` takes one cell as the workbook gives it (text, a number, an
+Excel date) and returns a value ``domain.validation.clean_value`` accepts, or
+raises ValueError with a Chinese reason. Each kind of mess has its own small
+function, table-tested in tests/unit/test_import_normalize.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from domain import fields as F
+from domain.normalize import to_ascii_form, to_half_width
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial day 0 of Excel's 1900 date system
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年?$"),
+)
+_TIME_OF_DAY = re.compile(r"[ T]*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_MULTIPLIERS = {"亿": Decimal(100_000_000), "万": Decimal(10_000), "千": Decimal(1_000)}
+_TRUE = {"是", "有", "已签", "已签订", "y", "yes", "true", "√", "✓", "✔", "1"}
+_FALSE = {"否", "无", "没有", "未签", "未签订", "n", "no", "false", "×", "✗", "✘", "0"}
+_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
+
+# What offices write for a choice, and the registry's word for it.
+CHOICE_ALIASES: dict[str, dict[str, str]] = {
+    "customer_type": {"餐饮": "餐饮终端", "饭店": "餐饮终端", "酒楼": "餐饮终端", "超市": "商超终端",
+                      "商超": "商超终端", "卖场": "商超终端", "经销商": "经销商/批发", "批发": "经销商/批发",
+                      "批发商": "经销商/批发", "分销商": "经销商/批发", "医院": "医院/药店", "药店": "医院/药店",
+                      "公司": "企业", "单位": "企业"},
+    "payment_method": {"转账": "转帐", "银行转账": "转帐", "承兑汇票": "承兑", "现金支付": "现金"},
+}
+
+
+def clean_text(value: Any, *, multiline: bool = False) -> str:
+    """Trim spaces (also the full-width 　), drop control characters; line breaks become spaces
+    unless ``multiline``. Our own export's leading ' before = + - @ is taken off again."""
+    text = _CONTROL.sub("", str(value)).replace("\u3000", " ")
+    if not multiline:
+        text = _LINE_BREAKS.sub(" ", text)
+    text = text.strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+def number_as_text(value: int | float) -> str:
+    """13800138000.0 → '13800138000': numbers typed into text columns, without '.0' or an exponent."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def code_text(value: Any) -> str:
+    """Phones, tax numbers, accounts: numbers or numeric text in exponent form back to their digits."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_as_text(value)
+    text = to_ascii_form(clean_text(value))
+    if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", text):
+        number = Decimal(text)
+        if number == number.to_integral_value():
+            return str(int(number))
+    return text
+
+
+def parse_date(value: Any) -> dt.date:
+    """Excel dates and serial numbers, and text as offices write it (2019年5月 → 2019-05-01)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value == int(value) and 19000101 <= value <= 21001231:
+            return parse_date(str(int(value)))
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError("日期格式不对（如 2024-05-01、2024年5月）")
+    text = _TIME_OF_DAY.sub("", to_ascii_form(clean_text(value))).replace(" ", "")
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in (*match.groups(), 1, 1)[:3])
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                break
+    raise ValueError("日期格式不对（如 2024-05-01、2024年5月、2024.5.1）")
+
+
+def parse_amount(value: Any, unit: str = "") -> Decimal:
+    """A number with separators, currency signs or units; 万/亿 are converted to the field's unit.
+
+    '100,000' → 100000; '30天' → 30; '50万' → 50 for a field in 万元, 500000 for one in 元.
+    """
+    if isinstance(value, bool):
+        raise ValueError("请填数字")
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    text = to_ascii_form(clean_text(value)).replace(",", "").replace("，", "").replace(" ", "")
+    text = text.lstrip("¥￥$").removeprefix("RMB")
+    match = _NUMBER.match(text)
+    if not match:
+        raise ValueError("请填数字")
+    number = Decimal(match.group(0))
+    rest = text[match.end():]
+    multiplier = _MULTIPLIERS.get(rest[:1])
+    if multiplier is None:
+        return number
+    in_yuan = number * multiplier
+    return in_yuan / Decimal(10_000) if unit == "万元" else in_yuan
+
+
+def parse_percent(value: Any) -> Decimal:
+    """'85%' → 85; a cell Excel formats as a percentage arrives as 0.85 → 85."""
+    number = parse_amount(value)
+    is_fraction = isinstance(value, float) or (isinstance(value, str) and "%" not in value)
+    if is_fraction and 0 < number <= 1:
+        number *= 100
+    return number
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    text = to_ascii_form(clean_text(value)).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("只能填 是 或 否")
+
+
+def normalize_grade(value: Any) -> str:
+    """'a', 'Ａ', ' b ' → 'A', 'B': one-letter grades in capitals."""
+    text = to_half_width(clean_text(value))
+    return text.upper() if len(text) == 1 and text.isascii() and text.isalpha() else text
+
+
+def normalize_province(value: Any) -> str:
+    """'广东省' → '广东', '广西壮族自治区' → '广西', '北京市' → '北京'."""
+    text = clean_text(value).replace(" ", "")
+    if text in F.PROVINCES:
+        return text
+    for suffix in _PROVINCE_SUFFIXES:
+        if text.endswith(suffix) and text.removesuffix(suffix) in F.PROVINCES:
+            return text.removesuffix(suffix)
+    return text
+
+
+def infer_province(*texts: Any) -> str | None:
+    """The province an address or city begins with ('广东省深圳市…' → '广东'), if any."""
+    for text in texts:
+        if not text:
+            continue
+        compact = clean_text(text).replace(" ", "")
+        for province in F.PROVINCES:
+            if compact.startswith(province):
+                return province
+    return None
+
+
+def normalize_choice(field: F.Field, value: Any) -> str:
+    text = normalize_grade(value) if isinstance(value, str) else number_as_text(value) \
+        if isinstance(value, (int, float)) else clean_text(value)
+    if field.name == "province":
+        return normalize_province(text)
+    if text in field.choices:
+        return text
+    alias = CHOICE_ALIASES.get(field.name, {}).get(text)
+    if alias:
+        return alias
+    by_case = {c.lower(): c for c in field.choices}
+    return by_case.get(text.lower(), text)
+
+
+def is_blank_cell(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def normalize_cell(field: F.Field, value: Any) -> Any:
+    """One workbook cell → a value for ``clean_value`` (None for blank). Raises ValueError (Chinese)."""
+    if is_blank_cell(value):
+        return None
+    kind = field.kind
+    if kind == F.CHOICE:
+        return normalize_choice(field, value)
+    if kind in (F.PHONE, F.TAX_NO, F.ACCOUNT_NO):
+        return code_text(value)
+    if kind in F.TEXT_KINDS:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return number_as_text(value)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()[:10]
+        return to_half_width(clean_text(value, multiline=kind == F.LONGTEXT))
+    if kind == F.PERCENT:
+        return parse_percent(value)
+    if kind in F.NUMBER_KINDS:
+        try:
+            return parse_amount(value, field.unit)
+        except InvalidOperation:
+            raise ValueError("请填数字") from None
+    if kind == F.DATE:
+        return parse_date(value)
+    if kind == F.BOOL:
+        return parse_bool(value)
+    return value
