@@ -1,22 +1,35 @@
-"""KeDang's command line for admins: migrate, users, demo data (import/export/backup come later).
+"""KeDang's command line for admins and scheduled jobs.
 
     python manage.py migrate
     python manage.py create-user --role admin --username boss --name 老板
     python manage.py seed-demo --customers 300
+    python manage.py import-customers FILE [--sheet NAME] [--header-row N] [--mapping FILE.json]
+                     [--owner USERNAME] [--on-duplicate skip|update] [--dry-run] [--json]
+    python manage.py export-customers OUT.xlsx [--search 文本] [--province 广东] [--type 餐饮终端] ...
 """
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
+from pathlib import Path
 
+from db.archive_queries import CustomerFilter
 from db.engine import session_scope
+from db.exports import export_customers
+from db.imports import ImportOptions, find_header, run_import
 from db.migrate import upgrade
 from db.seed import DEMO_PASSWORD, DEMO_USERS, ensure_reference_data, seed_demo
 from db.users import create_user
 from domain.errors import UserFacingError
+from domain.import_mapping import mapping_from_headers
+from domain.permissions import SystemActor
 from domain.roles import ALL_ROLES, ROLE_LABELS
+from domain.spreadsheet import read_workbook
+
+EXIT_UNREADABLE = 2  # import-customers: the file could not be read at all; nothing was written
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -61,6 +74,94 @@ def print_demo_accounts() -> None:
         print(f"  {username:<10} {name}（{ROLE_LABELS[role]}）")
 
 
+def cmd_import_customers(args: argparse.Namespace) -> int:
+    """Import a workbook; exit 0 when it was read (even with rejected rows), 2 when it could not be."""
+    upgrade()
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _fail(args, f"无法打开文件 {path}：{exc.strerror}", EXIT_UNREADABLE)
+    try:
+        mapping_file = _read_mapping(args.mapping) if args.mapping else {}
+        with session_scope() as session:
+            owner_id = _user_id(session, args.owner) if args.owner else None
+    except (OSError, ValueError) as exc:
+        return _fail(args, f"列对应文件 {args.mapping} 无法读取：{exc}", 1)
+    except UserFacingError as exc:
+        return _fail(args, str(exc), 1)
+    try:
+        workbook = read_workbook(data, path.name)
+        sheet = args.sheet or workbook.sheet_names[0]
+        rows = workbook.rows(sheet)
+        with session_scope() as session:
+            options = ImportOptions(sheet=sheet, header_row=args.header_row or mapping_file.get("header_row"),
+                                    defaults=mapping_file.get("defaults", {}), owner_id=owner_id,
+                                    on_duplicate=args.on_duplicate)
+            if mapping_file.get("columns"):
+                headers = rows[find_header(rows, options.header_row)]
+                options.mapping = mapping_from_headers(headers, mapping_file["columns"])
+            plan = run_import(session, SystemActor(), rows, file_name=path.name, options=options,
+                              dry_run=args.dry_run)
+            report = plan.report()
+    except UserFacingError as exc:
+        return _fail(args, str(exc), EXIT_UNREADABLE)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        _print_import_summary(report, dry_run=args.dry_run)
+    return 0
+
+
+def _read_mapping(path: str) -> dict:
+    """A mapping file: {"columns": {header: target}, "header_row": N, "defaults": {...}} or just {header: target}."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("应为 JSON 对象")
+    return data if "columns" in data else {"columns": data}
+
+
+def _user_id(session, username: str) -> int:
+    from db.users import get_user_by_username
+
+    user = get_user_by_username(session, username)
+    if user is None or not user.is_active:
+        raise UserFacingError(f"找不到在职用户 {username}")
+    return user.id
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    print(f"导入失败：{message}", file=sys.stderr)
+    return code
+
+
+def _print_import_summary(report: dict, *, dry_run: bool) -> None:
+    head = "试导入（未写入数据库）" if dry_run else f"导入完成（导入编号 #{report['import_id']}）"
+    print(f"{head}：读取 {report['rows_read']} 行，新建 {report['created']}，更新 {report['updated']}，"
+          f"不变 {report['unchanged']}，跳过 {report['skipped']}，空行 {report['skipped_blank']}，"
+          f"错误 {report['rejected_rows']} 行")
+    for error in report["rejected"]:
+        print(f"  第 {error['row']} 行「{error['column']}」{error['value']}：{error['reason']}")
+
+
+def cmd_export_customers(args: argparse.Namespace) -> int:
+    upgrade()
+    try:
+        with session_scope() as session:
+            owner_id = _user_id(session, args.owner) if args.owner else None
+            flt = CustomerFilter(search=args.search or "", province=args.province, customer_type=args.type,
+                                 owner_id=owner_id, status=args.status, review_state=args.review_state)
+            content, count = export_customers(session, SystemActor(), flt, description="命令行导出")
+    except UserFacingError as exc:
+        print(f"导出失败：{exc}", file=sys.stderr)
+        return 1
+    Path(args.out).write_bytes(content)
+    print(f"已导出 {count} 份档案到 {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="manage.py", description="客档 KeDang 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +174,26 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("seed-demo", help="加载演示团队和演示档案（已有档案时不重复加载）")
     p.add_argument("--customers", type=int, default=300)
     p.set_defaults(func=cmd_seed_demo)
+    p = sub.add_parser("import-customers", help="从 Excel/CSV 导入客户档案（与导入页面同一套规则）")
+    p.add_argument("file")
+    p.add_argument("--sheet", help="工作表名称（默认第一个）")
+    p.add_argument("--header-row", type=int, help="表头所在行号（默认自动识别）")
+    p.add_argument("--mapping", help="列对应 JSON 文件（导入页面可下载）")
+    p.add_argument("--owner", help="新档案的负责人用户名（默认取表中的业务员列）")
+    p.add_argument("--on-duplicate", choices=("skip", "update"), default="skip",
+                   help="与已有档案重复时：skip 跳过（默认）或 update 更新")
+    p.add_argument("--dry-run", action="store_true", help="只检查、预览，不写入")
+    p.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
+    p.set_defaults(func=cmd_import_customers)
+    p = sub.add_parser("export-customers", help="把客户档案导出为 .xlsx")
+    p.add_argument("out")
+    p.add_argument("--search")
+    p.add_argument("--province")
+    p.add_argument("--type", help="客户类型，如 餐饮终端")
+    p.add_argument("--owner", help="负责人用户名")
+    p.add_argument("--status", choices=("active", "inactive", "all"), default="active")
+    p.add_argument("--review-state", choices=("pending", "filed", "returned"))
+    p.set_defaults(func=cmd_export_customers)
     args = parser.parse_args(argv)
     return args.func(args)
 

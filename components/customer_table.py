@@ -4,8 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.formatting import local_time
-from db.archive_queries import CustomerPage
+from db.archive_queries import CustomerFilter, CustomerPage
+from db.engine import session_scope
+from db.exports import export_customers
+from domain.errors import UserFacingError
+from domain.formatting import local_time
 from domain.review import STATE_LABELS
 
 
@@ -37,3 +40,25 @@ def customer_table(page: CustomerPage, key: str) -> int | None:
                                                                   format="%d%%")})
     selected = event.selection.rows if event else []
     return page.rows[selected[0]].id if selected else None
+
+
+def describe_filter(flt: CustomerFilter) -> str:
+    parts = [f"搜索「{flt.search}」" if flt.search else "", flt.province or "", flt.customer_type or "",
+             {"active": "在用", "inactive": "已停用", "all": "全部状态"}[flt.status]]
+    return "筛选：" + "，".join(p for p in parts if p)
+
+
+def export_list_button(user, flt: CustomerFilter) -> None:
+    """Two steps, so the export (and its history entry) happens only when asked for."""
+    if st.button("导出当前筛选结果为 Excel", icon=":material/download:", key="export_list"):
+        try:
+            with session_scope() as session:
+                content, count = export_customers(session, user, flt, description=describe_filter(flt))
+        except UserFacingError as exc:
+            st.error(str(exc))
+            return
+        st.session_state["export_file"] = (content, count)
+    ready = st.session_state.get("export_file")
+    if ready:
+        st.download_button(f"下载 Excel（{ready[1]} 份档案）", ready[0], file_name="客户档案导出.xlsx",
+                           key="export_download", on_click="ignore")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.formatting import local_time
+from domain.formatting import local_time
 from db.models import AuditEvent
 from domain.audit import ACTION_LABELS
 

@@ -15,6 +15,9 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
     ]
     if permissions.can_create(user):
         archive_pages.append(st.Page("pages/archive_new.py", title="档案录入", icon=":material/edit_note:", url_path="new"))
+    if permissions.can_import(user):
+        archive_pages.append(st.Page("pages/imports.py", title="导入导出", icon=":material/upload_file:",
+                                     url_path="import"))
     archive_pages.append(st.Page("pages/archive.py", title="档案详情", icon=":material/description:", url_path="archive",
                                  visibility="hidden"))
     sections = {"客户档案": archive_pages}

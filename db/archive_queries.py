@@ -67,7 +67,8 @@ def get_customer(session: Session, actor: permissions.Actor, customer_id: int) -
     return customer
 
 
-def _filtered(actor: permissions.Actor, flt: CustomerFilter) -> Select:
+def filtered_query(actor: permissions.Actor, flt: CustomerFilter) -> Select:
+    """The customers ``actor`` may see that match ``flt`` (unsorted, unpaged)."""
     query = select(Customer).where(permissions.visible_customers(actor))
     if flt.status == "active":
         query = query.where(Customer.is_active.is_(True))
@@ -105,7 +106,7 @@ def _search_clause(text: str):
 def list_customers(session: Session, actor: permissions.Actor, flt: CustomerFilter,
                    page: int = 1, page_size: int = PAGE_SIZE) -> CustomerPage:
     """One page of the customers ``actor`` may see; only that page is loaded."""
-    query = _filtered(actor, flt)
+    query = filtered_query(actor, flt)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     page = max(1, min(page, max(1, -(-total // page_size))))
     order, _ = SORTS.get(flt.sort, SORTS["updated_desc"])

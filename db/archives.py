@@ -184,7 +184,7 @@ def _write_children(session: Session, customer: Customer, clean: _Clean, classes
     _sync_sales(customer, year, clean.sales)
     valid = {v.id: v.scheme_id for v in session.scalars(
         select(ClassValue).where(ClassValue.id.in_([v for v in classes.values() if v is not None])))}
-    _sync_classes(customer, {sid: vid for sid, vid in classes.items() if vid is None or valid.get(vid) == sid})
+    sync_classes(customer, {sid: vid for sid, vid in classes.items() if vid is None or valid.get(vid) == sid})
     names = dict(session.execute(select(ClassValue.id, ClassValue.name).where(
         ClassValue.id.in_([c.value_id for c in customer.classes]))).all())
     return {
@@ -207,7 +207,7 @@ def _sync_sales(customer: Customer, year: int, rows: list[dict]) -> None:
     customer.sales.extend(MonthlySales(year=year, product=p, month=m, quantity=q) for (p, m), q in wanted.items())
 
 
-def _sync_classes(customer: Customer, chosen: dict[int, int | None]) -> None:
+def sync_classes(customer: Customer, chosen: dict[int, int | None]) -> None:
     """Set the class per scheme in ``chosen`` (None clears it); other schemes keep theirs."""
     current = {c.scheme_id: c for c in customer.classes}
     for scheme_id, value_id in chosen.items():

@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.archives import _sync_classes, reserve_archive_nos
+from db.archives import sync_classes, reserve_archive_nos
 from db.models import (AuditEvent, ClassScheme, ClassValue, Contact, Customer, CustomerClass, ImportBatch, User,
                        utcnow)
 from domain import audit, permissions, review
@@ -222,7 +222,12 @@ class _Planner:
 
     def _plan_update(self, item: PlannedRow, customer: Customer) -> None:
         row = item.parsed
-        merged = customer.field_values() | row.values
+        # The archive keeps its name: a match is by name, phone or tax number, and a spelling
+        # variant or another branch's name in a workbook must not rename it.
+        given = {k: v for k, v in row.values.items() if k != "name"}
+        if normalize_name(row.values.get("name")) != customer.name_key:
+            item.note = f"文件中的名称「{row.values.get('name')}」与档案不同，名称未修改"
+        merged = customer.field_values() | given
         errors = self._rule_errors(row, merged)
         if errors:
             item.status, item.errors = ERROR, errors
@@ -320,7 +325,7 @@ class _Writer:
                 customer.contacts.append(Contact(name=contact["name"], role="负责人", title=contact.get("title"),
                                                  mobile=contact.get("mobile"),
                                                  mobile_key=normalize_phone(contact.get("mobile")), phone_key=""))
-            _sync_classes(customer, self.lookups.class_ids(item.parsed))
+            sync_classes(customer, self.lookups.class_ids(item.parsed))
             customer.completeness = completeness(customer.field_values(), contacts=len(customer.contacts),
                                                  products=len(customer.products))
             customer.updated_at = utcnow()

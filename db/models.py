@@ -18,7 +18,7 @@ from domain.review import PENDING
 
 
 def utcnow() -> dt.datetime:
-    """Naive UTC timestamp; shown in the team's time zone by components/formatting."""
+    """Naive UTC timestamp; shown in the team's time zone by domain/formatting."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 

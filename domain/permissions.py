@@ -5,6 +5,7 @@ exports filter in the database, never after loading rows.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, false, or_, true
@@ -16,6 +17,15 @@ class Actor(Protocol):
     id: int
     role: str
     supervisor_id: int | None
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The command line (manage.py) acting with an administrator's rights; its history reads 系统."""
+
+    id: None = None
+    role: str = R.ADMIN
+    supervisor_id: None = None
 
 
 class CustomerLike(Protocol):
@@ -86,11 +96,38 @@ def can_assign_owner(actor: Actor) -> bool:
     return actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST)
 
 
+EXPORT_ALL = (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST)
+
+
 def can_export(actor: Actor, customer: CustomerLike) -> bool:
     """Export is a privilege: supervisors and the archivist, and a rep for their own customers."""
-    if actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST):
+    if actor.role in EXPORT_ALL:
         return True
     return actor.role == R.REP and customer.owner_id == actor.id
+
+
+def can_export_list(actor: Actor) -> bool:
+    return actor.role in EXPORT_ALL or actor.role == R.REP
+
+
+def exportable_customers(actor: Actor) -> ColumnElement[bool]:
+    """``can_export`` as a ``where`` clause, for exporting a whole list."""
+    from db.models import Customer
+
+    if actor.role in EXPORT_ALL:
+        return true()
+    if actor.role == R.REP:
+        return Customer.owner_id == actor.id
+    return false()
+
+
+def can_import(actor: Actor) -> bool:
+    """Anyone who may file archives may import them (they go through review the same way)."""
+    return can_create(actor)
+
+
+def can_undo_import(actor: Actor, importer_id: int | None) -> bool:
+    return actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST) or (actor.id is not None and actor.id == importer_id)
 
 
 def can_manage_users(actor: Actor) -> bool:

@@ -7,7 +7,7 @@ from components.card import card_workbook, print_button, show_card
 from components.duplicates import duplicate_warning
 from components.feedback import flash, run_write, show_flash
 from components.field_widgets import reset_form_state
-from components.formatting import local_time
+from domain.formatting import local_time
 from components.history import show_history
 from db.archive_queries import active_schemes, get_customer, owners
 from db.archives import (archive_input_from, record_card_export, review_customer, set_customer_active,

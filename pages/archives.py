@@ -2,10 +2,11 @@
 import streamlit as st
 
 from components.auth import require_user
-from components.customer_table import customer_table
+from components.customer_table import customer_table, export_list_button
 from db.archive_queries import PAGE_SIZE, SORTS, CustomerFilter, active_schemes, list_customers, owners
 from db.engine import session_scope
 from domain import fields as F
+from domain import permissions
 from domain.review import STATE_LABELS
 
 user = require_user()
@@ -50,3 +51,5 @@ if right.button("下一页 ›", disabled=page.page >= page.pages):
 if clicked is not None:
     st.switch_page("pages/archive.py", query_params={"id": clicked})
 st.caption("点击一行打开档案。")
+if permissions.can_export_list(user):
+    export_list_button(user, flt)

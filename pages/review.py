@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
-from components.formatting import local_time
+from domain.formatting import local_time
 from db.archive_queries import review_queue
 from db.engine import session_scope
 from domain.roles import SUPERVISORS

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import run_write, show_flash
-from components.formatting import local_time
+from domain.formatting import local_time
 from db import users as user_db
 from db.engine import session_scope
 from domain.roles import ADMIN, ALL_ROLES, ROLE_LABELS

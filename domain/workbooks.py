@@ -1,0 +1,152 @@
+"""Workbooks KeDang writes: the import template, the error workbook and the archive export.
+
+Every text cell goes through ``safe_cell``: text beginning with = + - @, a tab
+or a carriage return is neutralised (OWASP CSV-injection guidance), so no
+formula runs when the file is opened in Excel or WPS.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from domain import fields as F
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ERROR_COLUMN = "错误原因"
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+_EXAMPLE: dict[str, Any] = {
+    "name": "深圳市好运来餐饮有限公司", "short_name": "好运来", "province": "广东", "city": "深圳", "district": "南山区",
+    "address": "广东省深圳市南山区科技园路 1 号", "phone": "0755-12345678", "legal_rep": "王大发",
+    "registered_capital": 50, "founded_on": dt.date(2019, 5, 1), "staff_count": 30, "credit_days": 30,
+    "tax_no": "91440300MA5ABCDE1X", "hall_tables": 20, "private_rooms": 8, "specialty": "海鲜",
+    "notes": "示例行，导入前请删除",
+}
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading ' ; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _text_cell(sheet, value: Any, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=safe_cell(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never "f": a string is stored as a string
+    for key, val in style.items():
+        setattr(cell, key, val)
+    return cell
+
+
+def _header_row(sheet, headers: Sequence[str], required: Iterable[str] = ()) -> list[WriteOnlyCell]:
+    required = set(required)
+    return [_text_cell(sheet, h, font=_HEADER_FONT, fill=_REQUIRED_FILL if h in required else _HEADER_FILL)
+            for h in headers]
+
+
+def _excel_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _save(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def template_fields(customer_type: str) -> list[F.Field]:
+    return [f for f in F.ARCHIVE_FIELDS if f.applies_to(customer_type)]
+
+
+def template_header(field: F.Field) -> str:
+    """The template's header for a field: its label with unit, '*' when required."""
+    return field.label_with_unit + ("*" if field.required else "")
+
+
+def import_template(customer_type: str) -> bytes:
+    """An import template for one customer type: Chinese headers, an example row, dropdowns for choices."""
+    fields = template_fields(customer_type)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "客户档案"
+    headers = [template_header(f) for f in fields]
+    for index, field in enumerate(fields, start=1):
+        sheet.cell(row=1, column=index, value=headers[index - 1]).font = _HEADER_FONT
+        sheet.cell(row=1, column=index).fill = _REQUIRED_FILL if field.required else _HEADER_FILL
+        example = customer_type if field.name == "customer_type" else _EXAMPLE.get(field.name)
+        if example is None and field.kind == F.CHOICE:
+            example = field.choices[0]
+        sheet.cell(row=2, column=index, value=safe_cell(_excel_value(example)))
+        if field.kind == F.DATE:
+            sheet.cell(row=2, column=index).number_format = "yyyy-mm-dd"
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(headers[index - 1]) * 2 + 2)
+        choices = field.choices if field.kind == F.CHOICE else ("是", "否") if field.kind == F.BOOL else ()
+        if choices:
+            rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                  showErrorMessage=True, errorTitle="请从下拉列表中选择",
+                                  error=f"{field.label}只能是：{'、'.join(choices)}")
+            rule.add(f"{get_column_letter(index)}2:{get_column_letter(index)}5000")
+            sheet.add_data_validation(rule)
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("填写说明")
+    notes.append(["列名", "是否必填", "填写要求"])
+    for cell in notes[1]:
+        cell.font = _HEADER_FONT
+    for field in fields:
+        notes.append([field.label_with_unit, "必填" if field.required else "", _rule_text(field)])
+    notes.append([])
+    notes.append(["说明", "", "第 1 行是表头，请勿修改；第 2 行是示例，导入前请删除。带 * 的列必填。"])
+    notes.column_dimensions["A"].width, notes.column_dimensions["C"].width = 22, 70
+    return _save(book)
+
+
+def _rule_text(field: F.Field) -> str:
+    if field.kind == F.CHOICE:
+        return "从下拉列表选择：" + "、".join(field.choices)
+    if field.kind == F.BOOL:
+        return "是 或 否"
+    if field.kind == F.DATE:
+        return "日期，如 2024-05-01、2024年5月"
+    if field.kind in F.NUMBER_KINDS:
+        unit = f"，单位：{field.unit}" if field.unit else ""
+        return f"数字{unit}" + ("（整数）" if field.kind == F.INT else "")
+    return field.help or f"文字，最多 {field.max_length} 字"
+
+
+def error_workbook(headers: Sequence[Any], rows: Iterable[tuple[Sequence[Any], str]]) -> bytes:
+    """The rejected rows as they were read plus an 错误原因 column, to fix and import again."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("导入错误")
+    header_texts = ["" if h is None else str(h) for h in headers]
+    sheet.append(_header_row(sheet, [*header_texts, ERROR_COLUMN]))
+    for cells, reason in rows:
+        padded = list(cells) + [None] * (len(header_texts) - len(cells))
+        sheet.append([_text_cell(sheet, _excel_value(v)) for v in padded[:len(header_texts)]]
+                     + [_text_cell(sheet, reason)])
+    return _save(book)
+
+
+def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A plain table (the archive export): header row, frozen; every text cell made safe."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    sheet.append(_header_row(sheet, headers))
+    for row in rows:
+        sheet.append([_text_cell(sheet, _excel_value(v)) for v in row])
+    return _save(book)
