@@ -13,6 +13,7 @@ from tests.factories import make_customer, make_user
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
+         "pages/imports.py",
          "pages/users.py"]
 DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
     ("pages/users.py", role) for role in R.ALL_ROLES if role != R.ADMIN}
