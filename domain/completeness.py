@@ -1,6 +1,7 @@
 """How complete an archive card is, as the percentage shown in every list."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from domain import fields as F
@@ -11,10 +12,15 @@ from domain.validation import is_blank
 SECTION_ITEMS = ("contacts", "products")
 
 
+@lru_cache(maxsize=None)
+def _applicable(customer_type: str | None) -> tuple[str, ...]:
+    return tuple(f.name for f in F.ARCHIVE_FIELDS if f.applies_to(customer_type))
+
+
 def completeness(values: dict[str, Any], *, contacts: int, products: int) -> int:
     """Percentage (0–100) of the applicable card items that are filled."""
-    applicable = [f for f in F.ARCHIVE_FIELDS if f.applies_to(values.get("customer_type"))]
-    filled = sum(0 if is_blank(values.get(f.name)) else 1 for f in applicable)
+    applicable = _applicable(values.get("customer_type"))
+    filled = sum(0 if is_blank(values.get(name)) else 1 for name in applicable)
     filled += (contacts > 0) + (products > 0)
     total = len(applicable) + len(SECTION_ITEMS)
     return round(100 * filled / total)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from domain import fields as F
 from domain.normalize import to_ascii_form, to_half_width
+from domain.validation import clean_value
 
+_NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f\u3000]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial day 0 of Excel's 1900 date system
@@ -46,9 +49,11 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
 def clean_text(value: Any, *, multiline: bool = False) -> str:
     """Trim spaces (also the full-width 　), drop control characters; line breaks become spaces
     unless ``multiline``. Our own export's leading ' before = + - @ is taken off again."""
-    text = _CONTROL.sub("", str(value)).replace("\u3000", " ")
-    if not multiline:
-        text = _LINE_BREAKS.sub(" ", text)
+    text = str(value)
+    if _NEEDS_CLEANING.search(text):
+        text = _CONTROL.sub("", text).replace("\u3000", " ")
+        if not multiline:
+            text = _LINE_BREAKS.sub(" ", text)
     text = text.strip()
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
@@ -187,7 +192,23 @@ def normalize_choice(field: F.Field, value: Any) -> str:
 
 
 def is_blank_cell(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not clean_text(value))
+    """None, or text of nothing but spaces (also the full-width 　) and control characters."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    if not value or value.isspace():
+        return True
+    return bool(_NEEDS_CLEANING.search(value)) and not clean_text(value)
+
+
+@lru_cache(maxsize=100_000, typed=True)
+def stored_value(field_name: str, raw: Any) -> Any:
+    """The value a cell of this field is stored as; raises ValueError (Chinese).
+
+    Cached: a workbook repeats the same province, type, grade or date thousands of times."""
+    field = F.FIELDS_BY_NAME[field_name]
+    return clean_value(field, normalize_cell(field, raw))
 
 
 def normalize_cell(field: F.Field, value: Any) -> Any:

@@ -10,10 +10,9 @@ from typing import Any, Sequence
 
 from domain import fields as F
 from domain.import_mapping import CLASS_PREFIX, CONTACT_MOBILE, CONTACT_NAME, CONTACT_TITLE, OWNER, header_text
-from domain.import_normalize import (clean_text, code_text, infer_province, is_blank_cell, normalize_cell,
-                                     normalize_grade)
+from domain.import_normalize import clean_text, code_text, infer_province, is_blank_cell, normalize_grade, stored_value
 from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
-from domain.validation import PHONE_RE, clean_value
+from domain.validation import PHONE_RE
 
 KEY_LABELS = {"name": "客户名称", "phone": "电话", "tax": "税号"}
 
@@ -90,19 +89,18 @@ def match_class(text: str, values: list[tuple[int, str, str]]) -> int | None:
 def parse_row(number: int, cells: Sequence[Any], headers: Sequence[Any], mapping: dict[int, str],
               lookups: Lookups, defaults: dict[str, Any] | None = None) -> ParsedRow | None:
     """One data row → ParsedRow; None when every mapped cell is blank."""
-    if all(is_blank_cell(cells[i] if i < len(cells) else None) for i in mapping):
+    width = len(cells)
+    present = [(index, target, cells[index]) for index, target in mapping.items()
+               if index < width and not is_blank_cell(cells[index])]
+    if not present:
         return None
     parsed = ParsedRow(row=number, cells=list(cells), values={})
     contact: dict[str, Any] = {}
-    for index, target in mapping.items():
-        raw = cells[index] if index < len(cells) else None
-        if is_blank_cell(raw):
-            continue
-        column = header_text(headers, index)
+    for index, target, raw in present:
         try:
             _take(parsed, contact, target, raw, lookups)
         except ValueError as exc:
-            parsed.errors.append(RowError(number, column, _shown(raw), str(exc)))
+            parsed.errors.append(RowError(number, header_text(headers, index), _shown(raw), str(exc)))
     _apply_defaults(parsed, defaults or {})
     if contact.get("name") or contact.get("mobile"):
         parsed.contact = contact
@@ -112,8 +110,7 @@ def parse_row(number: int, cells: Sequence[Any], headers: Sequence[Any], mapping
 def _take(parsed: ParsedRow, contact: dict[str, Any], target: str, raw: Any, lookups: Lookups) -> None:
     """Clean one cell into ``parsed``; raises ValueError with the Chinese reason."""
     if target in F.FIELDS_BY_NAME:
-        field = F.FIELDS_BY_NAME[target]
-        parsed.values[target] = clean_value(field, normalize_cell(field, raw))
+        parsed.values[target] = stored_value(target, raw)
     elif target == OWNER:
         name = clean_text(raw)
         if name not in lookups.users:

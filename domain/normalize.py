@@ -21,6 +21,7 @@ _NOT_DIGIT = re.compile(r"\D")
 _HALF_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
                                                 *range(0xFF41, 0xFF5B))}
 _HALF_WIDTH[0x3000] = ord(" ")
+_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 
 
 def to_half_width(text: str) -> str:
@@ -29,7 +30,7 @@ def to_half_width(text: str) -> str:
     >>> to_half_width("ＡＢＣ１２３　（有限公司）")
     'ABC123 （有限公司）'
     """
-    return text.translate(_HALF_WIDTH)
+    return text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
 
 
 def to_ascii_form(text: str) -> str:

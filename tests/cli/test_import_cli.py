@@ -1,0 +1,140 @@
+"""manage.py import-customers / export-customers: the contract scheduled jobs rely on."""
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from db.engine import session_scope
+from db.models import Customer, User
+from domain import roles as R
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT_KEYS = {"rows_read", "created", "updated", "unchanged", "skipped", "skipped_blank", "rejected_rows",
+               "rejected", "duplicates", "import_id"}
+
+
+def manage(*args: str, db_url: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "DATABASE_URL": db_url}, timeout=120)
+
+
+def office_workbook(path: Path) -> Path:
+    """Title rows, a merged title, the header on row 3, a numeric phone, a text date, one bad row."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "客户资料"
+    sheet.append(["客户档案登记表"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["整理人：张三", None, None, "填表时间：2024年5月"])
+    sheet.append(["客户名称", "客户类型", "省份", "联系电话", "成立时间", "客户等级"])
+    sheet.append(["深圳好运来餐饮有限公司", "餐饮", "广东省", 13800138000, "2019年5月", "a"])
+    sheet.append(["广州大发超市", "超市", "广东", "020-12345678", "2018.3.12", "Ｂ"])
+    sheet.append([None] * 6)
+    sheet.append(["坏客户", "外星人", "广东", "电话没有", "明年", "A"])
+    book.create_sheet("说明").append(["这张表不是数据"])
+    book.save(path)
+    return path
+
+
+def count_customers(db_url: str) -> int:
+    with session_scope(db_url) as s:
+        return s.scalar(select(func.count(Customer.id)))
+
+
+def test_json_report_with_exact_counts_and_row_numbers(db, db_url, tmp_path):
+    result = manage("import-customers", str(office_workbook(tmp_path / "客户.xlsx")), "--json", db_url=db_url)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) >= REPORT_KEYS
+    assert (report["rows_read"], report["created"], report["skipped_blank"], report["rejected_rows"]) == (4, 2, 1, 1)
+    assert {(e["row"], e["column"]) for e in report["rejected"]} == {(7, "客户类型"), (7, "联系电话"), (7, "成立时间")}
+    assert isinstance(report["import_id"], int)
+    assert count_customers(db_url) == 2
+
+
+def test_dry_run_writes_nothing_and_second_run_skips_existing(db, db_url, tmp_path):
+    path = office_workbook(tmp_path / "客户.xlsx")
+    dry = json.loads(manage("import-customers", str(path), "--dry-run", "--json", db_url=db_url).stdout)
+    assert dry["created"] == 2 and dry["import_id"] is None and count_customers(db_url) == 0
+    manage("import-customers", str(path), "--json", db_url=db_url)
+    again = json.loads(manage("import-customers", str(path), "--json", db_url=db_url).stdout)
+    assert (again["created"], again["skipped"]) == (0, 2)
+    assert [len(d["archive_nos"]) for d in again["duplicates"]] == [1, 1]
+    updated = json.loads(manage("import-customers", str(path), "--on-duplicate", "update", "--json",
+                                db_url=db_url).stdout)
+    assert (updated["updated"], updated["unchanged"]) == (0, 2)
+
+
+@pytest.mark.parametrize("content, name", [
+    (os.urandom(4096), "客户.xlsx"),
+    (b"", "empty.xlsx"),
+    (b"PK\x03\x04not really a zip", "broken.xlsx"),
+])
+def test_unreadable_file_exits_2_and_writes_nothing(db, db_url, tmp_path, content, name):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = manage("import-customers", str(path), "--json", db_url=db_url)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]
+    assert count_customers(db_url) == 0
+
+
+def test_no_header_exits_2(db, db_url, tmp_path):
+    path = tmp_path / "无表头.csv"
+    path.write_text("甲,乙,丙\n1,2,3\n", encoding="utf-8")
+    result = manage("import-customers", str(path), "--json", db_url=db_url)
+    assert result.returncode == 2 and "找不到表头" in json.loads(result.stdout)["error"]
+
+
+def test_sheet_header_row_mapping_and_owner_options(db, db_url, tmp_path):
+    with session_scope(db_url) as s:
+        make_user(s, R.REP, username="xiaoli", name="小李")
+    path = tmp_path / "多表.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["别的表"])
+    sheet = book.create_sheet("第二季度")
+    sheet.append(["公司", "所在地", "类别"])
+    sheet.append(["好运来", "广东", "企业"])
+    book.save(path)
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"columns": {"公司": "name", "所在地": "province", "类别": "customer_type"}},
+                                  ensure_ascii=False), encoding="utf-8")
+    result = manage("import-customers", str(path), "--sheet", "第二季度", "--header-row", "1", "--mapping",
+                    str(mapping), "--owner", "xiaoli", "--json", db_url=db_url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["created"] == 1
+    with session_scope(db_url) as s:
+        owner = s.scalars(select(User.username).join(Customer, Customer.owner_id == User.id)).one()
+    assert owner == "xiaoli"
+
+
+def test_gbk_csv_imports(db, db_url, tmp_path):
+    path = tmp_path / "客户.csv"
+    path.write_bytes("客户名称,客户类型,省份,电话\n好运来,企业,广东,13800138000\n".encode("gbk"))
+    report = json.loads(manage("import-customers", str(path), "--json", db_url=db_url).stdout)
+    assert report["created"] == 1
+    with session_scope(db_url) as s:
+        assert s.scalars(select(Customer.name)).one() == "好运来"
+
+
+def test_human_readable_summary_names_rows(db, db_url, tmp_path):
+    result = manage("import-customers", str(office_workbook(tmp_path / "客户.xlsx")), "--dry-run", db_url=db_url)
+    assert result.returncode == 0
+    assert "试导入（未写入数据库）：读取 4 行，新建 2" in result.stdout
+    assert "第 7 行「客户类型」外星人" in result.stdout
+
+
+def test_export_customers_writes_the_list(db, db_url, tmp_path):
+    manage("import-customers", str(office_workbook(tmp_path / "客户.xlsx")), db_url=db_url)
+    out = tmp_path / "导出.xlsx"
+    result = manage("export-customers", str(out), "--search", "好运来", db_url=db_url)
+    assert result.returncode == 0 and "已导出 1 份档案" in result.stdout
+    rows = list(openpyxl.load_workbook(io.BytesIO(out.read_bytes())).active.iter_rows(values_only=True))
+    assert rows[0][0] == "档案号" and rows[1][1] == "深圳好运来餐饮有限公司"
