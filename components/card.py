@@ -1,13 +1,10 @@
-"""客户资料卡: the card on screen (printable) and as an .xlsx download."""
+"""客户资料卡 on screen, printable (the .xlsx is domain/workbooks.card_workbook)."""
 from __future__ import annotations
 
 import html
-import io
 
 import streamlit as st
 import streamlit.components.v1 as st_components
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from domain.card import CardSection
 
@@ -54,43 +51,3 @@ def print_button() -> None:
     """Opens the browser's print dialog for this page (sidebar and buttons are hidden in print)."""
     if st.button("打印资料卡", key="print_card", icon=":material/print:"):
         st_components.html("<script>window.parent.print();</script>", height=0)
-
-
-def card_workbook(title: str, sides: dict[str, list[CardSection]]) -> bytes:
-    """The card as an .xlsx: one sheet per side, labels shaded like the paper form."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    label_fill = PatternFill("solid", fgColor="F4EFE6")
-    for side, sections in sides.items():
-        sheet = workbook.create_sheet(side)
-        sheet.append([f"{title} · 客户资料卡（{side}）"])
-        sheet["A1"].font = Font(bold=True, size=14)
-        for section in sections:
-            sheet.append([])
-            sheet.append([section.title])
-            sheet.cell(sheet.max_row, 1).font = Font(bold=True, color="B22222")
-            for i in range(0, len(section.items), 3):
-                row = [x for pair in section.items[i:i + 3] for x in pair]
-                sheet.append(row)
-                for col in range(1, len(row) + 1):
-                    cell = sheet.cell(sheet.max_row, col)
-                    cell.border = border
-                    if col % 2 == 1:
-                        cell.fill = label_fill
-            for r, row in enumerate(section.table or []):
-                sheet.append(row)
-                for col in range(1, len(row) + 1):
-                    cell = sheet.cell(sheet.max_row, col)
-                    cell.border = border
-                    if r == 0:
-                        cell.fill = label_fill
-        for col in "ABCDEFGHIJKLMN":
-            sheet.column_dimensions[col].width = 16
-        for row in sheet.iter_rows():
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""Workbooks KeDang writes: the import template, the error workbook and the archive export.
+"""Workbooks KeDang writes: import template, error workbook, archive export and the card (.xlsx).
 
 Every text cell goes through ``safe_cell``: text beginning with = + - @, a tab
 or a carriage return is neutralised (OWASP CSV-injection guidance), so no
@@ -13,11 +13,12 @@ from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from domain import fields as F
+from domain.card import CardSection
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ERROR_COLUMN = "错误原因"
@@ -150,3 +151,42 @@ def table_workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[A
     for row in rows:
         sheet.append([_text_cell(sheet, _excel_value(v)) for v in row])
     return _save(book)
+
+
+def card_workbook(title: str, sides: dict[str, list[CardSection]]) -> bytes:
+    """The card as an .xlsx: one sheet per side, labels shaded like the paper form."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    label_fill = PatternFill("solid", fgColor="F4EFE6")
+    for side, sections in sides.items():
+        sheet = workbook.create_sheet(side)
+        sheet.append([safe_cell(f"{title} · 客户资料卡（{side}）")])
+        sheet["A1"].font = Font(bold=True, size=14)
+        for section in sections:
+            sheet.append([])
+            sheet.append([safe_cell(section.title)])
+            sheet.cell(sheet.max_row, 1).font = Font(bold=True, color="B22222")
+            for i in range(0, len(section.items), 3):
+                row = [safe_cell(x) for pair in section.items[i:i + 3] for x in pair]
+                sheet.append(row)
+                for col in range(1, len(row) + 1):
+                    cell = sheet.cell(sheet.max_row, col)
+                    cell.border = border
+                    if col % 2 == 1:
+                        cell.fill = label_fill
+            for r, row in enumerate(section.table or []):
+                row = [safe_cell(x) for x in row]
+                sheet.append(row)
+                for col in range(1, len(row) + 1):
+                    cell = sheet.cell(sheet.max_row, col)
+                    cell.border = border
+                    if r == 0:
+                        cell.fill = label_fill
+        for col in "ABCDEFGHIJKLMN":
+            sheet.column_dimensions[col].width = 16
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return _save(workbook)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components.archive_form import archive_form, submit_archive
 from components.auth import require_user
-from components.card import card_workbook, print_button, show_card
+from components.card import print_button, show_card
 from components.duplicates import duplicate_warning
 from components.feedback import flash, run_write, show_flash
 from components.field_widgets import reset_form_state
@@ -18,6 +18,7 @@ from domain import permissions, review
 from domain.card import card_sections
 from domain.completeness import missing_labels
 from domain.errors import UserFacingError
+from domain.workbooks import card_workbook
 
 user = require_user()
 show_flash()

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.auth import SESSION_KEY
 from db.engine import session_scope
+from db.models import AuditEvent
 from domain import roles as R
 from tests.factories import make_customer, make_user
 
@@ -148,3 +149,22 @@ def test_a_session_older_than_the_users_logout_is_ended(people):
     assert [t.label for t in at.text_input] == ["用户名", "密码"]
     assert [w.value for w in at.warning] == ["您的登录已失效（已退出、密码被重置或账户被停用），请重新登录。"]
     assert not at.dataframe
+
+
+def test_export_button_exports_the_filtered_list_and_records_it(people):
+    users, _ = people
+    at = open_page("pages/archives.py", users[R.MANAGER])
+    assert not [b for b in at.get("download_button")], "nothing is exported before the button is pressed"
+    at.button(key="export_list").click().run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["下载 Excel（1 份档案）"]
+    with session_scope() as s:
+        event = s.query(AuditEvent).filter_by(action="export_list").one()
+        assert event.actor_id == users[R.MANAGER].id and event.reason == "筛选：在用"
+
+
+def test_customer_service_sees_no_export_button(people):
+    users, _ = people
+    at = open_page("pages/archives.py", users[R.SERVICE])
+    assert not [b for b in at.button if b.key == "export_list"]

@@ -5,8 +5,9 @@ import openpyxl
 import pytest
 
 from domain import fields as F
+from domain.card import CardSection
 from domain.import_mapping import auto_mapping, detect_header_row
-from domain.workbooks import ERROR_COLUMN, error_workbook, import_template, safe_cell, table_workbook
+from domain.workbooks import ERROR_COLUMN, card_workbook, error_workbook, import_template, safe_cell, table_workbook
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -57,3 +58,11 @@ def test_error_workbook_keeps_original_rows_and_adds_the_reason():
     assert rows[0] == ["客户名称", "电话", None, ERROR_COLUMN]
     assert rows[1] == ["好运来", 13800138000, None, "电话：格式不对"]
     assert rows[2] == ["'=cmd", "x", "多余", "客户类型：必填"]
+
+
+def test_card_workbook_keeps_formula_like_values_as_text():
+    sides = {"正面": [CardSection("基本信息", [("客户名称", "=1+1"), ("电话", "+86 755")], [["品种", "售价"], ["@x", "1"]])]}
+    sheet = _open(card_workbook("=1+1", sides))["正面"]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "'=1+1" in values and "'+86 755" in values and "'@x" in values
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
