@@ -11,6 +11,7 @@ from db.imports import ERROR, STATUS_LABELS, ImportPlan
 from db.models import ImportBatch
 from domain.formatting import local_time
 from domain.import_mapping import column_name, header_text, target_label
+from domain.import_normalize import number_as_text
 from domain.spreadsheet import Workbook, read_workbook
 from domain.workbooks import error_workbook
 
@@ -36,7 +37,7 @@ def mapping_editor(headers: Sequence[Any], sample: Sequence[Any], mapping: dict[
     by_label = {v: k for k, v in labels.items()}
     frame = pd.DataFrame([{
         "列": column_name(i), "表头": header_text(headers, i),
-        "示例": "" if i >= len(sample) or sample[i] is None else str(sample[i])[:40],
+        "示例": _shown(sample[i] if i < len(sample) else None),
         "导入为": labels.get(mapping.get(i, ""), NOT_IMPORTED),
     } for i in range(len(headers))])
     edited = st.data_editor(
@@ -51,12 +52,21 @@ def mapping_editor(headers: Sequence[Any], sample: Sequence[Any], mapping: dict[
     return chosen
 
 
+def _shown(value: Any) -> str:
+    """A cell as the user typed it: 13800138000, not 13800138000.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return number_as_text(value)
+    return str(value)[:40]
+
+
 def show_preview(plan: ImportPlan) -> None:
     """Counts, each row's status with its changes or reasons, duplicates and unmapped columns."""
-    cols = st.columns(6)
+    cols = st.columns(7)
     for col, (label, value) in zip(cols, (
             ("读取行数", plan.rows_read), ("新建", plan.count("new")), ("更新", plan.count("update")),
-            ("不变", plan.count("unchanged")), ("跳过", plan.count("skip") + plan.skipped_blank),
+            ("不变", plan.count("unchanged")), ("跳过", plan.count("skip")), ("空行", plan.skipped_blank),
             ("错误", plan.count(ERROR)))):
         col.metric(label, value)
     if plan.unmapped:
