@@ -50,15 +50,15 @@ def describe_filter(flt: CustomerFilter) -> str:
 
 def export_list_button(user, flt: CustomerFilter) -> None:
     """Two steps, so the export (and its history entry) happens only when asked for."""
-    if st.button("导出当前筛选结果为 Excel", icon=":material/download:", key="export_list"):
+    if st.button("准备导出（当前筛选结果）", icon=":material/table_view:", key="export_list"):
         try:
             with session_scope() as session:
                 content, count = export_customers(session, user, flt, description=describe_filter(flt))
         except UserFacingError as exc:
             st.error(str(exc))
             return
-        st.session_state["export_file"] = (content, count)
+        st.session_state["export_file"] = (repr(flt), content, count)
     ready = st.session_state.get("export_file")
-    if ready:
-        st.download_button(f"下载 Excel（{ready[1]} 份档案）", ready[0], file_name="客户档案导出.xlsx",
-                           key="export_download", on_click="ignore")
+    if ready and ready[0] == repr(flt):  # a file made for another filter is not offered
+        st.download_button(f"下载 Excel（{ready[2]} 份档案）", ready[1], file_name="客户档案导出.xlsx",
+                           icon=":material/download:", key="export_download", on_click="ignore")

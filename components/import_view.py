@@ -75,7 +75,8 @@ def show_preview(plan: ImportPlan) -> None:
     rows = [{"行号": r.row, "状态": STATUS_LABELS[r.status], "客户名称": _row_name(r, name_column),
              "已有档案": r.archive_no or "", "说明": _explain(r)} for r in plan.rows[:PREVIEW_ROWS]]
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="import_preview_table")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="import_preview_table",
+                     column_config={"说明": st.column_config.TextColumn("说明", width="large")})
     if len(plan.rows) > PREVIEW_ROWS:
         st.caption(f"只显示前 {PREVIEW_ROWS} 行；全部错误见下方错误表。")
     in_file = [d for d in plan.duplicates if "rows" in d]
@@ -109,7 +110,7 @@ def show_errors(plan: ImportPlan, file_name: str) -> None:
     st.subheader(f"错误 {plan.count(ERROR)} 行")
     st.dataframe(pd.DataFrame([{"行号": e.row, "列": e.column, "内容": e.value, "原因": e.reason} for e in errors]),
                  hide_index=True, width="stretch", key="import_error_table")
-    rejected = [(r.parsed.cells, "；".join(f"{e.column}：{e.reason}" for e in r.errors))
+    rejected = [(r.row, r.parsed.cells, "；".join(f"{e.column}：{e.reason}" for e in r.errors))
                 for r in plan.rows if r.status == ERROR]
     st.download_button("下载错误表（原始行 + 错误原因）", error_workbook(plan.headers, rejected),
                        file_name=f"导入错误_{file_name.rsplit('.', 1)[0]}.xlsx", icon=":material/download:",

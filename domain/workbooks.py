@@ -21,7 +21,7 @@ from domain import fields as F
 from domain.card import CardSection
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-ERROR_COLUMN = "错误原因"
+ERROR_COLUMN, ROW_COLUMN = "错误原因", "原行号"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -129,16 +129,17 @@ def _rule_text(field: F.Field) -> str:
     return field.help or f"文字，最多 {field.max_length} 字"
 
 
-def error_workbook(headers: Sequence[Any], rows: Iterable[tuple[Sequence[Any], str]]) -> bytes:
-    """The rejected rows as they were read plus an 错误原因 column, to fix and import again."""
+def error_workbook(headers: Sequence[Any], rows: Iterable[tuple[int, Sequence[Any], str]]) -> bytes:
+    """The rejected rows as they were read, plus 错误原因 and the row number in the original file;
+    fixed, the workbook imports again as it is (those two columns are not imported)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("导入错误")
     header_texts = ["" if h is None else str(h) for h in headers]
-    sheet.append(_header_row(sheet, [*header_texts, ERROR_COLUMN]))
-    for cells, reason in rows:
+    sheet.append(_header_row(sheet, [*header_texts, ERROR_COLUMN, ROW_COLUMN]))
+    for number, cells, reason in rows:
         padded = list(cells) + [None] * (len(header_texts) - len(cells))
         sheet.append([_text_cell(sheet, _excel_value(v)) for v in padded[:len(header_texts)]]
-                     + [_text_cell(sheet, reason)])
+                     + [_text_cell(sheet, reason), number])
     return _save(book)
 
 

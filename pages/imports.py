@@ -4,7 +4,7 @@ import json
 import streamlit as st
 
 from components.auth import require_user
-from components.feedback import run_write, show_flash
+from components.feedback import flash, run_write, show_flash
 from components.import_view import (imports_frame, load_workbook, mapping_editor, show_errors, show_preview)
 from db.archive_queries import active_schemes, owners
 from db.engine import session_scope
@@ -32,6 +32,45 @@ with session_scope() as session:
     templates = {t.name: (t.header_row, t.mapping, t.defaults) for t in list_templates(session)}
 
 tab_import, tab_templates, tab_records = st.tabs(["导入档案", "下载导入模板", "导入导出记录"])
+
+with tab_templates:
+    st.write("按客户类型下载导入模板：第 1 行是表头（带 * 的必填），第 2 行是示例，选项列带下拉框。")
+    for number, customer_type in enumerate(F.CUSTOMER_TYPES):
+        st.download_button(f"{customer_type} 导入模板", cached_template(customer_type),
+                           file_name=f"客户档案导入模板_{customer_type.replace('/', '_')}.xlsx",
+                           icon=":material/download:", key=f"import_template_{number}")
+
+with tab_records:
+    with session_scope() as session:
+        batches = list_imports(session, user)
+        exports = list_exports(session) if permissions.can_undo_import(user, None) else []
+        frame = imports_frame(batches)
+    if batches:
+        st.dataframe(frame, hide_index=True, width="stretch", key="import_records")
+        undoable = [b for b in batches if b.undone_at is None and permissions.can_undo_import(user, b.actor_id)]
+        if undoable:
+            with st.form("undo_import"):
+                chosen = st.selectbox("撤销导入", [b.id for b in undoable],
+                                      format_func=lambda i: f"#{i} {next(b.file_name for b in undoable if b.id == i)}")
+                reason = st.text_input("撤销原因（必填）")
+                if st.form_submit_button("撤销这次导入"):
+                    try:
+                        with session_scope() as session:
+                            counts = undo_import(session, user, chosen, reason)
+                    except UserFacingError as exc:
+                        st.error(str(exc))
+                    else:
+                        flash(f"已撤销导入 #{chosen}：停用新建的档案 {counts['deactivated']} 份，"
+                              f"恢复更新的档案 {counts['restored']} 份"
+                              + (f"；{counts['kept']} 个字段导入后又被修改过，保留了后来的修改" if counts["kept"] else ""))
+                        st.rerun()
+    else:
+        st.info("还没有导入记录。")
+    if exports:
+        st.subheader("导出记录")
+        st.dataframe([{"时间": local_time(e.at), "导出人": e.actor.name if e.actor else "系统",
+                       "份数": next((c["new"] for c in e.changes if c["field"] == "count"), ""),
+                       "条件": e.reason or ""} for e in exports], hide_index=True, width="stretch")
 
 with tab_import:
     st.caption("支持 .xlsx、.xls（旧版 Excel/WPS）和 .csv（UTF-8 或 GBK）。先预览，确认无误后再导入；整个导入要么全部写入，要么不写入。")
@@ -81,6 +120,8 @@ with tab_import:
                                   key=f"import_default_{name}")
             defaults[name] = choice
     defaults = {k: v for k, v in defaults.items() if v}
+    if {"customer_type", "province"} <= set(mapping.values()):
+        c1.caption("客户类型和省份取自文件中的对应列。")
     owner_id = None
     if permissions.can_assign_owner(user):
         owner_id = c2.selectbox("新档案的负责人（表中有业务员列时以表为准）", [None, *people],
@@ -125,43 +166,13 @@ with tab_import:
                 with session_scope() as session:
                     done = run_import(session, user, rows, file_name=upload.name, options=options,
                                       progress=lambda fraction, text: bar.progress(min(1.0, fraction), text=text))
-                del st.session_state["import_plan"]
-                st.success(f"导入完成（导入编号 #{done.import_id}）：新建 {done.count('new')} 份，"
-                           f"更新 {done.count('update')} 份，不变 {done.count('unchanged')}，"
-                           f"跳过 {done.count('skip')}，错误 {done.count('error')} 行未导入。"
-                           "可在「导入导出记录」中撤销这次导入。")
             except UserFacingError as exc:
                 st.error(f"导入没有完成，数据库未做任何改动：{exc}")
+            else:
+                del st.session_state["import_plan"]
+                flash(f"导入完成（导入编号 #{done.import_id}）：新建 {done.count('new')} 份，"
+                      f"更新 {done.count('update')} 份，不变 {done.count('unchanged')}，跳过 {done.count('skip')}，"
+                      f"空行 {done.skipped_blank}，错误 {done.count('error')} 行未导入。可在「导入导出记录」中撤销这次导入。")
+                st.rerun()
     elif preview:
         st.info("设置已更改，请重新预览。")
-
-with tab_templates:
-    st.write("按客户类型下载导入模板：第 1 行是表头（带 * 的必填），第 2 行是示例，选项列带下拉框。")
-    for number, customer_type in enumerate(F.CUSTOMER_TYPES):
-        st.download_button(f"{customer_type} 导入模板", cached_template(customer_type),
-                           file_name=f"客户档案导入模板_{customer_type.replace('/', '_')}.xlsx",
-                           icon=":material/download:", key=f"import_template_{number}")
-
-with tab_records:
-    with session_scope() as session:
-        batches = list_imports(session, user)
-        exports = list_exports(session) if permissions.can_undo_import(user, None) else []
-        frame = imports_frame(batches)
-    if batches:
-        st.dataframe(frame, hide_index=True, width="stretch", key="import_records")
-        undoable = [b for b in batches if b.undone_at is None and permissions.can_undo_import(user, b.actor_id)]
-        if undoable:
-            with st.form("undo_import"):
-                chosen = st.selectbox("撤销导入", [b.id for b in undoable],
-                                      format_func=lambda i: f"#{i} {next(b.file_name for b in undoable if b.id == i)}")
-                reason = st.text_input("撤销原因（必填）")
-                if st.form_submit_button("撤销这次导入"):
-                    run_write(lambda s: undo_import(s, user, chosen, reason),
-                              f"已撤销导入 #{chosen}：新建的档案已停用，更新的字段已恢复")
-    else:
-        st.info("还没有导入记录。")
-    if exports:
-        st.subheader("导出记录")
-        st.dataframe([{"时间": local_time(e.at), "导出人": e.actor.name if e.actor else "系统",
-                       "份数": next((c["new"] for c in e.changes if c["field"] == "count"), ""),
-                       "条件": e.reason or ""} for e in exports], hide_index=True, width="stretch")

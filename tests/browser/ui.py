@@ -226,3 +226,70 @@ def open_row(page: Page, grid: Locator, match: str, column: str, opened: Locator
         except AssertionError:
             if attempt == 2:
                 raise
+
+
+# --- keyed elements, metrics, file upload and download -------------------------------------------
+
+def keyed(scope: Locator | Page, key: str) -> Locator:
+    """The element created with ``key=...`` (Streamlit gives its container the class st-key-<key>)."""
+    return scope.locator(f".st-key-{key}")
+
+
+def metric_value(scope: Locator | Page, label: str) -> Locator:
+    """The value of the st.metric labelled exactly ``label``."""
+    label_re = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    return (scope.get_by_test_id("stMetric")
+            .filter(has=scope.get_by_test_id("stMetricLabel").filter(has_text=label_re))
+            .get_by_test_id("stMetricValue"))
+
+
+def upload_file(page: Page, label: str, file_name: str, content: bytes,
+                mime: str = "application/octet-stream") -> Locator:
+    """Choose a file in the st.file_uploader labelled ``label``, as its file dialog would, and wait
+    for the upload's script run to end and the file to be listed; returns the uploader."""
+    uploader = page.get_by_test_id("stFileUploader").filter(has=page.get_by_text(label, exact=True))
+    expect(uploader).to_have_count(1, timeout=TIMEOUT_MS)
+    settle(page)
+    after_rerun(page, lambda: uploader.locator("input[type=file]").set_input_files(
+        {"name": file_name, "mimeType": mime, "buffer": content}))
+    expect(uploader.get_by_text(file_name, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    return uploader
+
+
+def download(page: Page, button: Locator) -> tuple[str, bytes]:
+    """Click a download button once the page has settled; returns (suggested file name, content)."""
+    settle(page)
+    expect(button).to_be_enabled(timeout=TIMEOUT_MS)
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        button.click()
+    file = info.value
+    with open(file.path(), "rb") as handle:
+        return file.suggested_filename, handle.read()
+
+
+def screenshot_page(page: Page, name: str) -> None:
+    """A screenshot of the whole page in test-artifacts/: Streamlit scrolls its main area inside the
+    window (Playwright's full_page then shows only the window), so the window is made as tall as the
+    content for the shot and put back after."""
+    from tests.browser.conftest import screenshot
+
+    size = page.viewport_size
+    height = page.evaluate("""() => Math.max(...['stMain', 'stAppViewContainer', 'stSidebarContent'].map(id => {
+        const element = document.querySelector(`[data-testid="${id}"]`);
+        return element ? element.scrollHeight : 0;
+    }))""")
+    if size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 10_000)})
+        page.wait_for_timeout(500)  # the grids redraw their canvas for the new size
+    try:
+        screenshot(page, name)
+    finally:
+        if size and height > size["height"]:
+            page.set_viewport_size(size)
+            page.wait_for_timeout(300)
+
+
+def grid_with_column(scope: Locator | Page, column: str) -> Locator:
+    """The grid on screen that has a column headed ``column`` (for pages with several grids)."""
+    header = re.compile(rf"^\s*{re.escape(column)}\s*$")
+    return visible_grid(scope).filter(has=scope.locator("table[role=grid] thead th").filter(has_text=header))

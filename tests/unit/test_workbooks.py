@@ -51,13 +51,19 @@ def test_supermarket_template_leaves_out_restaurant_fields():
 
 
 def test_error_workbook_keeps_original_rows_and_adds_the_reason():
-    content = error_workbook(["客户名称", "电话", None], [(["好运来", 13800138000.0], "电话：格式不对"),
-                                                         (["=cmd", "x", "多余"], "客户类型：必填")])
+    content = error_workbook(["客户名称", "电话", None], [(5, ["好运来", 13800138000.0], "电话：格式不对"),
+                                                         (9, ["=cmd", "x", "多余"], "客户类型：必填")])
     sheet = _open(content).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["客户名称", "电话", None, ERROR_COLUMN]
-    assert rows[1] == ["好运来", 13800138000, None, "电话：格式不对"]
-    assert rows[2] == ["'=cmd", "x", "多余", "客户类型：必填"]
+    assert rows[0] == ["客户名称", "电话", None, ERROR_COLUMN, "原行号"]
+    assert rows[1] == ["好运来", 13800138000, None, "电话：格式不对", 5]
+    assert rows[2] == ["'=cmd", "x", "多余", "客户类型：必填", 9]
+
+
+def test_fixed_error_workbook_imports_again_without_its_extra_columns():
+    content = error_workbook(["客户名称", "联系电话", "省份"], [(7, ["好运来", "123", "广东"], "联系电话：格式不对")])
+    headers = [c.value for c in _open(content).active[1]]
+    assert auto_mapping(headers) == {0: "name", 1: "phone", 2: "province"}
 
 
 def test_card_workbook_keeps_formula_like_values_as_text():
