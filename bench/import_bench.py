@@ -197,10 +197,9 @@ def _admin_conninfo(url: str) -> str:
 @contextmanager
 def fresh_database(base_url: str | None, label: str, *, reference_data: bool) -> Iterator[str]:
     """A new, migrated database (SQLite file in a temp folder, or a new PostgreSQL database), removed afterwards."""
-    from db.engine import dispose_all
+    from db.engine import dispose_all, session_scope
     from db.migrate import upgrade
     from db.seed import ensure_reference_data
-    from db.engine import session_scope
 
     folder = None
     name = None
@@ -287,7 +286,7 @@ def stage_naive(path: Path, url: str) -> dict[str, Any]:
     from db.models import Customer
 
     fields = _registry_fields()
-    base, start = peak_mb(), time.perf_counter()
+    base, cpu, start = peak_mb(), time.process_time(), time.perf_counter()
     frame = pd.read_excel(path, engine="openpyxl", header=1)
     read = time.perf_counter() - start
     customers = []
@@ -298,7 +297,7 @@ def stage_naive(path: Path, url: str) -> dict[str, Any]:
         s.add_all(customers)
     total = time.perf_counter() - start
     return {"seconds": total, "read_seconds": read, "write_seconds": total - read, "rows": len(customers),
-            "base_mb": base}
+            "base_mb": base, "cpu_seconds": time.process_time() - cpu}
 
 
 def stage_floor(path: Path, url: str) -> dict[str, Any]:
@@ -309,7 +308,7 @@ def stage_floor(path: Path, url: str) -> dict[str, Any]:
     from domain.review import FILED
 
     fields = _registry_fields()
-    base, start = peak_mb(), time.perf_counter()
+    base, cpu, start = peak_mb(), time.process_time(), time.perf_counter()
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     read = time.perf_counter() - start
     header = sheet[1]
@@ -325,17 +324,16 @@ def stage_floor(path: Path, url: str) -> dict[str, Any]:
         s.execute(Customer.__table__.insert(), rows)
     total = time.perf_counter() - start
     return {"seconds": total, "read_seconds": read, "write_seconds": total - read, "rows": len(rows),
-            "base_mb": base}
+            "base_mb": base, "cpu_seconds": time.process_time() - cpu}
 
 
 def stage_ours(path: Path, url: str) -> dict[str, Any]:
-    from domain.spreadsheet import read_workbook  # written separately; see the module docstring
-
     from db.engine import session_scope
     from db.imports import ImportOptions, run_import
     from domain.permissions import SystemActor
+    from domain.spreadsheet import read_workbook
 
-    base, start = peak_mb(), time.perf_counter()
+    base, cpu, start = peak_mb(), time.process_time(), time.perf_counter()
     workbook = read_workbook(path.read_bytes(), path.name)
     rows = workbook.rows()
     read = time.perf_counter() - start
@@ -343,7 +341,8 @@ def stage_ours(path: Path, url: str) -> dict[str, Any]:
         plan = run_import(s, SystemActor(), rows, file_name=path.name, options=ImportOptions())
     total = time.perf_counter() - start
     report = plan.report()
-    return {"seconds": total, "read_seconds": read, "write_seconds": total - read, "rows": report["rows_read"], "base_mb": base,
+    return {"seconds": total, "read_seconds": read, "write_seconds": total - read, "rows": report["rows_read"],
+            "base_mb": base, "cpu_seconds": time.process_time() - cpu,
             "report": {**{k: v for k, v in report.items() if k not in ("rejected", "duplicates")},
                        "rejected": report["rejected"][:10], "rejected_total": len(report["rejected"]),
                        "duplicates": report["duplicates"][:5], "duplicates_total": len(report["duplicates"])}}
@@ -400,8 +399,8 @@ def main() -> None:
     path = ensure_workbook(args.rows)
     kind = "SQLite" if is_sqlite(args.database_url) else "PostgreSQL"
     print(f"workbook {path.relative_to(ROOT)}: {args.rows} rows × {len(HEADERS)} columns, "
-          f"{path.stat().st_size / 1e6:.1f} MB; database {kind}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}",
-          flush=True)
+          f"{path.stat().st_size / 1e6:.1f} MB; database {kind}; {os.cpu_count()} CPUs; "
+          f"Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.2f}", flush=True)
     results: dict[str, dict[str, Any]] = {}
     for stage in STAGES:
         if stage == "naive" and args.skip_naive:
@@ -415,11 +414,12 @@ def main() -> None:
         if "error" in result:
             print("  FAILED:\n    " + "\n    ".join(result["error"]), flush=True)
         else:
-            print(f"  {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB, wrote {result['written']}", flush=True)
+            print(f"  {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB, wrote {result['written']}; "
+                  f"load average now {os.getloadavg()[0]:.2f}", flush=True)
 
     print()
     print(f"{'pipeline':<26}{'seconds':>9}{'read s':>9}{'write s':>9}{'rows/s':>10}{'peak MB':>9}{'base MB':>9}"
-          f"{'customers':>11}")
+          f"{'customers':>11}{'py cpu s':>10}")
     for stage in STAGES:
         r = results.get(stage)
         if r is None:
@@ -430,8 +430,10 @@ def main() -> None:
             continue
         print(f"{STAGE_TITLES[stage]:<26}{r['seconds']:9.2f}{r['read_seconds']:9.2f}{r['write_seconds']:9.2f}"
               f"{args.rows / r['seconds']:10.0f}{r['peak_mb']:9.0f}{r['base_mb']:9.0f}"
-              f"{r['written']['customers']:11d}")
-    print("  (read s for (c) = read_workbook + .rows(); write s for (c) = run_import incl. commit)")
+              f"{r['written']['customers']:11d}{r['cpu_seconds']:10.1f}")
+    print("  read s: the workbook read (for (c): read_workbook + .rows()); write s: the rest (for (c): run_import"
+          " incl. commit);\n  base MB: the child's RSS after its imports, before the timed part; py cpu s: the child's"
+          " own CPU time\n  (much less than seconds: waiting on the database server or on other processes).")
 
     ok = {s: r for s, r in results.items() if "error" not in r}
     c_over_b = ok["ours"]["seconds"] / ok["floor"]["seconds"] if {"ours", "floor"} <= set(ok) else None

@@ -190,8 +190,7 @@ class _Planner:
         errors = self._rule_errors(row, values)
         if errors:
             return PlannedRow(row, ERROR, errors=errors)
-        return PlannedRow(row, NEW, values=values, owner_id=self._owner_for(row),
-                          changes=audit.diff_fields({}, values))
+        return PlannedRow(row, NEW, values=values, owner_id=self._owner_for(row))
 
     def _owner_for(self, row: ParsedRow) -> int | None:
         if not permissions.can_assign_owner(self.actor):
@@ -298,6 +297,7 @@ class _Writer:
         contacts, classes, events = [], [], []
         for item, customer_id in zip(items, ids):
             item.customer_id, item.archive_no = customer_id, numbers[item.row]
+            item.changes = audit.diff_fields({}, item.values)
             contact = item.parsed.contact
             if contact:
                 contacts.append({"customer_id": customer_id, "name": contact.get("name") or "（未填姓名）",

@@ -20,7 +20,7 @@ def _applicable(customer_type: str | None) -> tuple[str, ...]:
 def completeness(values: dict[str, Any], *, contacts: int, products: int) -> int:
     """Percentage (0–100) of the applicable card items that are filled."""
     applicable = _applicable(values.get("customer_type"))
-    filled = sum(0 if is_blank(values.get(name)) else 1 for name in applicable)
+    filled = sum(1 for name in applicable if not is_blank(values.get(name)))
     filled += (contacts > 0) + (products > 0)
     total = len(applicable) + len(SECTION_ITEMS)
     return round(100 * filled / total)

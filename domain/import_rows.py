@@ -6,6 +6,7 @@ users) as lookups. Row numbers are as Excel shows them (header row + 1 …).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Sequence
 
 from domain import fields as F
@@ -31,7 +32,7 @@ class RowError:
 @dataclass
 class ParsedRow:
     row: int                                   # Excel row number
-    cells: list[Any]                           # the row as read, for the error workbook
+    cells: Sequence[Any]                       # the row as read, for the error workbook
     values: dict[str, Any]                     # cleaned registry values given in the file (blanks left out)
     owner: str | None = None
     contact: dict[str, Any] | None = None      # {name, mobile, title} of the 负责人
@@ -39,7 +40,7 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
     duplicate_of: int | None = None            # earlier row of the same file with the same customer
 
-    @property
+    @cached_property
     def keys(self) -> dict[str, str]:
         """The duplicate-check keys of this row (empty ones left out)."""
         keys = {"name": normalize_name(self.values.get("name")),
@@ -47,7 +48,7 @@ class ParsedRow:
                 "tax": normalize_tax_no(self.values.get("tax_no"))}
         return {k: v for k, v in keys.items() if v}
 
-    @property
+    @cached_property
     def phone_keys(self) -> set[str]:
         phones = {self.values.get("phone"), (self.contact or {}).get("mobile")}
         return {k for k in map(normalize_phone, phones) if k}
@@ -94,7 +95,7 @@ def parse_row(number: int, cells: Sequence[Any], headers: Sequence[Any], mapping
                if index < width and not is_blank_cell(cells[index])]
     if not present:
         return None
-    parsed = ParsedRow(row=number, cells=list(cells), values={})
+    parsed = ParsedRow(row=number, cells=cells, values={})
     contact: dict[str, Any] = {}
     for index, target, raw in present:
         try:
