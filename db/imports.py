@@ -13,14 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.archives import sync_classes, reserve_archive_nos
 from db.models import (AuditEvent, ClassScheme, ClassValue, Contact, Customer, CustomerClass, ImportBatch, User,
                        utcnow)
 from domain import audit, permissions, review
-from domain import fields as F
 from domain.completeness import completeness
 from domain.errors import UserFacingError
 from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
@@ -33,6 +32,7 @@ STATUS_LABELS = {NEW: "新建", UPDATE: "更新", UNCHANGED: "不变", SKIP: "�
 ON_DUPLICATE = {"skip": "跳过已有档案", "update": "更新已有档案"}
 
 Progress = Callable[[float, str], None]
+CHUNK = 2000  # new archives written per executemany
 
 
 @dataclass
@@ -186,7 +186,7 @@ class _Planner:
                          audit.display(values.get(name)) or "", message) for name, message in errors.items()]
 
     def _plan_new(self, row: ParsedRow) -> PlannedRow:
-        values = {f.name: row.values.get(f.name) for f in F.ARCHIVE_FIELDS}
+        values = dict(row.values)  # only what the file gave: the other fields stay empty
         errors = self._rule_errors(row, values)
         if errors:
             return PlannedRow(row, ERROR, errors=errors)
@@ -263,54 +263,57 @@ class _Writer:
         self.progress(1.0, "导入完成")
 
     def _create(self, items: list[PlannedRow], import_id: int) -> None:
-        if not items:
-            return
-        now, year = utcnow(), utcnow().year
-        state = review.initial_state(permissions.files_directly(self.actor))
+        """Bulk-insert the new archives, a chunk at a time so memory stays flat for large files."""
+        year = utcnow().year
         by_region: dict[str | None, list[PlannedRow]] = {}
         for item in items:
             by_region.setdefault(item.values.get("province"), []).append(item)
-        numbers: dict[int, str] = {}
         for province, group in by_region.items():
             for item, number in zip(group, reserve_archive_nos(self.session, province, year, len(group))):
-                numbers[item.row] = number
-        table = Customer.__table__
-        filled = {name for item in items for name, value in item.values.items() if value is not None}
-        rows = [{**{name: item.values.get(name) for name in filled}, "archive_no": numbers[item.row], "owner_id": item.owner_id,
-                 "created_by_id": self.actor.id, "is_active": True, "review_state": state,
-                 "completeness": completeness(item.values, contacts=1 if item.parsed.contact else 0, products=0),
-                 "name_key": normalize_name(item.values.get("name")),
-                 "phone_key": normalize_phone(item.values.get("phone")),
-                 "tax_key": normalize_tax_no(item.values.get("tax_no")),
-                 "created_at": now, "updated_at": now, "version": 1} for item in items]
-        # Only the columns the file filled, in a plain executemany (RETURNING is slow with this many
-        # columns); the new ids are
-        # read back by their archive numbers, which this transaction has just reserved.
-        first_free = (self.session.scalar(select(func.max(table.c.id))) or 0) + 1
-        for start in range(0, len(rows), 5000):
-            chunk = rows[start:start + 5000]
-            self.session.execute(table.insert(), chunk)
-            self.progress(0.5 + 0.4 * (start + len(chunk)) / len(rows), f"已写入 {start + len(chunk)} 份新档案")
-        id_by_number = dict(self.session.execute(
-            select(table.c.archive_no, table.c.id).where(table.c.id >= first_free)).all())
-        ids = [id_by_number[numbers[item.row]] for item in items]
+                item.archive_no = number
+        columns = {name for item in items for name, value in item.values.items() if value is not None}
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start:start + CHUNK]
+            self._insert_customers(chunk, columns)
+            self._insert_children(chunk, import_id)
+            self.progress(0.5 + 0.5 * (start + len(chunk)) / len(items), f"已写入 {start + len(chunk)} 份新档案")
+
+    def _insert_customers(self, chunk: list[PlannedRow], columns: set[str]) -> None:
+        """A plain executemany of only the columns the file filled (RETURNING is slow with this many
+        columns); the new ids are then read back by the archive numbers this transaction reserved."""
+        table, now = Customer.__table__, utcnow()
+        state = review.initial_state(permissions.files_directly(self.actor))
+        self.session.execute(table.insert(), [{
+            **{name: item.values.get(name) for name in columns},
+            "archive_no": item.archive_no, "owner_id": item.owner_id, "created_by_id": self.actor.id,
+            "is_active": True, "review_state": state, "version": 1, "created_at": now, "updated_at": now,
+            "completeness": completeness(item.values, contacts=1 if item.parsed.contact else 0, products=0),
+            "name_key": normalize_name(item.values.get("name")), "phone_key": normalize_phone(item.values.get("phone")),
+            "tax_key": normalize_tax_no(item.values.get("tax_no")),
+        } for item in chunk])
+        ids = dict(self.session.execute(select(table.c.archive_no, table.c.id).where(
+            table.c.archive_no.in_([item.archive_no for item in chunk]))).all())
+        for item in chunk:
+            item.customer_id = ids[item.archive_no]
+
+    def _insert_children(self, chunk: list[PlannedRow], import_id: int) -> None:
+        """The 负责人 contact, the classes and one history entry per new archive."""
         contacts, classes, events = [], [], []
-        for item, customer_id in zip(items, ids):
-            item.customer_id, item.archive_no = customer_id, numbers[item.row]
-            item.changes = audit.diff_fields({}, item.values)
+        for item in chunk:
+            changes = audit.diff_fields({}, item.values)
             contact = item.parsed.contact
             if contact:
-                contacts.append({"customer_id": customer_id, "name": contact.get("name") or "（未填姓名）",
+                contacts.append({"customer_id": item.customer_id, "name": contact.get("name") or "（未填姓名）",
                                  "role": "负责人", "title": contact.get("title"), "mobile": contact.get("mobile"),
                                  "mobile_key": normalize_phone(contact.get("mobile")), "phone_key": ""})
-                item.changes.append({"field": "联系人", "label": "联系人", "old": None,
-                                     "new": contact.get("name") or contact.get("mobile")})
+                changes.append({"field": "联系人", "label": "联系人", "old": None,
+                                "new": contact.get("name") or contact.get("mobile")})
             for scheme_id, value_id in self.lookups.class_ids(item.parsed).items():
-                classes.append({"customer_id": customer_id, "scheme_id": scheme_id, "value_id": value_id})
-                item.changes.append(self.lookups.class_change(scheme_id, None, value_id))
-            events.append({"at": now, "actor_id": self.actor.id, "entity": "customer", "entity_id": customer_id,
-                           "action": "import_create", "reason": self.reason.format("创建"),
-                           "changes": item.changes, "import_id": import_id})
+                classes.append({"customer_id": item.customer_id, "scheme_id": scheme_id, "value_id": value_id})
+                changes.append(self.lookups.class_change(scheme_id, None, value_id))
+            events.append({"at": utcnow(), "actor_id": self.actor.id, "entity": "customer",
+                           "entity_id": item.customer_id, "action": "import_create",
+                           "reason": self.reason.format("创建"), "changes": changes, "import_id": import_id})
         for model, payload in ((Contact, contacts), (CustomerClass, classes), (AuditEvent, events)):
             if payload:
                 self.session.execute(model.__table__.insert(), payload)

@@ -28,8 +28,8 @@ def display(value: Any) -> str | None:
 def diff_fields(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """One change per registry field whose displayed value differs, in registry order."""
     if not old:  # a new archive: every filled field, quickly (imports create thousands)
-        return [{"field": name, "label": FIELDS_BY_NAME[name].label, "old": None, "new": display(value)}
-                for name, value in new.items() if value is not None and value != "" and name in FIELDS_BY_NAME]
+        return [{"field": name, "label": field.label, "old": None, "new": display(value)}
+                for name, field in FIELDS_BY_NAME.items() if (value := new.get(name)) is not None and value != ""]
     changes = []
     for name, field in FIELDS_BY_NAME.items():
         if name not in new:
