@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.archives import sync_classes, reserve_archive_nos
@@ -32,7 +32,7 @@ STATUS_LABELS = {NEW: "新建", UPDATE: "更新", UNCHANGED: "不变", SKIP: "�
 ON_DUPLICATE = {"skip": "跳过已有档案", "update": "更新已有档案"}
 
 Progress = Callable[[float, str], None]
-CHUNK = 2000  # new archives written per executemany
+CHUNK = 5000  # new archives written per executemany
 
 
 @dataclass
@@ -283,6 +283,7 @@ class _Writer:
         columns); the new ids are then read back by the archive numbers this transaction reserved."""
         table, now = Customer.__table__, utcnow()
         state = review.initial_state(permissions.files_directly(self.actor))
+        last_id = self.session.scalar(select(func.max(table.c.id))) or 0
         self.session.execute(table.insert(), [{
             **{name: item.values.get(name) for name in columns},
             "archive_no": item.archive_no, "owner_id": item.owner_id, "created_by_id": self.actor.id,
@@ -291,8 +292,7 @@ class _Writer:
             "name_key": normalize_name(item.values.get("name")), "phone_key": normalize_phone(item.values.get("phone")),
             "tax_key": normalize_tax_no(item.values.get("tax_no")),
         } for item in chunk])
-        ids = dict(self.session.execute(select(table.c.archive_no, table.c.id).where(
-            table.c.archive_no.in_([item.archive_no for item in chunk]))).all())
+        ids = dict(self.session.execute(select(table.c.archive_no, table.c.id).where(table.c.id > last_id)).all())
         for item in chunk:
             item.customer_id = ids[item.archive_no]
 
