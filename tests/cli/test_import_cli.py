@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwt
 from sqlalchemy import func, select
 
 from db.engine import session_scope
@@ -138,3 +139,21 @@ def test_export_customers_writes_the_list(db, db_url, tmp_path):
     assert result.returncode == 0 and "已导出 1 份档案" in result.stdout
     rows = list(openpyxl.load_workbook(io.BytesIO(out.read_bytes())).active.iter_rows(values_only=True))
     assert rows[0][0] == "档案号" and rows[1][1] == "深圳好运来餐饮有限公司"
+
+
+def test_old_xls_from_wps_imports(db, db_url, tmp_path):
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("客户")
+    sheet.write_merge(0, 0, 0, 3, "客户登记表")
+    for col, header in enumerate(["单位名称", "类型", "省份", "手机"]):
+        sheet.write(1, col, header)
+    for col, value in enumerate(["老表格商行", "经销商", "湖南省", 13700137000]):
+        sheet.write(2, col, value)
+    path = tmp_path / "老客户.xls"
+    book.save(str(path))
+    report = json.loads(manage("import-customers", str(path), "--json", db_url=db_url).stdout)
+    assert (report["created"], report["rejected_rows"]) == (1, 0)
+    with session_scope(db_url) as s:
+        customer = s.scalars(select(Customer)).one()
+    assert (customer.name, customer.customer_type, customer.province, customer.phone) == \
+        ("老表格商行", "经销商/批发", "湖南", "13700137000")
