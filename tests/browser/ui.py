@@ -164,6 +164,11 @@ def editor_add_row(page: Page, grid: Locator, values: list[str | None]) -> None:
     box = _canvas_box(grid)
     page.mouse.click(box["x"] + FIRST_COLUMN_X, box["y"] + box["height"] - ROW_HEIGHT / 2)
     editor = _cell_editor(page)
+    # Adding the row reruns the app; a value typed while that rerun is coming back can be lost
+    # (seen in CI: the new row's first cell came back empty), so type once it is done.
+    settle(page, quiet_ms=300)
+    if editor.count() == 0:
+        page.keyboard.press("Enter")
     column = 0
     for index, value in enumerate(values):
         if value is None:
