@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.audit import record
 from db.archives import sync_classes
-from db.imports import load_customers, load_lookups
+from db.import_lookups import load_customers, load_lookups
 from db.models import AuditEvent, Customer, ImportBatch, ImportTemplate, utcnow
 from domain import permissions
 from domain import fields as F

@@ -39,6 +39,7 @@ class ParsedRow:
     classes: dict[str, int] = field(default_factory=dict)  # scheme code → class value id
     errors: list[RowError] = field(default_factory=list)
     duplicate_of: int | None = None            # earlier row of the same file with the same customer
+    filled_in: set[str] = field(default_factory=set)  # fields taken from the defaults or the address, not a cell
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -143,9 +144,11 @@ def _apply_defaults(parsed: ParsedRow, defaults: dict[str, Any]) -> None:
         province = infer_province(parsed.values.get("address"), parsed.values.get("city"))
         if province:
             parsed.values["province"] = province
+            parsed.filled_in.add("province")
     for name, value in defaults.items():
         if name in F.FIELDS_BY_NAME and value not in (None, "") and name not in parsed.values:
             parsed.values[name] = value
+            parsed.filled_in.add(name)
 
 
 def _shown(value: Any) -> str:

@@ -120,6 +120,20 @@ def test_existing_archives_are_skipped_or_updated_as_chosen(team):
     assert (again.count("unchanged"), again.count("skip"), again.count("new")) == (2, 0, 0)
 
 
+def test_defaults_fill_new_archives_but_do_not_overwrite_existing_ones(team):
+    manager, rep, _ = team
+    with session_scope() as s:
+        existing = make_customer(s, rep, name="老客户", phone="0755-1212121", province="湖南", customer_type="企业")
+    rows = [["客户名称", "电话", "备注"], ["老客户", "0755-1212121", "更新备注"], ["新客户", "0755-3434343", None]]
+    plan = run(manager, rows, on_duplicate="update", defaults={"province": "广东", "customer_type": "个人"})
+    assert (plan.count("new"), plan.count("update")) == (1, 1)
+    with session_scope() as s:
+        old = s.get(Customer, existing.id)
+        new = s.scalars(select(Customer).where(Customer.name == "新客户")).one()
+        assert (old.province, old.customer_type, old.notes) == ("湖南", "企业", "更新备注")
+        assert (new.province, new.customer_type) == ("广东", "个人")
+
+
 def test_rep_cannot_update_someone_elses_archive(team):
     manager, rep, other = team
     with session_scope() as s:
