@@ -18,11 +18,11 @@ from domain.formatting import local_time
 from domain.import_mapping import all_targets, auto_mapping, header_text, mapping_from_headers
 from domain.workbooks import import_template
 
-cached_template = st.cache_data(show_spinner=False)(import_template)
 user = require_user()
 if not permissions.can_import(user):
     st.error("您的角色无权导入档案。")
     st.stop()
+cached_template = st.cache_data(show_spinner=False)(import_template)
 st.title("导入导出")
 show_flash()
 
