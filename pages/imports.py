@@ -76,6 +76,8 @@ with tab_import:
     st.caption("支持 .xlsx、.xls（旧版 Excel/WPS）和 .csv（UTF-8 或 GBK）。先预览，确认无误后再导入；整个导入要么全部写入，要么不写入。")
     upload = st.file_uploader("选择文件", type=["xlsx", "xls", "csv"], key="import_file")
     if upload is None:
+        for key in ("import_workbook", "import_plan"):  # a removed file's rows leave the session too
+            st.session_state.pop(key, None)
         st.stop()
     try:
         workbook = load_workbook(upload.getvalue(), upload.name)
