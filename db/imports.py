@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.archives import reserve_archive_nos, sync_classes
@@ -33,6 +33,7 @@ ON_DUPLICATE = {"skip": "跳过已有档案", "update": "更新已有档案"}
 
 Progress = Callable[[float, str], None]
 CHUNK = 5000  # new archives written per executemany
+IMPORT_LOCK_KEY = 4_206_021  # PostgreSQL advisory lock held by a writing import
 
 
 @dataclass
@@ -108,10 +109,19 @@ def run_import(session: Session, actor: permissions.Actor, rows: Sequence[Sequen
     """Plan the import of ``rows`` (a sheet as read) and, unless ``dry_run``, write it."""
     if not permissions.can_create(actor):
         raise UserFacingError("您无权导入档案")
+    if not dry_run:
+        _one_import_at_a_time(session)
     plan = _Planner(session, actor, options, progress or (lambda *_: None)).plan(rows, file_name)
     if not dry_run:
         _Writer(session, actor, options, progress or (lambda *_: None)).write(plan)
     return plan
+
+
+def _one_import_at_a_time(session: Session) -> None:
+    """Imports that write run one after another, so the second one sees what the first created
+    (SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL takes a transaction lock)."""
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
 
 
 def find_header(rows: Sequence[Sequence[Any]], header_row: int | None) -> int:

@@ -1,5 +1,6 @@
 """Importing rows: exact counts and row numbers, duplicates, review, history, undo, both databases."""
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -220,3 +221,22 @@ def test_archive_numbers_continue_after_hand_made_ones(team):
         numbers = sorted(s.scalars(select(Customer.archive_no)))
     prefix = first.archive_no.rsplit("-", 1)[0]
     assert numbers == [f"{prefix}-{n:05d}" for n in range(1, 5)]
+
+
+def test_two_imports_of_the_same_file_at_once_create_each_customer_once(team):
+    manager, rep, _ = team
+    rows = sheet(*[[i, f"并发客户{i}", "企业", "广东", f"0755-61000{i:02d}"] for i in range(40)])
+    barrier = threading.Barrier(2)
+    reports = []
+
+    def one_import(actor):
+        barrier.wait()
+        reports.append(run(actor, rows).report())
+
+    threads = [threading.Thread(target=one_import, args=(actor,)) for actor in (manager, manager)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted((r["created"], r["skipped"]) for r in reports) == [(0, 40), (40, 0)]
+    assert count_customers() == 40
