@@ -33,6 +33,9 @@ def load_workbook(data: bytes, file_name: str) -> Workbook:
 def mapping_editor(headers: Sequence[Any], sample: Sequence[Any], mapping: dict[int, str],
                    targets: list[str], scheme_names: dict[str, str], key: str) -> dict[int, str]:
     """One row per column of the file: its header, an example value and what it is imported as."""
+    if not any(h not in (None, "") for h in headers):
+        st.warning("所选的表头行是空行，请改选表头所在的行。")
+        return {}
     labels = {t: target_label(t, scheme_names) for t in targets}
     by_label = {v: k for k, v in labels.items()}
     frame = pd.DataFrame([{
