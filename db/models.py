@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, Numeric,
-                        String, Text, UniqueConstraint)
+                        String, Text, UniqueConstraint, false, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from domain import fields as F
@@ -227,6 +227,8 @@ class ClassScheme(Base):
     name: Mapped[str] = mapped_column(String(40))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Ranked: the class order is best → worst, so a move down the list is a downgrade (needs a reason).
+    is_ranked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     values: Mapped[list["ClassValue"]] = relationship(
         back_populates="scheme", order_by="ClassValue.sort_order")
@@ -244,6 +246,8 @@ class ClassValue(Base):
     color: Mapped[Optional[str]] = mapped_column(String(20))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Terminal classes (流失, 计划淘汰): moving a customer there always needs a reason.
+    is_terminal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     scheme: Mapped[ClassScheme] = relationship(back_populates="values")
 
@@ -259,6 +263,25 @@ class CustomerClass(Base):
 
     customer: Mapped[Customer] = relationship(back_populates="classes")
     value: Mapped[ClassValue] = relationship()
+
+
+class ClassMovement(Base):
+    """The class-movement log: a customer moved from one class to another in a scheme, by whom and why."""
+
+    __tablename__ = "class_movements"
+    __table_args__ = (Index("ix_class_movements_scheme_at", "scheme_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("class_schemes.id"))
+    from_value_id: Mapped[Optional[int]] = mapped_column(ForeignKey("class_values.id"))
+    to_value_id: Mapped[Optional[int]] = mapped_column(ForeignKey("class_values.id"))
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"ClassMovement({self.customer_id}, {self.from_value_id}→{self.to_value_id})"
 
 
 class AuditEvent(Base):

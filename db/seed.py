@@ -42,6 +42,8 @@ SCHEMES = [
                             ("t2", "二级", "", "#2ca02c"), ("other", "其他", "", "#7f7f7f")]),
 ]
 ACTIVE_BY_DEFAULT = {"importance", "value", "lifecycle", "service"}
+UNRANKED = {"distribution"}  # its classes are kinds, not better or worse
+TERMINAL = {("lifecycle", "lost"), ("value", "E")}  # 流失, 计划淘汰: moving there always needs a reason
 
 DEMO_PASSWORD = "KeDang#2026demo"
 DEMO_USERS = [  # username, name, role, supervisor username
@@ -59,12 +61,13 @@ def ensure_reference_data(session: Session) -> None:
     for order, (code, name, values) in enumerate(SCHEMES):
         if code in existing:
             continue
-        scheme = ClassScheme(code=code, name=name, is_active=code in ACTIVE_BY_DEFAULT, sort_order=order)
+        scheme = ClassScheme(code=code, name=name, is_active=code in ACTIVE_BY_DEFAULT, sort_order=order,
+                             is_ranked=code not in UNRANKED)
         session.add(scheme)
         session.flush()
         for i, (vcode, vname, meaning, color) in enumerate(values):
             session.add(ClassValue(scheme_id=scheme.id, code=vcode, name=vname, meaning=meaning or None,
-                                   color=color, sort_order=i))
+                                   color=color, sort_order=i, is_terminal=(code, vcode) in TERMINAL))
 
 
 def has_users(session: Session) -> bool:
