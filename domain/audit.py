@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "import_create": "导入创建",
     "import_update": "导入更新",
     "undo_import": "撤销导入",
+    "class_move": "移动分类",
     "export_list": "导出列表",
     "user_create": "新建用户",
     "user_update": "修改用户",

@@ -60,6 +60,13 @@ def can_edit(actor: Actor, customer: CustomerLike) -> bool:
     return False
 
 
+def can_move_class(actor: Actor, customer: CustomerLike) -> bool:
+    """A rep moves their own customers between classes; managers (and above) move anyone's."""
+    if actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST):
+        return True
+    return actor.role == R.REP and customer.owner_id == actor.id
+
+
 def can_review(actor: Actor, customer: CustomerLike, owner_supervisor_id: int | None) -> bool:
     """The owner's supervisor reviews; admins and the general manager may too.
 

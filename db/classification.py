@@ -1,0 +1,69 @@
+"""Moving customers between classes: the one write path for the board (and later the rules).
+
+Each move checks permission and the reason rule (domain/classification.py), refuses a move
+based on a stale view of the customer, and writes the class, the movement log and the
+archive's history in the caller's transaction.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.archive_queries import get_customer
+from db.archives import sync_classes
+from db.audit import record
+from db.models import ClassMovement, ClassScheme, ClassValue, CustomerClass, User, utcnow
+from domain import permissions
+from domain.classification import ClassRef, check_move
+from domain.errors import ConflictError, PermissionDenied, UserFacingError
+
+
+def move_class(session: Session, actor: permissions.Actor, customer_id: int, scheme_id: int, to_value_id: int, *,
+               reason: str, expected_value_id: int | None) -> CustomerClass:
+    """Move the customer to ``to_value_id`` in the scheme, from the class the user saw (``expected_value_id``).
+
+    Raises PermissionDenied, ConflictError (someone moved or deactivated it meanwhile) or UserFacingError.
+    """
+    customer = get_customer(session, actor, customer_id)
+    if not permissions.can_move_class(actor, customer):
+        raise PermissionDenied("您只能移动自己负责的客户")
+    if not customer.is_active:
+        raise ConflictError("这份档案已被停用，不能再移动分类；看板已刷新")
+    scheme = session.get(ClassScheme, scheme_id)
+    target = session.get(ClassValue, to_value_id)
+    if scheme is None or target is None or target.scheme_id != scheme_id or target.is_retired:
+        raise UserFacingError("目标分类不存在或已停用")
+    current = next((c for c in customer.classes if c.scheme_id == scheme_id), None)
+    if (current.value_id if current else None) != expected_value_id:
+        raise ConflictError(_moved_meanwhile(session, customer_id, scheme_id, current))
+    old = _ref(current.value) if current else None
+    check_move(scheme.is_ranked, old, _ref(target), reason)
+    sync_classes(customer, {scheme_id: to_value_id})
+    customer.updated_at = utcnow()  # a new version of the archive: an edit opened before this is warned
+    session.add(ClassMovement(customer_id=customer_id, scheme_id=scheme_id, actor_id=actor.id,
+                              from_value_id=old.id if old else None, to_value_id=to_value_id,
+                              reason=reason.strip() or None))
+    label = f"分类·{scheme.name}"
+    record(session, actor_id=actor.id, entity="customer", entity_id=customer_id, action="class_move",
+           reason=reason, changes=[{"field": label, "label": label, "old": old.name if old else None,
+                                    "new": target.name}])
+    try:
+        session.flush()
+    except StaleDataError:  # another session changed the archive between our read and this write
+        raise ConflictError("移动失败：这位客户刚刚被他人修改，看板已刷新，请重新操作") from None
+    return next(c for c in customer.classes if c.scheme_id == scheme_id)
+
+
+def _ref(value: ClassValue) -> ClassRef:
+    return ClassRef(id=value.id, name=value.name, order=value.sort_order, terminal=value.is_terminal)
+
+
+def _moved_meanwhile(session: Session, customer_id: int, scheme_id: int, current: CustomerClass | None) -> str:
+    """Chinese explanation of a move refused because the customer's class changed since the user looked."""
+    last = session.execute(
+        select(User.name).join(ClassMovement, ClassMovement.actor_id == User.id)
+        .where(ClassMovement.customer_id == customer_id, ClassMovement.scheme_id == scheme_id)
+        .order_by(ClassMovement.at.desc(), ClassMovement.id.desc()).limit(1)).scalar()
+    now = f"「{current.value.name}」" if current else "未分类"
+    return f"移动失败：{last or '其他人'}刚刚已把这位客户移到{now}，看板已刷新，请重新操作"

@@ -1,0 +1,90 @@
+"""Moving customers between classes: permission, reasons, stale views, history and the movement log."""
+import pytest
+from sqlalchemy import select
+
+from db.archive_queries import get_customer
+from db.archives import set_customer_active
+from db.audit import list_history
+from db.classification import move_class
+from db.engine import session_scope
+from db.models import ClassMovement, ClassScheme, ClassValue, Customer
+from domain import roles as R
+from domain.classification import MoveRefused
+from domain.errors import ConflictError, PermissionDenied
+from tests.factories import make_customer, make_user
+
+
+@pytest.fixture
+def board(db):
+    with session_scope() as s:
+        manager = make_user(s, R.MANAGER, name="李经理")
+        rep = make_user(s, R.REP, name="张伟", supervisor=manager)
+        other = make_user(s, R.REP, name="王芳", supervisor=manager)
+        scheme = s.scalars(select(ClassScheme).where(ClassScheme.code == "value")).one()
+        grades = {v.code: v.id for v in s.scalars(select(ClassValue).where(ClassValue.scheme_id == scheme.id))}
+        customer = make_customer(s, rep, name="好运来", classes={scheme.id: grades["B"]})
+    return manager, rep, other, scheme.id, grades, customer.id
+
+
+def move(actor, customer_id, scheme_id, to, *, reason="", expected):
+    with session_scope() as s:
+        move_class(s, actor, customer_id, scheme_id, to, reason=reason, expected_value_id=expected)
+
+
+def test_upgrade_without_reason_is_recorded_in_history_and_log(board):
+    manager, rep, _, scheme_id, grades, customer_id = board
+    move(rep, customer_id, scheme_id, grades["A"], expected=grades["B"])
+    with session_scope() as s:
+        customer = get_customer(s, rep, customer_id)
+        assert [c.value.name for c in customer.classes] == ["A 战略合作"]
+        event = list_history(s, entity="customer", entity_id=customer_id)[0]
+        assert event.action == "class_move" and event.actor_id == rep.id
+        assert event.changes == [{"field": "分类·价值等级", "label": "分类·价值等级", "old": "B 优质", "new": "A 战略合作"}]
+        log = s.scalars(select(ClassMovement)).one()
+        assert (log.from_value_id, log.to_value_id, log.actor_id, log.reason) == (grades["B"], grades["A"], rep.id, None)
+
+
+def test_downgrade_and_terminal_moves_need_a_reason(board):
+    manager, rep, _, scheme_id, grades, customer_id = board
+    with pytest.raises(MoveRefused, match="从「B 优质」降到「C 培养型」须填写原因"):
+        move(rep, customer_id, scheme_id, grades["C"], expected=grades["B"])
+    with pytest.raises(MoveRefused, match="移入「E 计划淘汰」须填写原因"):
+        move(manager, customer_id, scheme_id, grades["E"], expected=grades["B"])
+    move(manager, customer_id, scheme_id, grades["E"], reason="长期拖欠货款", expected=grades["B"])
+    with session_scope() as s:
+        assert s.scalars(select(ClassMovement.reason)).all() == ["长期拖欠货款"]
+        assert list_history(s, entity="customer", entity_id=customer_id)[0].reason == "长期拖欠货款"
+
+
+def test_rep_cannot_move_someone_elses_customer(board):
+    manager, rep, other, scheme_id, grades, customer_id = board
+    with pytest.raises(PermissionDenied):
+        move(other, customer_id, scheme_id, grades["A"], expected=grades["B"])
+    with session_scope() as s:
+        assert s.scalars(select(ClassMovement)).all() == []
+
+
+def test_a_move_based_on_a_stale_board_is_refused(board):
+    manager, rep, _, scheme_id, grades, customer_id = board
+    move(manager, customer_id, scheme_id, grades["A"], expected=grades["B"])
+    with pytest.raises(ConflictError, match="李经理刚刚已把这位客户移到「A 战略合作」"):
+        move(rep, customer_id, scheme_id, grades["C"], reason="降级", expected=grades["B"])
+    with session_scope() as s:
+        assert len(s.scalars(select(ClassMovement)).all()) == 1
+
+
+def test_deactivated_customer_cannot_be_moved(board):
+    manager, rep, _, scheme_id, grades, customer_id = board
+    with session_scope() as s:
+        set_customer_active(s, manager, customer_id, False, "客户已倒闭")
+    with pytest.raises(ConflictError, match="已被停用"):
+        move(manager, customer_id, scheme_id, grades["A"], expected=grades["B"])
+
+
+def test_a_move_makes_an_open_edit_of_the_archive_stale(board):
+    manager, rep, _, scheme_id, grades, customer_id = board
+    with session_scope() as s:
+        version = s.get(Customer, customer_id).version
+    move(manager, customer_id, scheme_id, grades["A"], expected=grades["B"])
+    with session_scope() as s:
+        assert s.get(Customer, customer_id).version == version + 1
