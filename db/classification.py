@@ -67,3 +67,13 @@ def _moved_meanwhile(session: Session, customer_id: int, scheme_id: int, current
         .order_by(ClassMovement.at.desc(), ClassMovement.id.desc()).limit(1)).scalar()
     now = f"「{current.value.name}」" if current else "未分类"
     return f"移动失败：{last or '其他人'}刚刚已把这位客户移到{now}，看板已刷新，请重新操作"
+
+
+def move_many(session: Session, actor: permissions.Actor, scheme_id: int, to_value_id: int,
+              seen: dict[int, int | None], *, reason: str) -> int:
+    """Move several customers (id → the class the user saw them in) in one transaction: all or none."""
+    if not seen:
+        raise UserFacingError("请先选择要移动的客户")
+    for customer_id, expected in seen.items():
+        move_class(session, actor, customer_id, scheme_id, to_value_id, reason=reason, expected_value_id=expected)
+    return len(seen)

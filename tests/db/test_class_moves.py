@@ -2,10 +2,11 @@
 import pytest
 from sqlalchemy import select
 
-from db.archive_queries import get_customer
+from db.archive_queries import CustomerFilter, get_customer
 from db.archives import set_customer_active
 from db.audit import list_history
-from db.classification import move_class
+from db.board_queries import load_board
+from db.classification import move_class, move_many
 from db.engine import session_scope
 from db.models import ClassMovement, ClassScheme, ClassValue, Customer
 from domain import roles as R
@@ -88,3 +89,36 @@ def test_a_move_makes_an_open_edit_of_the_archive_stale(board):
     move(manager, customer_id, scheme_id, grades["A"], expected=grades["B"])
     with session_scope() as s:
         assert s.get(Customer, customer_id).version == version + 1
+
+
+def test_board_counts_every_column_and_loads_only_the_first_cards(board):
+    manager, rep, other, scheme_id, grades, customer_id = board
+    with session_scope() as s:
+        for i in range(3):
+            make_customer(s, other, name=f"王芳客户{i}", classes={scheme_id: grades["A"]})
+        make_customer(s, rep, name="未分类客户")
+    with session_scope() as s:
+        columns = load_board(s, manager, scheme_id, CustomerFilter(), per_column=2)
+        by_name = {c.name: c for c in columns}
+        assert [c.name for c in columns][-1] == "未分类"
+        assert (by_name["A 战略合作"].count, len(by_name["A 战略合作"].cards)) == (3, 2)
+        assert (by_name["B 优质"].count, [c.name for c in by_name["B 优质"].cards]) == (1, ["好运来"])
+        assert by_name["未分类"].count == 1
+        mine = {c.name: c.count for c in load_board(s, rep, scheme_id, CustomerFilter())}
+        assert (mine["A 战略合作"], mine["B 优质"], mine["未分类"]) == (0, 1, 1)  # a rep sees own customers only
+        found = {c.name: c.count for c in load_board(s, manager, scheme_id, CustomerFilter(search="王芳客户1"))}
+        assert found["A 战略合作"] == 1 and sum(found.values()) == 1
+
+
+def test_bulk_move_is_all_or_nothing(board):
+    manager, rep, other, scheme_id, grades, customer_id = board
+    with session_scope() as s:
+        second = make_customer(s, other, name="第二位", classes={scheme_id: grades["C"]}).id
+    with pytest.raises(PermissionDenied), session_scope() as s:  # the rep may move only the first one
+        move_many(s, rep, scheme_id, grades["A"], {customer_id: grades["B"], second: grades["C"]}, reason="")
+    with session_scope() as s:
+        assert s.scalars(select(ClassMovement)).all() == []
+        assert move_many(s, manager, scheme_id, grades["A"], {customer_id: grades["B"], second: grades["C"]},
+                         reason="") == 2
+    with session_scope() as s:
+        assert len(s.scalars(select(ClassMovement)).all()) == 2

@@ -3,18 +3,19 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from components.auth import SESSION_KEY
 from db.engine import session_scope
-from db.models import AuditEvent
+from db.models import AuditEvent, ClassScheme
 from domain import roles as R
 from tests.factories import make_customer, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
-         "pages/imports.py",
+         "pages/imports.py", "pages/board.py",
          "pages/users.py"]
 DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
     ("pages/users.py", role) for role in R.ALL_ROLES if role != R.ADMIN}
@@ -168,3 +169,36 @@ def test_customer_service_sees_no_export_button(people):
     users, _ = people
     at = open_page("pages/archives.py", users[R.SERVICE])
     assert not [b for b in at.button if b.key == "export_list"]
+
+
+def test_board_moves_chosen_customers_with_a_reason(people):
+    users, customer_id = people
+    with session_scope() as s:
+        scheme = s.scalars(select(ClassScheme).where(ClassScheme.code == "value")).one()
+        grades = {v.code: v.id for v in scheme.values}
+    at = open_page("pages/board.py", users[R.MANAGER])
+    at.selectbox(key="board_scheme").select(scheme.id).run()
+    assert "**页面测试客户**" in " ".join(m.value for m in at.markdown)
+    form_select = at.multiselect[0]
+    form_select.select(customer_id)
+    at.selectbox[-1].select(grades["E"])
+    at.text_input[-1].input("长期拖欠")
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["已把 1 位客户移到「E 计划淘汰」"]
+    with session_scope() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "class_move")).one()
+        assert event.reason == "长期拖欠" and event.changes[0]["new"] == "E 计划淘汰"
+
+
+def test_board_refuses_a_downgrade_without_reason(people):
+    users, customer_id = people
+    with session_scope() as s:
+        scheme = s.scalars(select(ClassScheme).where(ClassScheme.code == "value")).one()
+        grades = {v.code: v.id for v in scheme.values}
+    at = open_page("pages/board.py", users[R.MANAGER])
+    at.selectbox(key="board_scheme").select(scheme.id).run()
+    at.multiselect[0].select(customer_id)
+    at.selectbox[-1].select(grades["E"])
+    at.button[-1].click().run()
+    assert [e.value for e in at.error] == ["移入「E 计划淘汰」须填写原因（没有任何客户被移动）"]

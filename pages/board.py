@@ -1,0 +1,37 @@
+"""分类看板: one column per class of a scheme; move customers with a reason (one or many at once)."""
+import streamlit as st
+
+from components.auth import require_user
+from components.board import board_columns, move_form
+from components.feedback import show_flash
+from db.archive_queries import CustomerFilter, active_schemes, owners
+from db.board_queries import load_board
+from db.engine import session_scope
+from domain import fields as F
+
+user = require_user()
+st.title("分类看板")
+show_flash()
+
+with session_scope() as session:
+    schemes = {s.id: s.name for s in active_schemes(session)}
+    people = {u.id: u.name for u in owners(session)}
+if not schemes:
+    st.info("还没有启用的分类方案。")
+    st.stop()
+
+c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 3])
+scheme_id = c1.selectbox("分类方案", list(schemes), format_func=schemes.get, key="board_scheme")
+owner_id = c2.selectbox("负责人", [None, *people], format_func=lambda v: "全部" if v is None else people[v],
+                        key="board_owner")
+province = c3.selectbox("区域", [None, *F.PROVINCES], format_func=lambda v: "全部区域" if v is None else v,
+                        key="board_province")
+ctype = c4.selectbox("客户类型", [None, *F.CUSTOMER_TYPES], format_func=lambda v: "全部类型" if v is None else v,
+                     key="board_type")
+search = c5.text_input("搜索", placeholder="客户名称、档案号或电话", key="board_search")
+flt = CustomerFilter(search=search, province=province, customer_type=ctype, owner_id=owner_id)
+
+with session_scope() as session:
+    columns = load_board(session, user, scheme_id, flt)
+move_form(user, scheme_id, columns)
+board_columns(columns)
