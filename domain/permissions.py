@@ -67,6 +67,11 @@ def can_move_class(actor: Actor, customer: CustomerLike) -> bool:
     return actor.role == R.REP and customer.owner_id == actor.id
 
 
+def may_move_classes(actor: Actor) -> bool:
+    """Whether the board offers ``actor`` the move form at all (reps only for their own customers)."""
+    return actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST, R.REP)
+
+
 def can_review(actor: Actor, customer: CustomerLike, owner_supervisor_id: int | None) -> bool:
     """The owner's supervisor reviews; admins and the general manager may too.
 

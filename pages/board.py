@@ -8,6 +8,7 @@ from db.archive_queries import CustomerFilter, active_schemes, owners
 from db.board_queries import load_board
 from db.engine import session_scope
 from domain import fields as F
+from domain import permissions
 
 user = require_user()
 st.title("分类看板")
@@ -33,5 +34,6 @@ flt = CustomerFilter(search=search, province=province, customer_type=ctype, owne
 
 with session_scope() as session:
     columns = load_board(session, user, scheme_id, flt)
-move_form(user, scheme_id, columns)
+if permissions.may_move_classes(user):
+    move_form(user, scheme_id, columns)
 board_columns(columns)

@@ -57,3 +57,8 @@ class Customer:
 ])
 def test_who_may_move(role, own, allowed):
     assert permissions.can_move_class(Who(7, role), Customer(7 if own else 8)) is allowed
+
+
+@pytest.mark.parametrize("role, offered", [(R.REP, True), (R.MANAGER, True), (R.SERVICE, False), (R.GM, True)])
+def test_move_form_is_offered_to_those_who_may_move(role, offered):
+    assert permissions.may_move_classes(Who(1, role)) is offered
