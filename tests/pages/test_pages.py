@@ -171,7 +171,8 @@ def test_customer_service_sees_no_export_button(people):
     assert not [b for b in at.button if b.key == "export_list"]
 
 
-def test_board_moves_chosen_customers_with_a_reason(people):
+def _move_on_board(people, to_code, reason=""):
+    """As the manager, choose the test customer on the board's 价值等级 and move it to ``to_code``."""
     users, customer_id = people
     with session_scope() as s:
         scheme = s.scalars(select(ClassScheme).where(ClassScheme.code == "value")).one()
@@ -179,26 +180,25 @@ def test_board_moves_chosen_customers_with_a_reason(people):
     at = open_page("pages/board.py", users[R.MANAGER])
     at.selectbox(key="board_scheme").select(scheme.id).run()
     assert "**页面测试客户**" in " ".join(m.value for m in at.markdown)
-    form_select = at.multiselect[0]
-    form_select.select(customer_id)
-    at.selectbox[-1].select(grades["E"])
-    at.text_input[-1].input("长期拖欠")
+    at.multiselect[0].select(customer_id)
+    at.selectbox[-1].select(grades[to_code])
+    if reason:
+        at.text_input[-1].input(reason)
     at.button[-1].click().run()
     assert not at.exception, at.exception
+    return at
+
+
+def test_board_moves_chosen_customers_with_a_reason(people):
+    at = _move_on_board(people, "E", reason="长期拖欠")
     assert [s.value for s in at.success] == ["已把 1 位客户移到「E 计划淘汰」"]
     with session_scope() as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "class_move")).one()
         assert event.reason == "长期拖欠" and event.changes[0]["new"] == "E 计划淘汰"
 
 
-def test_board_refuses_a_downgrade_without_reason(people):
-    users, customer_id = people
-    with session_scope() as s:
-        scheme = s.scalars(select(ClassScheme).where(ClassScheme.code == "value")).one()
-        grades = {v.code: v.id for v in scheme.values}
-    at = open_page("pages/board.py", users[R.MANAGER])
-    at.selectbox(key="board_scheme").select(scheme.id).run()
-    at.multiselect[0].select(customer_id)
-    at.selectbox[-1].select(grades["E"])
-    at.button[-1].click().run()
+def test_board_refuses_a_move_into_a_terminal_class_without_reason(people):
+    at = _move_on_board(people, "E")
     assert [e.value for e in at.error] == ["移入「E 计划淘汰」须填写原因（没有任何客户被移动）"]
+    with session_scope() as s:
+        assert s.scalars(select(AuditEvent).where(AuditEvent.action == "class_move")).all() == []
