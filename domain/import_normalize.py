@@ -14,22 +14,12 @@ from functools import lru_cache
 from typing import Any
 
 from domain import fields as F
-from domain.normalize import to_ascii_form, to_half_width
+from domain.normalize import parse_date, to_ascii_form, to_half_width
 from domain.validation import clean_value
 
 _NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f\u3000]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial day 0 of Excel's 1900 date system
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
-    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年?$"),
-)
-_TIME_OF_DAY = re.compile(r"[ T]*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _MULTIPLIERS = {"亿": Decimal(100_000_000), "万": Decimal(10_000), "千": Decimal(1_000)}
 _TRUE = {"是", "有", "已签", "已签订", "y", "yes", "true", "√", "✓", "✔", "1"}
@@ -77,30 +67,6 @@ def code_text(value: Any) -> str:
         if number == number.to_integral_value():
             return str(int(number))
     return text
-
-
-def parse_date(value: Any) -> dt.date:
-    """Excel dates and serial numbers, and text as offices write it (2019年5月 → 2019-05-01)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value == int(value) and 19000101 <= value <= 21001231:
-            return parse_date(str(int(value)))
-        if 1 <= value < 2958466:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise ValueError("日期格式不对（如 2024-05-01、2024年5月）")
-    text = _TIME_OF_DAY.sub("", to_ascii_form(clean_text(value))).replace(" ", "")
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(g) for g in (*match.groups(), 1, 1)[:3])
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                break
-    raise ValueError("日期格式不对（如 2024-05-01、2024年5月、2024.5.1）")
 
 
 def parse_amount(value: Any, unit: str = "") -> Decimal:

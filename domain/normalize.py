@@ -1,12 +1,14 @@
-"""Normalising what offices type: full-width characters, company suffixes, phones.
+"""Normalising what offices type: full-width characters, company suffixes, phones, dates.
 
 These keys decide when two archives are "the same customer" (duplicate check)
 and are stored beside the archive so the check is one indexed query.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from typing import Any
 
 # Longest first, so 有限责任公司 is removed whole rather than leaving 有限责任.
 NAME_SUFFIXES = (
@@ -71,3 +73,39 @@ def normalize_tax_no(tax_no: str | None) -> str:
     if not tax_no:
         return ""
     return re.sub(r"\s", "", to_ascii_form(tax_no)).upper()
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial day 0 of Excel's 1900 date system
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年?$"),
+)
+_TIME_OF_DAY = re.compile(r"[ T]*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def parse_date(value: Any) -> dt.date:
+    """Excel dates and serial numbers, and text as offices write it (2019年5月 → 2019-05-01)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value == int(value) and 19000101 <= value <= 21001231:
+            return parse_date(str(int(value)))
+        if 1 <= value < 2958466:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError("日期格式不对（如 2024-05-01、2024年5月）")
+    text = _TIME_OF_DAY.sub("", to_ascii_form(str(value)).strip()).replace(" ", "")
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in (*match.groups(), 1, 1)[:3])
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                break
+    raise ValueError("日期格式不对（如 2024-05-01、2024年5月、2024.5.1）")

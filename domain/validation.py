@@ -13,7 +13,7 @@ from typing import Any
 
 from domain import fields as F
 from domain.errors import UserFacingError
-from domain.normalize import to_ascii_form, to_half_width
+from domain.normalize import parse_date, to_ascii_form, to_half_width
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,24}(转[0-9]{1,6})?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -47,7 +47,7 @@ def clean_value(field: F.Field, raw: Any) -> Any:
     if field.kind in F.NUMBER_KINDS:
         return _clean_number(field, raw)
     if field.kind == F.DATE:
-        return _clean_date(raw)
+        return parse_date(raw)
     if field.kind == F.BOOL:
         return _clean_bool(raw)
     raise ValueError(f"未知的字段类型 {field.kind}")
@@ -91,20 +91,6 @@ def _clean_number(field: F.Field, raw: Any) -> int | Decimal:
     if field.maximum is not None and number > field.maximum:
         raise ValueError(f"不能大于 {field.maximum:g}")
     return number
-
-
-def _clean_date(raw: Any) -> dt.date:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    text = to_ascii_form(str(raw)).strip()
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("日期格式不对（如 2024-05-01）")
 
 
 def _clean_bool(raw: Any) -> bool:
@@ -189,7 +175,7 @@ def validate_contacts(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
                     errors.append(f"联系人第 {index} 行：{F.CONTACT_FIELDS[key]}格式不对")
         if not is_blank(row.get("birthday")):
             try:
-                row["birthday"] = _clean_date(row["birthday"])
+                row["birthday"] = parse_date(row["birthday"])
             except ValueError as exc:
                 errors.append(f"联系人第 {index} 行：生日{exc}")
         cleaned.append(row)
