@@ -17,8 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.archive_queries import find_duplicates, get_customer
 from db.audit import list_history, record
+from db.classification import apply_classes, sync_classes
 from db.models import (ArchiveSequence, ClassScheme, ClassValue, CompetitorProduct, Contact, Customer,
-                       CustomerClass, CustomerProduct, MonthlySales, utcnow)
+                       CustomerProduct, MonthlySales, utcnow)
 from domain import audit, permissions, review
 from domain import fields as F
 from domain.completeness import completeness
@@ -174,7 +175,8 @@ def _child_changes(before: dict, after: dict, class_names: dict[int, str], year:
 
 
 def _write_children(session: Session, customer: Customer, clean: _Clean, classes: dict[int, int | None],
-                    year: int) -> dict[str, Any]:
+                    year: int, *, actor_id: int, reason: str | None) -> dict[str, Any]:
+    """Contacts, products, sales and classes; class changes of an existing archive (``reason`` given) are logged."""
     customer.contacts = [Contact(**{k: c.get(k) for k in F.CONTACT_FIELDS},
                                  mobile_key=normalize_phone(c.get("mobile")),
                                  phone_key=normalize_phone(c.get("phone"))) for c in clean.contacts]
@@ -184,7 +186,11 @@ def _write_children(session: Session, customer: Customer, clean: _Clean, classes
     _sync_sales(customer, year, clean.sales)
     valid = {v.id: v.scheme_id for v in session.scalars(
         select(ClassValue).where(ClassValue.id.in_([v for v in classes.values() if v is not None])))}
-    sync_classes(customer, {sid: vid for sid, vid in classes.items() if vid is None or valid.get(vid) == sid})
+    chosen = {sid: vid for sid, vid in classes.items() if vid is None or valid.get(vid) == sid}
+    if reason is None:  # a new archive: its first classes are not moves
+        sync_classes(customer, chosen)
+    else:
+        apply_classes(session, customer, chosen, actor_id=actor_id, reason=reason)
     names = dict(session.execute(select(ClassValue.id, ClassValue.name).where(
         ClassValue.id.in_([c.value_id for c in customer.classes]))).all())
     return {
@@ -205,19 +211,6 @@ def _sync_sales(customer: Customer, year: int, rows: list[dict]) -> None:
         else:
             customer.sales.remove(row)
     customer.sales.extend(MonthlySales(year=year, product=p, month=m, quantity=q) for (p, m), q in wanted.items())
-
-
-def sync_classes(customer: Customer, chosen: dict[int, int | None]) -> None:
-    """Set the class per scheme in ``chosen`` (None clears it); other schemes keep theirs."""
-    current = {c.scheme_id: c for c in customer.classes}
-    for scheme_id, value_id in chosen.items():
-        if value_id is None:
-            if scheme_id in current:
-                customer.classes.remove(current[scheme_id])
-        elif scheme_id in current:
-            current[scheme_id].value_id = value_id
-        else:
-            customer.classes.append(CustomerClass(scheme_id=scheme_id, value_id=value_id))
 
 
 def _apply_values(customer: Customer, clean: _Clean) -> None:
@@ -249,7 +242,7 @@ def create_customer(session: Session, actor: permissions.Actor, data: ArchiveInp
     _apply_values(customer, clean)
     session.add(customer)
     empty = {"contacts": [], "products": [], "competitors": [], "sales": [], "classes": {}}
-    after = _write_children(session, customer, clean, data.classes, data.sales_year)
+    after = _write_children(session, customer, clean, data.classes, data.sales_year, actor_id=actor.id, reason=None)
     session.flush()
     changes = audit.diff_fields({}, clean.values)
     changes += _child_changes(empty, after, _scheme_names(session), data.sales_year)
@@ -279,7 +272,8 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
     _apply_values(customer, clean)
     if data.owner_id and data.owner_id != customer.owner_id and permissions.can_assign_owner(actor):
         customer.owner_id = data.owner_id
-    after = _write_children(session, customer, clean, data.classes, data.sales_year)
+    after = _write_children(session, customer, clean, data.classes, data.sales_year, actor_id=actor.id,
+                            reason=reason)
     changes = audit.diff_fields(old_values, clean.values)
     changes += _child_changes(before, after, _scheme_names(session), data.sales_year)
     if not changes:

@@ -1,8 +1,9 @@
-"""Moving customers between classes: the one write path for the board (and later the rules).
+"""Setting customers' classes: the one write path for the board, the archive form, imports and the rules.
 
-Each move checks permission and the reason rule (domain/classification.py), refuses a move
-based on a stale view of the customer, and writes the class, the movement log and the
-archive's history in the caller's transaction.
+Every change of an existing archive's class lands in the class-movement log (``apply_classes``).
+A board move also checks permission and the reason rule (domain/classification.py), refuses a
+move based on a stale view of the customer, and writes the archive's history — all in the
+caller's transaction.
 """
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.archive_queries import get_customer
-from db.archives import sync_classes
 from db.audit import record
-from db.models import ClassMovement, ClassScheme, ClassValue, CustomerClass, User, utcnow
+from db.models import ClassMovement, ClassScheme, ClassValue, Customer, CustomerClass, User, utcnow
 from domain import permissions
 from domain.classification import ClassRef, check_move
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
@@ -39,11 +39,8 @@ def move_class(session: Session, actor: permissions.Actor, customer_id: int, sch
         raise ConflictError(_moved_meanwhile(session, customer_id, scheme_id, current))
     old = _ref(current.value) if current else None
     check_move(scheme.is_ranked, old, _ref(target), reason)
-    sync_classes(customer, {scheme_id: to_value_id})
+    apply_classes(session, customer, {scheme_id: to_value_id}, actor_id=actor.id, reason=reason)
     customer.updated_at = utcnow()  # a new version of the archive: an edit opened before this is warned
-    session.add(ClassMovement(customer_id=customer_id, scheme_id=scheme_id, actor_id=actor.id,
-                              from_value_id=old.id if old else None, to_value_id=to_value_id,
-                              reason=reason.strip() or None))
     label = f"分类·{scheme.name}"
     record(session, actor_id=actor.id, entity="customer", entity_id=customer_id, action="class_move",
            reason=reason, changes=[{"field": label, "label": label, "old": old.name if old else None,
@@ -53,6 +50,35 @@ def move_class(session: Session, actor: permissions.Actor, customer_id: int, sch
     except StaleDataError:  # another session changed the archive between our read and this write
         raise ConflictError("移动失败：这位客户刚刚被他人修改，看板已刷新，请重新操作") from None
     return next(c for c in customer.classes if c.scheme_id == scheme_id)
+
+
+def sync_classes(customer: Customer, chosen: dict[int, int | None]) -> list[tuple[int, int | None, int | None]]:
+    """Set the class per scheme in ``chosen`` (None clears it); other schemes keep theirs.
+
+    Returns the changes made as (scheme id, old value id, new value id).
+    """
+    current = {c.scheme_id: c for c in customer.classes}
+    changed = []
+    for scheme_id, value_id in chosen.items():
+        old = current[scheme_id].value_id if scheme_id in current else None
+        if old == value_id:
+            continue
+        if value_id is None:
+            customer.classes.remove(current[scheme_id])
+        elif scheme_id in current:
+            current[scheme_id].value_id = value_id
+        else:
+            customer.classes.append(CustomerClass(scheme_id=scheme_id, value_id=value_id))
+        changed.append((scheme_id, old, value_id))
+    return changed
+
+
+def apply_classes(session: Session, customer: Customer, chosen: dict[int, int | None], *, actor_id: int | None,
+                  reason: str) -> None:
+    """Set an existing archive's classes and log each change in the class-movement log."""
+    for scheme_id, old, new in sync_classes(customer, chosen):
+        session.add(ClassMovement(customer_id=customer.id, scheme_id=scheme_id, actor_id=actor_id,
+                                  from_value_id=old, to_value_id=new, reason=reason.strip() or None))
 
 
 def _ref(value: ClassValue) -> ClassRef:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.audit import record
-from db.archives import sync_classes
+from db.classification import apply_classes
 from db.import_lookups import load_customers, load_lookups
 from db.models import AuditEvent, Customer, ImportBatch, ImportTemplate, utcnow
 from domain import permissions
@@ -60,7 +60,7 @@ def undo_import(session: Session, actor: permissions.Actor, import_id: int, reas
                        reason=note, changes=[{"field": "is_active", "label": "状态", "old": "在用", "new": "停用"}])
                 counts["deactivated"] += 1
             continue
-        changes = _restore(customer, event.changes, lookups)
+        changes = _restore(session, customer, event.changes, lookups, actor_id=actor.id, note=note)
         counts["restored"] += bool(changes)
         counts["kept"] += sum(1 for c in event.changes if c not in changes and c["field"] != "联系人")
         if changes:
@@ -72,7 +72,8 @@ def undo_import(session: Session, actor: permissions.Actor, import_id: int, reas
     return counts
 
 
-def _restore(customer: Customer, changes: list[dict[str, Any]], lookups: Lookups) -> list[dict[str, Any]]:
+def _restore(session: Session, customer: Customer, changes: list[dict[str, Any]], lookups: Lookups, *,
+             actor_id: int, note: str) -> list[dict[str, Any]]:
     """Put back each imported field or class that still holds what the import wrote; returns those restored."""
     restored = []
     for change in changes:
@@ -80,7 +81,8 @@ def _restore(customer: Customer, changes: list[dict[str, Any]], lookups: Lookups
         if field is not None and display(getattr(customer, field.name)) == change["new"]:
             setattr(customer, field.name, clean_value(field, change["old"]))
             restored.append(change)
-        elif change["field"].startswith("分类·") and _restore_class(customer, change, lookups):
+        elif change["field"].startswith("分类·") and _restore_class(session, customer, change, lookups,
+                                                                    actor_id=actor_id, note=note):
             restored.append(change)
     customer.name_key = normalize_name(customer.name)
     customer.phone_key = normalize_phone(customer.phone)
@@ -88,14 +90,15 @@ def _restore(customer: Customer, changes: list[dict[str, Any]], lookups: Lookups
     return restored
 
 
-def _restore_class(customer: Customer, change: dict[str, Any], lookups: Lookups) -> bool:
+def _restore_class(session: Session, customer: Customer, change: dict[str, Any], lookups: Lookups, *,
+                   actor_id: int, note: str) -> bool:
     scheme_name = change["field"].removeprefix("分类·")
     code, scheme_id = next(((c, sid) for c, (sid, n) in lookups.schemes.items() if n == scheme_name), (None, None))
     current = next((c for c in customer.classes if c.scheme_id == scheme_id), None)
     if code is None or current is None or lookups.value_names.get(current.value_id) != change["new"]:
         return False
     old_id = next((vid for vid, _, name in lookups.class_values.get(code, []) if name == change["old"]), None)
-    sync_classes(customer, {scheme_id: old_id})
+    apply_classes(session, customer, {scheme_id: old_id}, actor_id=actor_id, reason=note)
     return True
 
 

@@ -16,7 +16,8 @@ from typing import Any, Callable, Sequence
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from db.archives import reserve_archive_nos, sync_classes
+from db.archives import reserve_archive_nos
+from db.classification import apply_classes
 from db.import_lookups import ExistingIndex, load_customers, load_lookups
 from db.models import AuditEvent, Contact, Customer, CustomerClass, ImportBatch, utcnow
 from domain import audit, permissions, review
@@ -346,7 +347,8 @@ class _Writer:
                 customer.contacts.append(Contact(name=contact["name"], role="负责人", title=contact.get("title"),
                                                  mobile=contact.get("mobile"),
                                                  mobile_key=normalize_phone(contact.get("mobile")), phone_key=""))
-            sync_classes(customer, self.lookups.class_ids(item.parsed))
+            apply_classes(self.session, customer, self.lookups.class_ids(item.parsed), actor_id=self.actor.id,
+                          reason=self.reason.format("更新"))
             customer.completeness = completeness(customer.field_values(), contacts=len(customer.contacts),
                                                  products=len(customer.products))
             customer.updated_at = utcnow()

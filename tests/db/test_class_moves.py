@@ -3,11 +3,13 @@ import pytest
 from sqlalchemy import select
 
 from db.archive_queries import CustomerFilter, get_customer
-from db.archives import set_customer_active
+from db.archives import archive_input_from, set_customer_active, update_customer
 from db.audit import list_history
 from db.board_queries import load_board
 from db.classification import move_class, move_many
 from db.engine import session_scope
+from db.import_records import undo_import
+from db.imports import ImportOptions, run_import
 from db.models import ClassMovement, ClassScheme, ClassValue, Customer
 from domain import roles as R
 from domain.classification import MoveRefused
@@ -122,3 +124,29 @@ def test_bulk_move_is_all_or_nothing(board):
                          reason="") == 2
     with session_scope() as s:
         assert len(s.scalars(select(ClassMovement)).all()) == 2
+
+
+def _log(s):
+    names = dict(s.execute(select(ClassValue.id, ClassValue.name)).all())
+    return [(names.get(m.from_value_id), names.get(m.to_value_id), m.reason)
+            for m in s.scalars(select(ClassMovement).order_by(ClassMovement.id))]
+
+
+def test_class_changes_from_the_form_and_imports_land_in_the_movement_log(board):
+    manager, rep, _, scheme_id, grades, customer_id = board
+    with session_scope() as s:
+        customer = get_customer(s, rep, customer_id)
+        data = archive_input_from(customer)
+        data.classes = {scheme_id: grades["C"]}
+        update_customer(s, rep, customer_id, data, reason="年销量下滑", expected_version=customer.version)
+    header = ["客户名称", "客户类型", "省份", "客户等级"]
+    with session_scope() as s:
+        plan = run_import(s, manager, [header, ["好运来", "经销商/批发", "广东", "A"]], file_name="等级.xlsx",
+                          options=ImportOptions(on_duplicate="update"))
+        assert plan.count("update") == 1
+    with session_scope() as s:
+        undo_import(s, manager, plan.import_id, "等级表有误")
+    with session_scope() as s:
+        assert _log(s) == [("B 优质", "C 培养型", "年销量下滑"),
+                           ("C 培养型", "A 战略合作", f"由导入「等级.xlsx」更新（导入 #{plan.import_id}）"),
+                           ("A 战略合作", "C 培养型", f"撤销导入 #{plan.import_id}：等级表有误")]
