@@ -27,6 +27,9 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
         admin_pages.append(st.Page("pages/review.py", title="审核队列", icon=":material/fact_check:", url_path="review"))
     if permissions.can_manage_users(user):
         admin_pages.append(st.Page("pages/users.py", title="用户管理", icon=":material/group:", url_path="users"))
+    if permissions.can_manage_schemes(user):
+        admin_pages.append(st.Page("pages/schemes.py", title="分类方案", icon=":material/category:",
+                                   url_path="schemes"))
     if admin_pages:
         sections["管理"] = admin_pages
     return sections

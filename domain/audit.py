@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "undo_import": "撤销导入",
     "class_move": "移动分类",
     "export_list": "导出列表",
+    "scheme_edit": "修改分类方案",
     "user_create": "新建用户",
     "user_update": "修改用户",
     "password_reset": "重置密码",

@@ -144,3 +144,8 @@ def can_undo_import(actor: Actor, importer_id: int | None) -> bool:
 
 def can_manage_users(actor: Actor) -> bool:
     return actor.role == R.ADMIN
+
+
+def can_manage_schemes(actor: Actor) -> bool:
+    """Renaming, reordering, adding and retiring classes; choosing the active schemes."""
+    return actor.role == R.ADMIN

@@ -1,61 +1,21 @@
 """Every page, for every role, renders without errors (AppTest, login injected)."""
 import time
-from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from components.auth import SESSION_KEY
 from db.engine import session_scope
-from db.models import AuditEvent, ClassScheme
+from db.models import AuditEvent
 from domain import roles as R
-from tests.factories import make_customer, make_user
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.factories import make_user
+from tests.pages.apptest import ROOT, open_page, open_page_directly
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
          "pages/imports.py", "pages/board.py",
-         "pages/users.py"]
+         "pages/users.py", "pages/schemes.py"]
 DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
-    ("pages/users.py", role) for role in R.ALL_ROLES if role != R.ADMIN}
-
-
-@pytest.fixture
-def people(db):
-    with session_scope() as s:
-        users = {role: make_user(s, role, password="Page-test-password-1") for role in
-                 (R.ADMIN, R.MANAGER, R.SERVICE, R.ARCHIVIST, R.GM)}
-        users[R.REP] = make_user(s, R.REP, supervisor=users[R.MANAGER])
-        customer = make_customer(s, users[R.REP], name="页面测试客户",
-                                 contacts=[{"name": "张三", "role": "负责人", "mobile": "13800138000",
-                                            "birthday": "1978-04-05"}],
-                                 sales=[{"product": "剑南春", 1: 3}], products=[{"product": "剑南春", "shelf_price": 420}])
-    return users, customer.id
-
-
-def _login(at, user):
-    at.session_state[SESSION_KEY] = {"user_id": user.id, "login_at": time.time(), "last_seen": time.time()}
-
-
-def open_page(path, user, **query):
-    """Run the real app (app.py navigation for the user's role) and switch to ``path``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    _login(at, user)
-    at.run()
-    assert not at.exception, at.exception
-    for key, value in query.items():
-        at.query_params[key] = value
-    if path != "pages/home.py":
-        at.switch_page(path)
-    return at.run()
-
-
-def open_page_directly(path, user):
-    """Run a page file on its own, as a freshly started server does for a deep link."""
-    at = AppTest.from_file(str(ROOT / path), default_timeout=30)
-    _login(at, user)
-    return at.run()
+    (page, role) for page in ("pages/users.py", "pages/schemes.py") for role in R.ALL_ROLES if role != R.ADMIN}
 
 
 @pytest.mark.parametrize("role", [R.ADMIN, R.MANAGER, R.REP, R.SERVICE, R.ARCHIVIST, R.GM])
@@ -169,36 +129,3 @@ def test_customer_service_sees_no_export_button(people):
     users, _ = people
     at = open_page("pages/archives.py", users[R.SERVICE])
     assert not [b for b in at.button if b.key == "export_list"]
-
-
-def _move_on_board(people, to_code, reason=""):
-    """As the manager, choose the test customer on the board's 价值等级 and move it to ``to_code``."""
-    users, customer_id = people
-    with session_scope() as s:
-        scheme = s.scalars(select(ClassScheme).where(ClassScheme.code == "value")).one()
-        grades = {v.code: v.id for v in scheme.values}
-    at = open_page("pages/board.py", users[R.MANAGER])
-    at.selectbox(key="board_scheme").select(scheme.id).run()
-    assert "**页面测试客户**" in " ".join(m.value for m in at.markdown)
-    at.multiselect[0].select(customer_id)
-    at.selectbox[-1].select(grades[to_code])
-    if reason:
-        at.text_input[-1].input(reason)
-    at.button[-1].click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_board_moves_chosen_customers_with_a_reason(people):
-    at = _move_on_board(people, "E", reason="长期拖欠")
-    assert [s.value for s in at.success] == ["已把 1 位客户移到「E 计划淘汰」"]
-    with session_scope() as s:
-        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "class_move")).one()
-        assert event.reason == "长期拖欠" and event.changes[0]["new"] == "E 计划淘汰"
-
-
-def test_board_refuses_a_move_into_a_terminal_class_without_reason(people):
-    at = _move_on_board(people, "E")
-    assert [e.value for e in at.error] == ["移入「E 计划淘汰」须填写原因（没有任何客户被移动）"]
-    with session_scope() as s:
-        assert s.scalars(select(AuditEvent).where(AuditEvent.action == "class_move")).all() == []

@@ -1,0 +1,33 @@
+"""Running the real app in AppTest as a logged-in user."""
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from components.auth import SESSION_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _login(at, user):
+    at.session_state[SESSION_KEY] = {"user_id": user.id, "login_at": time.time(), "last_seen": time.time()}
+
+
+def open_page(path, user, **query):
+    """Run the real app (app.py navigation for the user's role) and switch to ``path``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    _login(at, user)
+    at.run()
+    assert not at.exception, at.exception
+    for key, value in query.items():
+        at.query_params[key] = value
+    if path != "pages/home.py":
+        at.switch_page(path)
+    return at.run()
+
+
+def open_page_directly(path, user):
+    """Run a page file on its own, as a freshly started server does for a deep link."""
+    at = AppTest.from_file(str(ROOT / path), default_timeout=30)
+    _login(at, user)
+    return at.run()
