@@ -2,13 +2,15 @@
 import streamlit as st
 
 from components.auth import require_user
-from components.board import board_columns, move_form
+from components.board import board_columns, drag_board, move_form
 from components.feedback import show_flash
 from db.archive_queries import CustomerFilter, active_schemes, owners
-from db.board_queries import load_board
+from db.board_queries import PER_COLUMN, load_board
 from db.engine import session_scope
 from domain import fields as F
 from domain import permissions
+
+MAX_PER_COLUMN = 500  # beyond this, filters find a customer faster than scrolling
 
 user = require_user()
 st.title("分类看板")
@@ -32,8 +34,16 @@ ctype = c4.selectbox("客户类型", [None, *F.CUSTOMER_TYPES], format_func=lamb
 search = c5.text_input("搜索", placeholder="客户名称、档案号或电话", key="board_search")
 flt = CustomerFilter(search=search, province=province, customer_type=ctype, owner_id=owner_id)
 
+limit = st.session_state.get("board_limit", PER_COLUMN)
 with session_scope() as session:
-    columns = load_board(session, user, scheme_id, flt)
+    columns = load_board(session, user, scheme_id, flt, per_column=limit)
 if permissions.may_move_classes(user):
+    st.caption("把卡片拖到另一列即可移动（会询问原因）；也可以在下面一次移动多位客户。")
     move_form(user, scheme_id, columns)
-board_columns(columns)
+    drag_board(user, scheme_id, columns)
+else:
+    board_columns(columns)
+if any(column.count > len(column.cards) for column in columns) and limit < MAX_PER_COLUMN:
+    if st.button(f"更多（每列再显示 {PER_COLUMN} 份）", key="board_more"):
+        st.session_state["board_limit"] = limit + PER_COLUMN
+        st.rerun()

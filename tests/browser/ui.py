@@ -298,3 +298,35 @@ def grid_with_column(scope: Locator | Page, column: str) -> Locator:
     """The grid on screen that has a column headed ``column`` (for pages with several grids)."""
     header = re.compile(rf"^\s*{re.escape(column)}\s*$")
     return visible_grid(scope).filter(has=scope.locator("table[role=grid] thead th").filter(has_text=header))
+
+
+# --- the board's drag-and-drop component (streamlit-sortables, in an iframe) ----------------------
+
+def board_frame(page: Page):
+    """The draggable board: a component iframe, reached with frame_locator."""
+    return page.frame_locator("iframe[title*='sortable']").first
+
+
+def board_column(page: Page, name: str) -> Locator:
+    """A column of the draggable board by its class name (the header reads 「name · count」)."""
+    header = re.compile(rf"^{re.escape(name)} · ")
+    return board_frame(page).locator(".sortable-container").filter(
+        has=board_frame(page).locator(".sortable-container-header").filter(has_text=header))
+
+
+def drag_card(page: Page, card: str, to_column: str) -> None:
+    """Press on the card, move the mouse to the target column in small steps (the sortable library
+    only starts a drag after real pointer movement) and release it there."""
+    settle(page)
+    source = board_frame(page).locator(".sortable-item").filter(has_text=card)
+    expect(source).to_have_count(1, timeout=TIMEOUT_MS)
+    target = board_column(page, to_column).locator(".sortable-container-body")
+    start, end = source.bounding_box(), target.bounding_box()  # page coordinates, the iframe included
+    x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    x1, y1 = end["x"] + end["width"] / 2, end["y"] + min(end["height"] / 2, 60)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for step in range(1, 21):
+        page.mouse.move(x0 + (x1 - x0) * step / 20, y0 + (y1 - y0) * step / 20)
+        page.wait_for_timeout(25)
+    page.mouse.up()
