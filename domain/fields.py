@@ -120,6 +120,7 @@ ARCHIVE_FIELDS: tuple[Field, ...] = (
     Field("tripartite_signed", "是否签订三方协议", BOOL, AGREEMENT),
     Field("tripartite_date", "三方协议签订日期", DATE, AGREEMENT),
     Field("tripartite_no", "三方协议编号", TEXT, AGREEMENT, max_length=40),
+    Field("expected_deal_date", "预计成交日期", DATE, AGREEMENT, help="尚未成交的客户预计何时成交；用于建议「成交周期」分类"),
     Field("notes", "备注", LONGTEXT, AGREEMENT, max_length=2000),
 )
 

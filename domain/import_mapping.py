@@ -41,6 +41,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "exclusive_supply": ("是否独家供货", "独家供货"),
     "registered_capital": ("注册资金", "注册资本"),
     "floor_area": ("营业面积", "经营面积", "面积"),
+    "expected_deal_date": ("预计成交日期", "预计成交时间", "预计签约日期"),
     "founded_on": ("成立时间", "营业起始时间", "成立日期", "开业时间", "开业日期", "注册日期"),
     "premises_leased": ("经营场所是否租赁", "是否租赁", "场所租赁"),
     "staff_count": ("员工人数", "员工数", "人数", "职工人数"),
