@@ -27,6 +27,7 @@ import json
 import random
 import statistics
 import time
+from pathlib import Path
 
 from sqlalchemy import create_engine, insert, select, text
 
@@ -93,13 +94,29 @@ def build(url: str, n: int, seed: int = 7) -> None:
     dispose_all()
 
 
+def marker(url: str) -> str | None:
+    """The build marker of an existing database (None: empty, foreign or half-built)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(select(Setting.value).where(Setting.key == "bench_board"))
+    except Exception:  # no settings table: not ours
+        return None
+    finally:
+        engine.dispose()
+
+
 def prepare(url: str | None, n: int) -> str:
     """The URL of a database holding the benchmark data for ``n`` customers, built if needed."""
-    if is_sqlite(url):
-        CACHE.mkdir(parents=True, exist_ok=True)
-        path = CACHE / f"board_{BUILD}_{n}.db"
-        if not path.exists():
-            tmp = path.with_suffix(".building")
+    want = f"{BUILD}:{n}"
+    if is_sqlite(url):  # the cached file, or the file of a sqlite:/// URL (e.g. a copy to try an index on)
+        path = Path(url.removeprefix("sqlite:///")) if url else CACHE / f"board_{BUILD}_{n}.db"
+        if path.exists():
+            if marker(f"sqlite:///{path}") != want:
+                raise SystemExit(f"{path} does not hold the benchmark data for {n} customers; remove it first")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".building")
             for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
                 leftover.unlink(missing_ok=True)
             build(f"sqlite:///{tmp}", n)
@@ -111,17 +128,8 @@ def prepare(url: str | None, n: int) -> str:
 
     name = make_url(url).database
     with psycopg.connect(_admin_conninfo(url), autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if exists:
-            engine = create_engine(url)
-            try:
-                with engine.connect() as conn:
-                    marker = conn.scalar(select(Setting.value).where(Setting.key == "bench_board"))
-            except Exception:  # no settings table yet: an empty or foreign database
-                marker = None
-            finally:
-                engine.dispose()
-            if marker == f"{BUILD}:{n}":
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            if marker(url) == want:
                 return url
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -147,7 +155,8 @@ def width(label: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100000)
-    parser.add_argument("--database-url", help="PostgreSQL database to use (created if missing); default: SQLite")
+    parser.add_argument("--database-url", help="PostgreSQL database (created if missing, rebuilt if it holds other"
+                        " data) or sqlite:///file; default: the cached SQLite file")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="also print the results as one JSON line")
     args = parser.parse_args()
@@ -163,7 +172,7 @@ def main() -> int:
                    for code in ("value", "importance")}
 
     results, failed = [], False
-    print(f"{'case':<34}{'min ms':>9}{'median ms':>11}{'board ms':>10}  target ≤ {TARGET_MS:.0f} ms (median)")
+    print(f"{'case':<40}{'min ms':>9}{'median ms':>11}{'board ms':>10}  target ≤ {TARGET_MS:.0f} ms (median)")
     for code, scheme_id in schemes.items():
         for who, actor in actors.items():
             for search in ("", SEARCH):
@@ -179,7 +188,7 @@ def main() -> int:
                 failed |= not ok
                 results.append({"case": case, "min_ms": round(min(totals), 1), "median_ms": round(median, 1),
                                 "load_board_median_ms": round(statistics.median(boards), 1), "pass": ok})
-                print(f"{case}{' ' * (34 - width(case))}{min(totals):9.1f}{median:11.1f}{statistics.median(boards):10.1f}  "
+                print(f"{case}{' ' * (40 - width(case))}{min(totals):9.1f}{median:11.1f}{statistics.median(boards):10.1f}  "
                       + ("PASS" if ok else "FAIL"))
     print(f"{'PASS' if not failed else 'FAIL'}: {sum(r['pass'] for r in results)}/{len(results)} cases within "
           f"{TARGET_MS:.0f} ms at {args.customers} customers ({kind})")

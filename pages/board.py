@@ -1,8 +1,10 @@
-"""分类看板: one column per class of a scheme; move customers with a reason (one or many at once)."""
+"""分类看板: one column per class of a scheme; move customers with a reason (drag, or one or many at once);
+the rules' suggestions; the movement chart."""
 import streamlit as st
 
 from components.auth import require_user
 from components.board import board_columns, drag_board, move_form
+from components.board_insights import movement_view, suggestions_view
 from components.feedback import show_flash
 from db.archive_queries import CustomerFilter, active_schemes, owners
 from db.board_queries import PER_COLUMN, load_board
@@ -33,6 +35,17 @@ ctype = c4.selectbox("客户类型", [None, *F.CUSTOMER_TYPES], format_func=lamb
                      key="board_type")
 search = c5.text_input("搜索", placeholder="客户名称、档案号或电话", key="board_search")
 flt = CustomerFilter(search=search, province=province, customer_type=ctype, owner_id=owner_id)
+
+BOARD, SUGGESTIONS, MOVEMENTS = "看板", "规则建议", "分类变动"
+views = [BOARD, SUGGESTIONS, MOVEMENTS] if permissions.may_move_classes(user) else [BOARD, MOVEMENTS]
+view = st.segmented_control("视图", views, default=BOARD, required=True, key="board_view",
+                            label_visibility="collapsed")
+if view == SUGGESTIONS:
+    suggestions_view(user, scheme_id, flt)
+    st.stop()
+if view == MOVEMENTS:
+    movement_view(user, scheme_id, flt)
+    st.stop()
 
 limit = st.session_state.get("board_limit", PER_COLUMN)
 with session_scope() as session:
