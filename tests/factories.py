@@ -35,3 +35,11 @@ def archive_input(**overrides: Any) -> ArchiveInput:
 
 def make_customer(session: Session, actor: User, *, confirm_duplicates: bool = True, **overrides: Any) -> Customer:
     return create_customer(session, actor, archive_input(**overrides), confirm_duplicates=confirm_duplicates)
+
+
+def make_team(session: Session) -> tuple[User, User, User]:
+    """A manager 李经理 with two reps, 张伟 and 王芳."""
+    manager = make_user(session, "manager", name="李经理")
+    rep = make_user(session, "rep", name="张伟", supervisor=manager)
+    other = make_user(session, "rep", name="王芳", supervisor=manager)
+    return manager, rep, other

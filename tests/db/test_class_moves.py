@@ -11,18 +11,15 @@ from db.engine import session_scope
 from db.import_records import undo_import
 from db.imports import ImportOptions, run_import
 from db.models import ClassMovement, ClassScheme, ClassValue, Customer
-from domain import roles as R
 from domain.classification import MoveRefused
 from domain.errors import ConflictError, PermissionDenied
-from tests.factories import make_customer, make_user
+from tests.factories import make_customer, make_team
 
 
 @pytest.fixture
 def board(db):
     with session_scope() as s:
-        manager = make_user(s, R.MANAGER, name="李经理")
-        rep = make_user(s, R.REP, name="张伟", supervisor=manager)
-        other = make_user(s, R.REP, name="王芳", supervisor=manager)
+        manager, rep, other = make_team(s)
         scheme = s.scalars(select(ClassScheme).where(ClassScheme.code == "value")).one()
         grades = {v.code: v.id for v in s.scalars(select(ClassValue).where(ClassValue.scheme_id == scheme.id))}
         customer = make_customer(s, rep, name="好运来", classes={scheme.id: grades["B"]})

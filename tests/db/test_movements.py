@@ -8,18 +8,15 @@ from db.archive_queries import CustomerFilter
 from db.engine import session_scope
 from db.models import ClassMovement, ClassScheme
 from db.movements import Flow, movement_flows, movements_in
-from domain import roles as R
 from domain.periods import MONTH, WEEK
-from tests.factories import make_customer, make_user
+from tests.factories import make_customer, make_team
 
 
 @pytest.fixture
 def log(db):
     """Four logged moves in 价值等级 at chosen UTC times, two of them by the other rep's customer."""
     with session_scope() as s:
-        manager = make_user(s, R.MANAGER, name="李经理")
-        rep = make_user(s, R.REP, name="张伟", supervisor=manager)
-        other = make_user(s, R.REP, name="王芳", supervisor=manager)
+        manager, rep, other = make_team(s)
         scheme = s.scalars(select(ClassScheme).where(ClassScheme.code == "value")).one()
         g = {v.code: v.id for v in scheme.values}
         mine = make_customer(s, rep, name="好运来")

@@ -9,9 +9,8 @@ from db.audit import list_history
 from db.engine import session_scope
 from db.models import ClassMovement, ClassScheme, CustomerClass
 from db.suggestions import accept, load_suggestions
-from domain import roles as R
 from domain.errors import ConflictError
-from tests.factories import make_customer, make_user
+from tests.factories import make_customer, make_team
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -19,9 +18,7 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture
 def office(db):
     with session_scope() as s:
-        manager = make_user(s, R.MANAGER, name="李经理")
-        rep = make_user(s, R.REP, name="张伟", supervisor=manager)
-        other = make_user(s, R.REP, name="王芳", supervisor=manager)
+        manager, rep, other = make_team(s)
         schemes = {sc.code: sc for sc in s.scalars(select(ClassScheme))}
         ids = {(sc.code, v.code): v.id for sc in schemes.values() for v in sc.values}
         life, value = schemes["lifecycle"].id, schemes["value"].id
