@@ -65,6 +65,8 @@ def test_drag_a_card_to_another_class_with_a_reason(board_server, new_page):
     assert value_class(board_server, OTHER) == board_server.ids["grade_B"]
 
     page.goto(board_server.page_url(f"archive?id={board_server.ids[CARD]}"))
+    expect(page.get_by_role("heading", name=CARD, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)  # a deep link reruns once more for the login cookie; wait until only one page is drawn
     history = visible_grid(open_tab(page, "历史"))
     expect_grid_row(history, ["", "李经理", "移动分类", "分类·价值等级", "B 优质", "A 战略合作", "签订战略合作协议"])
 
