@@ -161,14 +161,22 @@ def editor_add_row(page: Page, grid: Locator, values: list[str | None]) -> None:
     open or close: keys typed before it has focus are lost.
     """
     before = len([r for r in grid_rows(grid) if any(r)])
-    box = _canvas_box(grid)
-    page.mouse.click(box["x"] + FIRST_COLUMN_X, box["y"] + box["height"] - ROW_HEIGHT / 2)
     editor = _cell_editor(page)
-    # Adding the row reruns the app; a value typed while that rerun is coming back can be lost
-    # (seen in CI: the new row's first cell came back empty), so type once it is done.
-    settle(page, quiet_ms=300)
-    if editor.count() == 0:
-        page.keyboard.press("Enter")
+    settle(page, quiet_ms=300)  # a click on a grid the running rerun is redrawing can be lost
+    for attempt in range(2):
+        box = _canvas_box(grid)
+        page.mouse.click(box["x"] + FIRST_COLUMN_X, box["y"] + box["height"] - ROW_HEIGHT / 2)
+        # Adding the row reruns the app; a value typed while that rerun is coming back can be lost
+        # (seen in CI: the new row's first cell came back empty), so type once it is done.
+        settle(page, quiet_ms=300)
+        if editor.count() == 0:
+            page.keyboard.press("Enter")
+        try:
+            expect(editor).to_be_focused(timeout=TIMEOUT_MS // 3)
+            break
+        except AssertionError:  # the click was lost on a busy machine (seen in CI): click once more
+            if attempt == 1:
+                raise
     column = 0
     for index, value in enumerate(values):
         if value is None:
