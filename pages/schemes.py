@@ -25,7 +25,7 @@ with st.form(f"scheme_{scheme_id}"):
     c1, c2, c3 = st.columns([3, 1, 2])
     name = c1.text_input("方案名称", value=scheme.name)
     active = c2.checkbox("启用", value=scheme.is_active)
-    ranked = c3.checkbox("分类有优劣顺序（往下移动算降级，须填原因）", value=scheme.is_ranked)
+    ranked = c3.checkbox("分类有优劣顺序", value=scheme.is_ranked, help="往下移动算降级，须填写原因")
     if st.form_submit_button("保存方案设置"):
         run_write(lambda s: scheme_db.update_scheme(s, admin, scheme_id, name=name, is_active=active,
                                                     is_ranked=ranked), f"已保存「{name.strip()}」")
