@@ -12,6 +12,7 @@ import time
 from typing import Callable
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, AppServer
@@ -165,9 +166,14 @@ def editor_add_row(page: Page, grid: Locator, values: list[str | None]) -> None:
     settle(page, quiet_ms=300)  # a click on a grid the running rerun is redrawing can be lost
     for attempt in range(2):
         box = _canvas_box(grid)
+        runs = page.evaluate("() => window.__kdRuns")
         page.mouse.click(box["x"] + FIRST_COLUMN_X, box["y"] + box["height"] - ROW_HEIGHT / 2)
         # Adding the row reruns the app; a value typed while that rerun is coming back can be lost
-        # (seen in CI: the new row's first cell came back empty), so type once it is done.
+        # (seen in CI: the new row's first cell came back empty), so type once that run has ended.
+        try:
+            page.wait_for_function("before => window.__kdRuns > before", arg=runs, timeout=3000)
+        except PlaywrightTimeout:
+            pass  # no rerun came (the row was added in the browser only)
         settle(page, quiet_ms=300)
         if editor.count() == 0:
             page.keyboard.press("Enter")
