@@ -103,14 +103,16 @@ class Customer(Base):
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     review_state: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
     review_comment: Mapped[Optional[str]] = mapped_column(Text)
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # No index on is_active: nearly every archive is active, and SQLite (never ANALYZEd) would pick it
+    # over updated_at for the newest-first lists (bench/board_bench.py).
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     completeness: Mapped[int] = mapped_column(Integer, default=0)
     # Normalised keys for the duplicate check (domain/normalize.py).
     name_key: Mapped[str] = mapped_column(String(120), index=True, default="")
     phone_key: Mapped[str] = mapped_column(String(40), index=True, default="")
     tax_key: Mapped[str] = mapped_column(String(40), index=True, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # Optimistic locking: a save based on an old version fails instead of overwriting.
     __mapper_args__ = {"version_id_col": version}
@@ -256,6 +258,8 @@ class CustomerClass(Base):
     """The class a customer has in one scheme."""
 
     __tablename__ = "customer_classes"
+    # A column of the board: who is in class value_id of scheme_id (and who is in none).
+    __table_args__ = (Index("ix_customer_classes_scheme_value", "scheme_id", "value_id", "customer_id"),)
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("class_schemes.id"), primary_key=True)

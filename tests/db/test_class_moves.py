@@ -90,7 +90,9 @@ def test_a_move_makes_an_open_edit_of_the_archive_stale(board):
         assert s.get(Customer, customer_id).version == version + 1
 
 
-def test_board_counts_every_column_and_loads_only_the_first_cards(board):
+@pytest.mark.parametrize("ranked_up_to", [20_000, 0], ids=["one window query", "a query per column"])
+def test_board_counts_every_column_and_loads_only_the_first_cards(board, monkeypatch, ranked_up_to):
+    monkeypatch.setattr("db.board_queries.RANKED_UP_TO", ranked_up_to)
     manager, rep, other, scheme_id, grades, customer_id = board
     with session_scope() as s:
         for i in range(3):
@@ -100,9 +102,10 @@ def test_board_counts_every_column_and_loads_only_the_first_cards(board):
         columns = load_board(s, manager, scheme_id, CustomerFilter(), per_column=2)
         by_name = {c.name: c for c in columns}
         assert [c.name for c in columns][-1] == "未分类"
-        assert (by_name["A 战略合作"].count, len(by_name["A 战略合作"].cards)) == (3, 2)
+        assert by_name["A 战略合作"].count == 3  # newest first
+        assert [c.name for c in by_name["A 战略合作"].cards] == ["王芳客户2", "王芳客户1"]
         assert (by_name["B 优质"].count, [c.name for c in by_name["B 优质"].cards]) == (1, ["好运来"])
-        assert by_name["未分类"].count == 1
+        assert (by_name["未分类"].count, [c.owner for c in by_name["未分类"].cards]) == (1, ["张伟"])
         mine = {c.name: c.count for c in load_board(s, rep, scheme_id, CustomerFilter())}
         assert (mine["A 战略合作"], mine["B 优质"], mine["未分类"]) == (0, 1, 1)  # a rep sees own customers only
         found = {c.name: c.count for c in load_board(s, manager, scheme_id, CustomerFilter(search="王芳客户1"))}
