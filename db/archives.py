@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.archive_queries import find_duplicates, get_customer
 from db.audit import list_history, record
+from db.cadence import refresh_due
 from db.classification import apply_classes, sync_classes
 from db.models import (ArchiveSequence, ClassScheme, ClassValue, CompetitorProduct, Contact, Customer,
                        CustomerProduct, MonthlySales, utcnow)
@@ -248,6 +249,7 @@ def create_customer(session: Session, actor: permissions.Actor, data: ArchiveInp
     changes += _child_changes(empty, after, _scheme_names(session), data.sales_year)
     record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="create",
            reason="直接归档" if customer.review_state == review.FILED else "提交审核", changes=changes)
+    refresh_due(session, [customer.id])
     return customer
 
 
@@ -286,6 +288,7 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
                             "请载入最新版本后重新应用您的修改。") from None
     record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="update",
            reason=reason, changes=changes)
+    refresh_due(session, [customer.id])
     return customer
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.archive_queries import get_customer
 from db.audit import record
+from db.cadence import refresh_due
 from db.models import ClassMovement, ClassScheme, ClassValue, Customer, CustomerClass, User, utcnow
 from domain import permissions
 from domain.classification import ClassRef, check_move
@@ -49,6 +50,7 @@ def move_class(session: Session, actor: permissions.Actor, customer_id: int, sch
         session.flush()
     except StaleDataError:  # another session changed the archive between our read and this write
         raise ConflictError("移动失败：这位客户刚刚被他人修改，看板已刷新，请重新操作") from None
+    refresh_due(session, [customer_id])
     return next(c for c in customer.classes if c.scheme_id == scheme_id)
 
 
@@ -75,8 +77,11 @@ def sync_classes(customer: Customer, chosen: dict[int, int | None]) -> list[tupl
 
 def apply_classes(session: Session, customer: Customer, chosen: dict[int, int | None], *, actor_id: int | None,
                   reason: str) -> None:
-    """Set an existing archive's classes and log each change in the class-movement log."""
-    for scheme_id, old, new in sync_classes(customer, chosen):
+    """Set an existing archive's classes and log each change in the class-movement log.
+
+    The caller refreshes the contact cadence (db/cadence.refresh_due) once its write is flushed."""
+    changes = sync_classes(customer, chosen)
+    for scheme_id, old, new in changes:
         session.add(ClassMovement(customer_id=customer.id, scheme_id=scheme_id, actor_id=actor_id,
                                   from_value_id=old, to_value_id=new, reason=reason.strip() or None))
 

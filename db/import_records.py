@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.audit import record
+from db.cadence import refresh_due
 from db.classification import apply_classes
 from db.import_lookups import load_customers, load_lookups
 from db.models import AuditEvent, Customer, ImportBatch, ImportTemplate, utcnow
@@ -69,6 +70,7 @@ def undo_import(session: Session, actor: permissions.Actor, import_id: int, reas
                    reason=note, changes=[{**c, "old": c["new"], "new": c["old"]} for c in changes])
     batch.undone_at, batch.undone_by_id = utcnow(), actor.id
     session.flush()
+    refresh_due(session, customers)
     return counts
 
 

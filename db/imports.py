@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.archives import reserve_archive_nos
+from db.cadence import fill_missing, refresh_due
 from db.classification import apply_classes
 from db.import_lookups import ExistingIndex, load_customers, load_lookups
 from db.models import AuditEvent, Contact, Customer, CustomerClass, ImportBatch, utcnow
@@ -271,6 +272,7 @@ class _Writer:
         self.reason = f"由导入「{plan.file_name}」{{}}（导入 #{batch.id}）"
         self._create([r for r in plan.rows if r.status == NEW], batch.id)
         self._update([r for r in plan.rows if r.status == UPDATE], batch.id)
+        fill_missing(self.session)  # the new archives' contact cadence (updates refresh theirs as classes change)
         summary = plan.report()
         batch.summary = {k: v for k, v in summary.items() if k not in ("rejected", "duplicates")}
         self.progress(1.0, "导入完成")
@@ -356,6 +358,7 @@ class _Writer:
                                         action="import_update", reason=self.reason.format("更新"),
                                         changes=item.changes, import_id=import_id))
         self.session.flush()
+        refresh_due(self.session, [item.customer_id for item in items])
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.audit import record
+from db.cadence import refresh_due
 from db.models import ClassScheme, ClassValue, Customer, CustomerClass
 from domain import permissions
 from domain import schemes as rules
@@ -48,9 +49,13 @@ def update_scheme(session: Session, actor: permissions.Actor, scheme_id: int, *,
     new = {"name": rules.clean_name(name, others, "分类方案"), "is_active": is_active, "is_ranked": is_ranked}
     labels = {"name": "方案名称", "is_active": "启用", "is_ranked": "分类有优劣顺序"}
     changes = [_change(labels[k], getattr(scheme, k), v) for k, v in new.items() if getattr(scheme, k) != v]
+    activation_changed = scheme.is_active != is_active
     for key, value in new.items():
         setattr(scheme, key, value)
     _record(session, actor, scheme, changes)
+    if activation_changed:  # its classes' cadence starts or stops counting
+        refresh_due(session, session.scalars(select(CustomerClass.customer_id)
+                                             .where(CustomerClass.scheme_id == scheme_id)).all())
     return scheme
 
 

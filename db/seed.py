@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from db.archives import ArchiveInput, create_customer, review_customer, set_customer_active
 from db.models import ClassScheme, ClassValue, Customer, User
+from db.cadence import fill_missing
+from db.models_followups import CadenceRule
 from db.users import create_user, get_user_by_username
 from domain import fields as F
+from domain.cadence import DEFAULT_RULES
 from domain import review
 from domain import roles as R
 
@@ -56,7 +59,8 @@ DEMO_USERS = [  # username, name, role, supervisor username
 
 
 def ensure_reference_data(session: Session) -> None:
-    """Create the seed classification schemes if they are missing (never changes edited ones)."""
+    """Create the seed classification schemes, with their cadence, if they are missing (never changes
+    edited ones)."""
     existing = set(session.scalars(select(ClassScheme.code)))
     for order, (code, name, values) in enumerate(SCHEMES):
         if code in existing:
@@ -66,8 +70,13 @@ def ensure_reference_data(session: Session) -> None:
         session.add(scheme)
         session.flush()
         for i, (vcode, vname, meaning, color) in enumerate(values):
-            session.add(ClassValue(scheme_id=scheme.id, code=vcode, name=vname, meaning=meaning or None,
-                                   color=color, sort_order=i, is_terminal=(code, vcode) in TERMINAL))
+            value = ClassValue(scheme_id=scheme.id, code=vcode, name=vname, meaning=meaning or None,
+                               color=color, sort_order=i, is_terminal=(code, vcode) in TERMINAL)
+            session.add(value)
+            session.flush()
+            session.add_all(CadenceRule(value_id=value.id, channel=channel, times=times, every=every, unit=unit)
+                            for channel, times, every, unit in DEFAULT_RULES.get((code, vcode), []))
+    fill_missing(session)  # customers of a database older than the cadence get their due dates
 
 
 def has_users(session: Session) -> bool:

@@ -16,6 +16,11 @@ def local_time(utc: dt.datetime | None) -> str:
     return utc.replace(tzinfo=dt.timezone.utc).astimezone(team_tz()).strftime("%Y-%m-%d %H:%M")
 
 
+def local_date(utc: dt.datetime) -> dt.date:
+    """The team's calendar day of a stored (naive UTC) moment."""
+    return utc.replace(tzinfo=dt.timezone.utc).astimezone(team_tz()).date()
+
+
 def local_today() -> dt.date:
     """Today's date in the team's time zone (not the server's, not UTC)."""
     return dt.datetime.now(team_tz()).date()

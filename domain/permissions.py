@@ -149,3 +149,28 @@ def can_manage_users(actor: Actor) -> bool:
 def can_manage_schemes(actor: Actor) -> bool:
     """Renaming, reordering, adding and retiring classes; choosing the active schemes."""
     return actor.role == R.ADMIN
+
+
+def can_follow_up(actor: Actor, customer: CustomerLike) -> bool:
+    """Logging a contact or planning a visit: whoever may see the customer (a rep: their own)."""
+    return can_view(actor, customer)
+
+
+def can_review_follow_up(actor: Actor, follower_id: int | None, follower_supervisor_id: int | None) -> bool:
+    """The follower's supervisor writes 审阅意见; the general manager and admins may too. A manager
+    also reviews records of people with no supervisor, so nothing waits forever — never their own."""
+    if actor.role in (R.ADMIN, R.GM):
+        return True
+    if actor.role == R.MANAGER:
+        return follower_id != actor.id and follower_supervisor_id in (None, actor.id)
+    return False
+
+
+def reviewable_follow_ups(actor: Actor, follower_id: ColumnElement,
+                          follower_supervisor_id: ColumnElement) -> ColumnElement[bool]:
+    """``can_review_follow_up`` as a ``where`` clause over the follower's columns."""
+    if actor.role in (R.ADMIN, R.GM):
+        return true()
+    if actor.role == R.MANAGER:
+        return (follower_id != actor.id) & or_(follower_supervisor_id.is_(None), follower_supervisor_id == actor.id)
+    return false()

@@ -1,0 +1,109 @@
+"""Tables of the tracking discipline: follow-up records, visit plans, cadence rules and each
+customer's contact status. Split from db/models.py to keep each file readable; same Base.
+
+Dates the user picks (跟进日期, 计划日期, 下次跟进) are stored as plain dates in the team's
+time zone; moments (created_at, reviewed_at) are naive UTC like everywhere else.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.models import Base, ClassValue, Customer, User, utcnow
+from domain.followups import PLANNED
+
+
+class FollowUp(Base):
+    """跟进记录: one contact with a customer."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_follower_day", "follower_id", "day"),
+                      Index("ix_follow_ups_customer_day", "customer_id", "day"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    time: Mapped[Optional[dt.time]] = mapped_column(Time)
+    method: Mapped[str] = mapped_column(String(20))
+    topic: Mapped[Optional[str]] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    feedback: Mapped[Optional[str]] = mapped_column(Text)
+    competitors: Mapped[Optional[str]] = mapped_column(Text)
+    open_problems: Mapped[Optional[str]] = mapped_column(Text)
+    next_step: Mapped[Optional[str]] = mapped_column(Text)
+    next_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    companions: Mapped[Optional[str]] = mapped_column(String(200))
+    follower_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    plan_id: Mapped[Optional[int]] = mapped_column(ForeignKey("visit_plans.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # 审阅: the manager's guidance on the record; reviewed_at None = not yet reviewed.
+    review_comment: Mapped[Optional[str]] = mapped_column(Text)
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, index=True)
+
+    customer: Mapped[Customer] = relationship()
+    follower: Mapped[Optional[User]] = relationship(foreign_keys=[follower_id])
+    reviewed_by: Mapped[Optional[User]] = relationship(foreign_keys=[reviewed_by_id])
+
+    def __repr__(self) -> str:
+        return f"FollowUp({self.id}, {self.customer_id}, {self.day})"
+
+
+class VisitPlan(Base):
+    """回访计划: a contact planned for a day; done when a follow-up answers it (FollowUp.plan_id)."""
+
+    __tablename__ = "visit_plans"
+    __table_args__ = (Index("ix_visit_plans_assignee_day", "assignee_id", "day"),
+                      Index("ix_visit_plans_status_day", "status", "day"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[Optional[str]] = mapped_column(String(200))
+    topic: Mapped[Optional[str]] = mapped_column(String(100))
+    assignee_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20), default=PLANNED)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    assignee: Mapped[Optional[User]] = relationship(foreign_keys=[assignee_id])
+
+    def __repr__(self) -> str:
+        return f"VisitPlan({self.id}, {self.customer_id}, {self.day}, {self.status})"
+
+
+class CadenceRule(Base):
+    """跟进频率: at least ``times`` contacts by ``channel`` every ``every`` ``unit`` for one class."""
+
+    __tablename__ = "cadence_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value_id: Mapped[int] = mapped_column(ForeignKey("class_values.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    times: Mapped[int] = mapped_column(Integer)
+    every: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(10))
+
+    value: Mapped[ClassValue] = relationship()
+
+
+class ContactStatus(Base):
+    """Per customer: the last contact per channel and the next due date by cadence.
+
+    Kept by db/cadence.refresh_due on every follow-up and class change, so "overdue" is an
+    indexed comparison (next_due < today) for lists, boards and charts.
+    """
+
+    __tablename__ = "contact_status"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    last_any: Mapped[Optional[dt.date]] = mapped_column(Date)
+    last_phone: Mapped[Optional[dt.date]] = mapped_column(Date)
+    last_visit: Mapped[Optional[dt.date]] = mapped_column(Date)
+    next_due: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
+    due_reason: Mapped[Optional[str]] = mapped_column(String(200))
