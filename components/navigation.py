@@ -10,7 +10,7 @@ from domain.roles import SUPERVISORS
 
 def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
     archive_pages = [
-        st.Page("pages/home.py", title="工作台", icon=":material/home:", url_path="home", default=True),
+        st.Page("pages/home.py", title="今日待办", icon=":material/today:", url_path="home", default=True),
         st.Page("pages/archives.py", title="客户档案", icon=":material/folder_shared:", url_path="archives"),
     ]
     if permissions.can_create(user):

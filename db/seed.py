@@ -14,6 +14,7 @@ from db.archives import ArchiveInput, create_customer, review_customer, set_cust
 from db.models import ClassScheme, ClassValue, Customer, User
 from db.cadence import fill_missing
 from db.models_followups import CadenceRule
+from db.seed_followups import seed_demo_follow_ups
 from db.users import create_user, get_user_by_username
 from domain import fields as F
 from domain.cadence import DEFAULT_RULES
@@ -161,6 +162,7 @@ def seed_demo(session: Session, customers: int = 300, seed: int = 42) -> int:
     schemes = list(session.scalars(select(ClassScheme).where(ClassScheme.is_active.is_(True))))
     reps = [users["zhangwei"], users["wangfang"]]
     manager = users["manager"]
+    created = []
     for i in range(customers):
         owner = rng.choice(reps) if i % 10 else manager
         customer = create_customer(session, owner, _demo_archive(rng, owner.id, schemes), confirm_duplicates=True)
@@ -171,4 +173,6 @@ def seed_demo(session: Session, customers: int = 300, seed: int = 42) -> int:
             review_customer(session, manager, customer.id, review.RETURN, "请补充联系人电话和营业面积")
         if i % 37 == 5:
             set_customer_active(session, manager, customer.id, False, "客户已停业")
+        created.append(customer)
+    seed_demo_follow_ups(session, created, rng)
     return customers

@@ -55,7 +55,8 @@ class Rule:
     source: str = ""  # the class it comes from, for "why is this customer due"
 
     def describe(self) -> str:
-        period = f"每{UNIT_LABELS[self.unit]}" if self.every == 1 else f"每 {self.every} {UNIT_LABELS[self.unit]}"
+        period = ({DAY: "每天", WEEK: "每周", MONTH: "每月"}[self.unit] if self.every == 1
+                  else f"每 {self.every} {UNIT_LABELS[self.unit]}")
         times = "一次" if self.times == 1 else f"至少 {self.times} 次"
         return f"{period}{CHANNEL_LABELS[self.channel]}{times}"
 

@@ -13,6 +13,10 @@ from db.archive_queries import active_schemes, get_customer, owners
 from db.archives import (archive_input_from, record_card_export, review_customer, set_customer_active,
                          update_customer)
 from db.audit import list_history
+from db.followup_queries import timeline
+from components.followup_form import follow_up_form, plan_form
+from components.followup_views import follow_up_list, plan_list, status_line
+from domain.roles import SUPERVISORS
 from db.engine import session_scope
 from domain import permissions, review
 from domain.card import card_sections
@@ -35,6 +39,7 @@ try:
         events = list_history(session, entity="customer", entity_id=customer_id)
         schemes = active_schemes(session)
         people = owners(session)
+        contacts = timeline(session, customer_id)
         owner_supervisor = customer.owner.supervisor_id if customer.owner else None
 except UserFacingError as exc:
     st.error(str(exc))
@@ -49,6 +54,7 @@ st.caption(f"档案号 {customer.archive_no} · {state_label} · {'在用' if cu
 missing = missing_labels(initial.values, contacts=len(initial.contacts), products=len(initial.products))
 if missing:
     st.caption("待补充：" + "、".join(missing[:12]) + ("…" if len(missing) > 12 else ""))
+status_line(contacts.status)
 if not customer.is_active:
     st.warning("此档案已停用：默认列表中不再显示，历史全部保留。")
 
@@ -69,7 +75,7 @@ if customer.review_state == review.PENDING and permissions.can_review(user, cust
             run_write(lambda s: review_customer(s, user, customer_id, review.RETURN, comment), "已退回给负责人")
 
 can_edit = permissions.can_edit(user, customer)
-tab_names = ["资料卡"] + (["编辑"] if can_edit else []) + ["历史"] + (
+tab_names = ["资料卡", "跟进"] + (["编辑"] if can_edit else []) + ["历史"] + (
     ["停用/启用"] if permissions.can_deactivate(user) else [])
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
 
@@ -92,6 +98,21 @@ with tabs["资料卡"]:
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               on_click=record_export)
     show_card(customer.name, sides)
+
+with tabs["跟进"]:
+    if permissions.can_follow_up(user, customer) and customer.is_active:
+        movable = schemes if permissions.can_move_class(user, customer) else []
+        if follow_up_form(user, customer_id, key=f"fu:{customer_id}", schemes=movable,
+                          current={c.scheme_id: c.value_id for c in customer.classes}):
+            st.rerun()
+        with st.expander("安排回访"):
+            if plan_form(user, [customer_id], key=f"plan:{customer_id}",
+                         assignees=people if user.role in SUPERVISORS else None):
+                st.rerun()
+    st.subheader("回访计划")
+    plan_list(user, contacts, key=f"plans:{customer_id}")
+    st.subheader("跟进记录")
+    follow_up_list(user, contacts, supervisor_of={p.id: p.supervisor_id for p in people}, key=f"fus:{customer_id}")
 
 if can_edit:
     with tabs["编辑"]:

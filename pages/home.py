@@ -1,33 +1,42 @@
-"""工作台: what needs this user's attention today."""
+"""工作台 · 今日待办: what needs this user's attention today."""
 import streamlit as st
 
+from components.agenda import agenda_view
 from components.auth import require_user
 from components.customer_table import customer_table
+from components.feedback import show_flash
 from db.archive_queries import CustomerFilter, list_customers, review_queue
 from db.engine import session_scope
+from db.followup_queries import agenda
 from domain import permissions
+from domain.formatting import local_today
 from domain.review import PENDING, RETURNED
 from domain.roles import SUPERVISORS
 
 user = require_user()
+show_flash()
+today = local_today()
 st.title(f"您好，{user.name}")
-st.caption(f"{user.role_label} · 客档 KeDang 客户档案管理")
+st.caption(f"{user.role_label} · 今日待办 · {today.year} 年 {today.month} 月 {today.day} 日")
 
 with session_scope() as session:
-    mine = CustomerFilter(owner_id=user.id)
-    total_mine = list_customers(session, user, mine, page_size=1).total
+    todo = agenda(session, user, today)
     returned = list_customers(session, user, CustomerFilter(owner_id=user.id, review_state=RETURNED))
     pending_mine = list_customers(session, user, CustomerFilter(owner_id=user.id, review_state=PENDING),
                                   page_size=1).total
     queue = review_queue(session, user) if user.role in SUPERVISORS else []
-    visible = list_customers(session, user, CustomerFilter(), page_size=1).total
 
 cols = st.columns(4)
-cols[0].metric("我负责的档案", total_mine)
-cols[1].metric("被退回待修改", returned.total)
-cols[2].metric("我提交待审核", pending_mine)
-cols[3].metric("待我审核" if user.role in SUPERVISORS else "我可查看的档案",
-               len(queue) if user.role in SUPERVISORS else visible)
+cols[0].metric("今天及逾期的回访", todo.plans.total)
+cols[1].metric("应跟进的客户", todo.due.total)
+if user.role in SUPERVISORS:
+    cols[2].metric("待我审阅的拜访记录", todo.to_review.total)
+    cols[3].metric("待我审核的档案", len(queue))
+else:
+    cols[2].metric("被退回待修改", returned.total)
+    cols[3].metric("我提交待审核", pending_mine)
+
+agenda_view(user, todo)
 
 if returned.rows:
     st.subheader("被退回的档案")

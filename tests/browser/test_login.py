@@ -53,7 +53,7 @@ def test_login_and_logout(new_page, app_server):
     page.goto(app_server.url + "/")
     submit_login(page, "admin")
     expect(page.get_by_role("heading", name="您好，管理员甲")).to_be_visible(timeout=TIMEOUT_MS)
-    for link in ("工作台", "客户档案", "档案录入", "审核队列", "用户管理"):
+    for link in ("今日待办", "客户档案", "档案录入", "审核队列", "用户管理"):
         expect(sidebar(page).get_by_role("link", name=link, exact=True)).to_be_visible()
     page.wait_for_timeout(COOKIE_SETTLE_SECONDS * 1000)  # the cookie is written a moment after the page
     page.reload()  # the cookie logs the user back in

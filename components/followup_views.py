@@ -1,0 +1,91 @@
+"""Showing an archive's follow-ups (with 审阅), its visit plans and its contact status."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components.feedback import run_write
+from db.followup_queries import Timeline
+from db.followups import cancel_plan, review_follow_up
+from db.models_followups import ContactStatus, FollowUp
+from domain import permissions
+from domain.cadence import overdue_days
+from domain.followups import PLANNED, plan_state
+from domain.formatting import local_time, local_today
+
+
+def status_line(status: ContactStatus | None) -> None:
+    """上次联系 and 下次应跟进, red when overdue."""
+    if status is None:
+        return
+    today = local_today()
+    last = f"上次联系 {status.last_any}" if status.last_any else "尚无跟进记录"
+    if status.next_due is None:
+        st.caption(f"{last} · 当前分类没有跟进频率要求")
+    elif (late := overdue_days(status.next_due, today)) > 0:
+        st.markdown(f"{last} · :red[**已逾期 {late} 天**：应于 {status.next_due} 跟进（{status.due_reason}）]")
+    else:
+        st.caption(f"{last} · 下次应跟进 {status.next_due}（{status.due_reason}）")
+
+
+def follow_up_list(user, timeline: Timeline, *, supervisor_of: dict[int, int | None], key: str) -> None:
+    """The records, newest first; the follower's supervisor can write 审阅意见 under each."""
+    if not timeline.follow_ups:
+        st.info("还没有跟进记录。")
+        return
+    for record in timeline.follow_ups:
+        with st.container(border=True):
+            _record(record)
+            follower_supervisor = supervisor_of.get(record.follower_id) if record.follower_id else None
+            if permissions.can_review_follow_up(user, record.follower_id, follower_supervisor):
+                _review(user, record, key)
+
+
+def _record(record: FollowUp) -> None:
+    when = f"{record.day} {record.time.strftime('%H:%M')}" if record.time else str(record.day)
+    who = record.follower.name if record.follower else "系统"
+    extra = f" · 协同：{record.companions}" if record.companions else ""
+    topic = f" · {record.topic}" if record.topic else ""
+    st.markdown(f"**{when} · {record.method}**{topic} · {who}{extra}")
+    st.write(record.summary)
+    details = [("客户反馈", record.feedback), ("竞品情况", record.competitors), ("遗留问题", record.open_problems),
+               ("下一步", " ".join(x for x in (record.next_step, f"（{record.next_date}）" if record.next_date else "")
+                                 if x))]
+    for label, text in details:
+        if text:
+            st.markdown(f"**{label}**：{text}")
+    if record.reviewed_at:
+        reviewer = record.reviewed_by.name if record.reviewed_by else ""
+        st.markdown(f":green[**已审阅**] {reviewer}（{local_time(record.reviewed_at)}）：{record.review_comment}")
+    else:
+        st.caption("未审阅")
+
+
+def _review(user, record: FollowUp, key: str) -> None:
+    with st.expander("修改审阅意见" if record.reviewed_at else "写审阅意见"):
+        comment = st.text_area("审阅意见", key=f"{key}:review:{record.id}", value=record.review_comment or "",
+                               height=68)
+        if st.button("保存审阅意见", key=f"{key}:review_save:{record.id}"):
+            run_write(lambda s: review_follow_up(s, user, record.id, comment), "审阅意见已保存，跟进人可以看到")
+
+
+def plan_list(user, timeline: Timeline, *, key: str) -> None:
+    """Open plans (overdue in red) with 取消; then the latest done or cancelled ones."""
+    today = local_today()
+    open_plans = [p for p in timeline.plans if p.status == PLANNED]
+    closed = [p for p in timeline.plans if p.status != PLANNED][:10]
+    if not timeline.plans:
+        st.caption("没有回访计划。")
+        return
+    for plan in open_plans:
+        state = plan_state(plan.status, plan.day, today)
+        colour = "red" if state == "已逾期" else "blue"
+        text = " · ".join(x for x in (str(plan.day), plan.method, plan.purpose or "", plan.topic or "",
+                                      plan.assignee.name if plan.assignee else "") if x)
+        left, right = st.columns([4, 1])
+        left.markdown(f":{colour}[**{state}**] {text}")
+        with right.popover("取消", width="stretch"):
+            why = st.text_input("取消原因 *", key=f"{key}:cancel_reason:{plan.id}")
+            if st.button("确认取消", key=f"{key}:cancel:{plan.id}"):
+                run_write(lambda s, plan_id=plan.id: cancel_plan(s, user, plan_id, why), "回访计划已取消")
+    for plan in closed:
+        st.caption(f"{plan_state(plan.status, plan.day, today)} · {plan.day} · {plan.method} · {plan.purpose or ''}")
