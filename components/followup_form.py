@@ -35,7 +35,8 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
     today = local_today()
     errors: dict[str, str] = st.session_state.get(f"{key}:errors", {})
     with st.form(key, border=True):
-        st.markdown(f"**{title}**")
+        if title:
+            st.markdown(f"**{title}**")
         method = st.radio("跟进方式 *", METHODS, index=2, horizontal=True, key=f"{key}:method")
         _error(errors, "method")
         summary = st.text_input("跟进情况 *", key=f"{key}:summary", max_chars=2000,

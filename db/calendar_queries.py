@@ -1,0 +1,88 @@
+"""What the follow-up calendar shows for one date range and filter — asked of the database for
+exactly that range, and summed per day when a kind has more items than the widget can show."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from db.models import Customer, CustomerClass
+from db.models_followups import ContactStatus, FollowUp, VisitPlan
+from domain import calendar as cal
+from domain import permissions
+from domain.followups import PLANNED
+
+
+@dataclass
+class CalendarItem:
+    kind: str                 # domain.calendar PLAN, OVERDUE_PLAN, FOLLOW_UP, DUE or COUNT
+    key: str                  # plan / follow-up / customer id, or "kind:day" for a count
+    day: dt.date
+    title: str
+    time: dt.time | None = None
+    customer_id: int | None = None
+    movable: bool = False     # a planned visit can be dragged to another day
+
+
+@dataclass
+class CalendarFilter:
+    rep_id: int | None = None        # whose plans, records and customers
+    class_value_id: int | None = None
+
+
+def _scoped(query: Select, actor: permissions.Actor, flt: CalendarFilter) -> Select:
+    query = query.where(Customer.is_active.is_(True), permissions.visible_customers(actor))
+    if flt.class_value_id is not None:
+        query = query.where(select(CustomerClass.customer_id).where(
+            CustomerClass.customer_id == Customer.id, CustomerClass.value_id == flt.class_value_id).exists())
+    return query
+
+
+def calendar_items(session: Session, actor: permissions.Actor, start: dt.date, end: dt.date, flt: CalendarFilter,
+                   today: dt.date) -> list[CalendarItem]:
+    """Plans (open), follow-ups and cadence due dates with ``start`` ≤ day < ``end``."""
+    plans = _scoped(select(VisitPlan.id, VisitPlan.day, VisitPlan.method, Customer.id, Customer.name)
+                    .join(Customer, Customer.id == VisitPlan.customer_id)
+                    .where(VisitPlan.status == PLANNED, VisitPlan.day >= start, VisitPlan.day < end), actor, flt)
+    records = _scoped(select(FollowUp.id, FollowUp.day, FollowUp.method, Customer.id, Customer.name, FollowUp.time)
+                      .join(Customer, Customer.id == FollowUp.customer_id)
+                      .where(FollowUp.day >= start, FollowUp.day < end), actor, flt)
+    dues = _scoped(select(Customer.id, ContactStatus.next_due, Customer.name)
+                   .join(ContactStatus, ContactStatus.customer_id == Customer.id)
+                   .where(ContactStatus.next_due >= start, ContactStatus.next_due < end), actor, flt)
+    if flt.rep_id is not None:
+        plans = plans.where(VisitPlan.assignee_id == flt.rep_id)
+        records = records.where(FollowUp.follower_id == flt.rep_id)
+        dues = dues.where(Customer.owner_id == flt.rep_id)
+
+    items: list[CalendarItem] = []
+    if (counted := _per_day(session, plans, VisitPlan.day, cal.PLAN, "回访计划")) is not None:
+        items += counted
+    else:
+        for plan_id, day, method, customer_id, name in session.execute(plans):
+            kind = cal.OVERDUE_PLAN if day < today else cal.PLAN
+            items.append(CalendarItem(kind, str(plan_id), day, f"回访·{name}（{method}）", customer_id=customer_id,
+                                      movable=True))
+    if (counted := _per_day(session, records, FollowUp.day, cal.FOLLOW_UP, "跟进记录")) is not None:
+        items += counted
+    else:
+        items += [CalendarItem(cal.FOLLOW_UP, str(record_id), day, f"{method}·{name}", time=at, customer_id=customer_id)
+                  for record_id, day, method, customer_id, name, at in session.execute(records)]
+    if (counted := _per_day(session, dues, ContactStatus.next_due, cal.DUE, "应跟进客户")) is not None:
+        items += counted
+    else:
+        items += [CalendarItem(cal.DUE, str(customer_id), day, f"应跟进·{name}", customer_id=customer_id)
+                  for customer_id, day, name in session.execute(dues)]
+    return items
+
+
+def _per_day(session: Session, query: Select, day_column, kind: str, label: str) -> list[CalendarItem] | None:
+    """None when the range holds few enough items to show one by one; else one count per day."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    if total <= cal.DETAIL_LIMIT:
+        return None
+    grouped = query.with_only_columns(day_column, func.count()).group_by(day_column).order_by(day_column)
+    return [CalendarItem(cal.COUNT, f"{kind}:{day}", day, f"{label} {count} 条")
+            for day, count in session.execute(grouped)]
