@@ -31,15 +31,18 @@ def board_columns(columns: list[BoardColumn]) -> None:
                       f" · {column.count}</div>", unsafe_allow_html=True)
         for card in column.cards:
             box = slot.container(border=True)
+            contact = f":red[{card.contact_text()}]" if card.overdue_days else card.contact_text()
             box.markdown(f"**{html.escape(card.name)}**  \n{card.archive_no}  \n{html.escape(card.owner)} · "
-                         f"{html.escape(card.region)}", unsafe_allow_html=True)
+                         f"{html.escape(card.region)}  \n{contact}", unsafe_allow_html=True)
         if column.count > len(column.cards):
             slot.caption(f"还有 {column.count - len(column.cards)} 份未显示")
 
 
 def card_label(card: BoardCard) -> str:
     """The text of a draggable card; unique because the 档案号 is."""
-    return f"{card.name}\n{card.archive_no} · {card.owner}" + (f" · {card.region}" if card.region else "")
+    warning = "⚠ " if card.overdue_days else ""
+    return (f"{warning}{card.name}\n{card.archive_no} · {card.owner}" + (f" · {card.region}" if card.region else "")
+            + f"\n{card.contact_text()}")
 
 
 def find_drop(before: list[list[str]], after: list[list[str]]) -> tuple[str, int] | None:

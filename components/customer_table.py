@@ -1,6 +1,8 @@
 """The archive list table: one page of rows, a click opens the archive."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -8,14 +10,25 @@ from db.archive_queries import CustomerFilter, CustomerPage
 from db.engine import session_scope
 from db.exports import export_customers
 from domain.errors import UserFacingError
-from domain.formatting import local_time
+from domain.cadence import overdue_days
+from domain.formatting import local_time, local_today
 from domain.review import STATE_LABELS
 
 
+def due_text(due: dt.date | None, today: dt.date) -> str:
+    """The list's 跟进 column: overdue first and marked, else the next due date."""
+    if due is None:
+        return ""
+    late = overdue_days(due, today)
+    return f"⚠ 逾期 {late} 天" if late else f"{due} 前"
+
+
 def customer_frame(page: CustomerPage) -> pd.DataFrame:
+    today = local_today()
     return pd.DataFrame([{
         "档案号": c.archive_no,
         "客户名称": c.name,
+        "应跟进": due_text(page.next_due.get(c.id), today) if c.is_active else "",
         "完整度": c.completeness,
         "客户类型": c.customer_type,
         "区域": " ".join(x for x in (c.province, c.city) if x),
@@ -34,10 +47,11 @@ def customer_table(page: CustomerPage, key: str) -> int | None:
         st.info("没有符合条件的档案。")
         return None
     event = st.dataframe(
-        customer_frame(page), key=key, hide_index=True, width="stretch", on_select="rerun",
+        customer_frame(page).style.map(lambda v: "color: #d62728" if str(v).startswith("⚠") else "",
+                                       subset=["应跟进"]), key=key, hide_index=True, width="stretch", on_select="rerun",
         selection_mode="single-row",
         column_config={"完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100,
-                                                                  format="%d%%")})
+                                                                  format="%d%%", width="small")})
     selected = event.selection.rows if event else []
     return page.rows[selected[0]].id if selected else None
 

@@ -5,6 +5,7 @@ Every query that returns customers to a user is filtered by
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -12,6 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from db.models import ClassScheme, ClassValue, Contact, Customer, CustomerClass, User
+from db.models_followups import ContactStatus
 from domain import permissions
 from domain.errors import NotFound, PermissionDenied
 from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
@@ -47,6 +49,7 @@ class CustomerPage:
     page: int
     page_size: int
     classes: dict[int, list[str]] = field(default_factory=dict)  # customer id -> class names
+    next_due: dict[int, dt.date] = field(default_factory=dict)  # customer id -> due by cadence
 
     @property
     def pages(self) -> int:
@@ -115,6 +118,8 @@ def list_customers(session: Session, actor: permissions.Actor, flt: CustomerFilt
                                 .offset((page - 1) * page_size).limit(page_size)))
     result = CustomerPage(rows=rows, total=total, page=page, page_size=page_size)
     result.classes = class_names(session, [c.id for c in rows])
+    result.next_due = dict(session.execute(select(ContactStatus.customer_id, ContactStatus.next_due).where(
+        ContactStatus.customer_id.in_([c.id for c in rows]), ContactStatus.next_due.is_not(None))).all())
     return result
 
 

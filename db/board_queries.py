@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 
 from db.archive_queries import CustomerFilter, filtered_query
 from db.models import ClassValue, Customer, CustomerClass, User
+from db.models_followups import ContactStatus
+from domain.cadence import overdue_days
+from domain.formatting import local_today
 from domain import permissions
 
 PER_COLUMN = 50
@@ -27,6 +30,12 @@ class BoardCard:
     owner: str
     region: str
     updated_at: dt.datetime
+    last_contact: dt.date | None = None  # 上次跟进
+    overdue_days: int = 0                # past the cadence's due date (0: not overdue)
+
+    def contact_text(self) -> str:
+        last = f"上次跟进 {self.last_contact}" if self.last_contact else "尚无跟进"
+        return f"{last} · 逾期 {self.overdue_days} 天" if self.overdue_days else last
 
 
 @dataclass
@@ -97,8 +106,11 @@ def _first_ids(session: Session, where, scheme_id: int, value_id: int | None, li
 
 
 def _cards(session: Session, ids: list[int]) -> dict[int, BoardCard]:
+    today = local_today()
     rows = session.execute(select(Customer.id, Customer.name, Customer.archive_no, User.name, Customer.province,
-                                  Customer.city, Customer.updated_at)
-                           .outerjoin(User, User.id == Customer.owner_id).where(Customer.id.in_(ids)))
-    return {row[0]: BoardCard(row[0], row[1], row[2], row[3] or "（无）",
-                              " ".join(x for x in (row[4], row[5]) if x), row[6]) for row in rows}
+                                  Customer.city, Customer.updated_at, ContactStatus.last_any, ContactStatus.next_due)
+                           .outerjoin(User, User.id == Customer.owner_id)
+                           .outerjoin(ContactStatus, ContactStatus.customer_id == Customer.id)
+                           .where(Customer.id.in_(ids)))
+    return {row[0]: BoardCard(row[0], row[1], row[2], row[3] or "（无）", " ".join(x for x in (row[4], row[5]) if x),
+                              row[6], row[7], overdue_days(row[8], today)) for row in rows}

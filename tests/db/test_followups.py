@@ -221,3 +221,18 @@ def test_birthdays_of_key_contacts_this_week(team):
                            mobile_key="", phone_key="")])
     with session_scope() as s:
         assert [c.name for c, _ in agenda(s, rep, TODAY).birthdays] == ["刘总"]
+
+
+def test_board_cards_show_the_last_follow_up_and_the_overdue_mark(team):
+    manager, rep, _, customer_id = team
+    from db.archive_queries import CustomerFilter
+    from db.board_queries import load_board
+
+    def card():
+        with session_scope() as s:
+            columns = load_board(s, manager, scheme_id(s, "importance"), CustomerFilter())
+            return next(c for column in columns for c in column.cards if c.id == customer_id)
+    assert (card().last_contact, card().overdue_days) == (None, 23)
+    with session_scope() as s:
+        log_follow_up(s, rep, customer_id, quick(day=TODAY - DAY))
+    assert (card().last_contact, card().overdue_days) == (TODAY - DAY, 0)

@@ -18,7 +18,9 @@ def test_find_drop(before, after, expected):
     assert find_drop(before, after) == expected
 
 
-def test_card_label_shows_name_number_owner_region_and_is_unique_by_number():
+def test_card_label_shows_name_number_owner_region_last_follow_up_and_is_unique_by_number():
     card = BoardCard(1, "好运来", "KD-GD-2026-00001", "张伟", "广东 深圳", dt.datetime(2026, 1, 1))
-    assert card_label(card) == "好运来\nKD-GD-2026-00001 · 张伟 · 广东 深圳"
+    assert card_label(card) == "好运来\nKD-GD-2026-00001 · 张伟 · 广东 深圳\n尚无跟进"
+    late = BoardCard(1, "好运来", "KD-GD-2026-00001", "张伟", "", card.updated_at, dt.date(2026, 11, 2), 23)
+    assert card_label(late) == "⚠ 好运来\nKD-GD-2026-00001 · 张伟\n上次跟进 2026-11-02 · 逾期 23 天"
     assert card_label(BoardCard(2, "好运来", "KD-GD-2026-00002", "张伟", "", card.updated_at)) != card_label(card)

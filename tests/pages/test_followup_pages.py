@@ -1,0 +1,71 @@
+"""Logging a follow-up and 今日待办 in AppTest (the real app, login injected)."""
+import datetime as dt
+
+from sqlalchemy import select
+
+from db.cadence import refresh_due
+from db.engine import session_scope
+from db.models import ClassScheme, ClassValue, Customer
+from db.models_followups import FollowUp, VisitPlan
+from db.archives import update_customer, archive_input_from
+from db.archive_queries import get_customer
+from domain import roles as R
+from domain.formatting import local_today
+from tests.pages.apptest import open_page
+
+TODAY = local_today()
+
+
+def make_overdue(people):
+    """Make the page-test customer a key account filed 30 days ago, never contacted."""
+    users, customer_id = people
+    with session_scope() as s:
+        key = s.scalars(select(ClassValue).join(ClassScheme).where(ClassScheme.code == "importance",
+                                                                    ClassValue.code == "key")).one()
+        customer = get_customer(s, users[R.REP], customer_id)
+        data = archive_input_from(customer)
+        data.classes = {key.scheme_id: key.id}
+        update_customer(s, users[R.REP], customer_id, data, reason="重点客户", expected_version=customer.version)
+        s.get(Customer, customer_id).created_at -= dt.timedelta(days=30)
+        refresh_due(s, [customer_id])
+
+
+def test_log_a_follow_up_from_the_archive(people):
+    users, customer_id = people
+    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at.text_input(key=f"fu:{customer_id}:summary").input("客户要新品价格表")
+    at.date_input(key=f"fu:{customer_id}:next_date").set_value(TODAY + dt.timedelta(days=2))
+    at.button(key=f"FormSubmitter:fu:{customer_id}-保存跟进记录").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == [f"跟进记录已保存，已安排 {TODAY + dt.timedelta(days=2)} 再次跟进"]
+    assert "客户要新品价格表" in [m.value for m in at.markdown] + [str(t.value) for t in at.text]
+    with session_scope() as s:
+        record = s.scalars(select(FollowUp)).one()
+        assert (record.method, record.day, record.follower_id) == ("电话跟进", TODAY, users[R.REP].id)
+        assert s.scalars(select(VisitPlan.day)).one() == TODAY + dt.timedelta(days=2)
+
+
+def test_an_empty_follow_up_is_refused_and_nothing_is_saved(people):
+    users, customer_id = people
+    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at.button(key=f"FormSubmitter:fu:{customer_id}-保存跟进记录").click().run()
+    assert [e.value for e in at.error] == ["未保存：请用一句话写下跟进情况"]
+    with session_scope() as s:
+        assert s.scalars(select(FollowUp)).all() == []
+
+
+def test_todays_list_shows_the_overdue_customer_until_it_is_followed_up(people):
+    users, customer_id = people
+    make_overdue(people)
+    at = open_page("pages/home.py", users[R.REP])
+    assert "按跟进频率应跟进的客户（1）" in [h.value for h in at.subheader]
+    assert [m.value for m in at.metric if m.label == "应跟进的客户"] == ["1"]
+    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    assert any("已逾期 23 天" in m.value for m in at.markdown)
+    at.text_input(key=f"fu:{customer_id}:summary").input("登门拜访，谈妥年底促销")
+    at.radio(key=f"fu:{customer_id}:method").set_value("直接登门")
+    at.button(key=f"FormSubmitter:fu:{customer_id}-保存跟进记录").click().run()
+    at = open_page("pages/home.py", users[R.REP])
+    assert [s.value for s in at.success] == ["今天没有待办事项。"]
+    manager = open_page("pages/home.py", users[R.MANAGER])  # the visit waits for the manager's review
+    assert "待我审阅的拜访记录（1）" in [h.value for h in manager.subheader]
