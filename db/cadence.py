@@ -15,13 +15,14 @@ from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.audit import record
-from db.models import ClassScheme, ClassValue, Customer, CustomerClass
+from db.models import ClassScheme, ClassValue, Customer, CustomerClass, Setting
 from db.models_followups import CadenceRule, ContactStatus, FollowUp
 from domain import cadence, permissions
 from domain.errors import NotFound, PermissionDenied
 from domain.followups import PHONE_METHODS, VISIT_METHODS
 from domain.formatting import local_date
 
+ESCALATE_KEY = "escalate_after_days"
 CHUNK = 2000  # customers per round trip (SQLite allows ~32k bound parameters)
 
 
@@ -111,3 +112,26 @@ def set_rules(session: Session, actor: permissions.Actor, value_id: int,
                      "old": "；".join(before) or None, "new": "；".join(after) or None}])
     holders = session.scalars(select(CustomerClass.customer_id).where(CustomerClass.value_id == value_id)).all()
     return refresh_due(session, holders)
+
+
+def set_escalate_after_days(session: Session, actor: permissions.Actor, days: int | None) -> None:
+    """How many days overdue before a customer lands on the supervisor's escalation list."""
+    if not permissions.can_manage_schemes(actor):
+        raise PermissionDenied("只有系统管理员可以修改逾期提醒天数")
+    if days is None or not 1 <= days <= 365:
+        raise cadence.CadenceError("逾期提醒天数须在 1 到 365 之间")
+    setting = session.get(Setting, ESCALATE_KEY)
+    old = setting.value if setting else str(cadence.ESCALATE_AFTER_DAYS)
+    if old == str(days):
+        return
+    if setting is None:
+        session.add(Setting(key=ESCALATE_KEY, value=str(days)))
+    else:
+        setting.value = str(days)
+    record(session, actor_id=actor.id, entity="setting", entity_id=0, action="cadence_edit",
+           changes=[{"field": ESCALATE_KEY, "label": "逾期提醒上级（天）", "old": old, "new": str(days)}])
+
+
+def escalate_after_days(session: Session) -> int:
+    value = session.get(Setting, ESCALATE_KEY)
+    return int(value.value) if value and value.value.isdigit() else cadence.ESCALATE_AFTER_DAYS

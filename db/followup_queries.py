@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, and_, extract, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from db.models import Contact, Customer, Setting, User
+from db.cadence import escalate_after_days
+from db.models import Contact, Customer, User
 from db.models_followups import ContactStatus, FollowUp, VisitPlan
 from domain import cadence, permissions
 from domain.followups import PLANNED, VISIT_METHODS
@@ -54,11 +55,6 @@ class Agenda:
     escalated: Rows                  # my team's customers overdue ≥ escalation days (supervisors)
     birthdays: list[tuple[Contact, Customer]] = field(default_factory=list)
     escalate_after: int = cadence.ESCALATE_AFTER_DAYS
-
-
-def escalate_after_days(session: Session) -> int:
-    value = session.get(Setting, "escalate_after_days")
-    return int(value.value) if value and value.value.isdigit() else cadence.ESCALATE_AFTER_DAYS
 
 
 def _rows(session: Session, query: Select, limit: int = SHOWN) -> Rows:

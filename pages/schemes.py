@@ -1,10 +1,13 @@
-"""分类方案 (admins): rename, reorder, add and retire classes; choose which schemes are active."""
+"""分类方案 (admins): rename, reorder, add and retire classes; choose which schemes are active; each
+class's contact cadence (跟进频率) and the escalation days."""
 import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
 from components.feedback import run_write, show_flash
+from components.cadence_editor import cadence_editor, describe, escalation_setting
 from db import schemes as scheme_db
+from db.cadence import all_rules, escalate_after_days
 from db.engine import session_scope
 from domain.roles import ADMIN
 
@@ -16,6 +19,8 @@ show_flash()
 with session_scope() as session:
     schemes = scheme_db.list_schemes(session)
     counts = scheme_db.customers_per_class(session)
+    rules = all_rules(session)
+    escalate_after = escalate_after_days(session)
 by_id = {s.id: s for s in schemes}
 scheme_id = st.selectbox("分类方案", list(by_id), key="scheme_admin",
                          format_func=lambda i: by_id[i].name + ("" if by_id[i].is_active else "（未启用）"))
@@ -32,6 +37,7 @@ with st.form(f"scheme_{scheme_id}"):
 
 st.dataframe(pd.DataFrame([{
     "顺序": n, "名称": v.name, "含义": v.meaning or "", "颜色": v.color or "", "移入须填原因": "是" if v.is_terminal else "",
+    "跟进频率": describe(rules.get(v.id, [])),
     "状态": "已停用" if v.is_retired else "在用", "客户数": counts.get(v.id, 0)}
     for n, v in enumerate(scheme.values, start=1)]), hide_index=True, width="stretch")
 
@@ -60,6 +66,11 @@ if value:
     if b3.button(label, key="class_retire"):
         run_write(lambda s: scheme_db.set_retired(s, admin, value.id, not value.is_retired),
                   f"已{'恢复' if value.is_retired else '停用'}「{value.name}」")
+
+    cadence_editor(admin, value, rules.get(value.id, []))
+
+with st.expander("逾期升级"):
+    escalation_setting(admin, escalate_after)
 
 with st.expander("新增分类方案"), st.form("new_scheme", clear_on_submit=True):
     new_name = st.text_input("方案名称")

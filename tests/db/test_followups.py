@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from db.audit import list_history
-from db.cadence import refresh_due, set_rules
+from db.cadence import refresh_due, set_escalate_after_days, set_rules
 from db.engine import session_scope
 from db.followup_queries import agenda, timeline
 from db.followups import cancel_plan, log_follow_up, plan_visits, reschedule_plan, review_follow_up
-from db.models import ClassMovement, ClassScheme, ClassValue, Contact, Customer, Setting
+from db.models import ClassMovement, ClassScheme, ClassValue, Contact, Customer
 from db.models_followups import ContactStatus, VisitPlan
 from db.archives import set_customer_active
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
@@ -186,7 +186,11 @@ def test_the_supervisor_is_told_after_the_escalation_days(team):
         age(s, fresh.id, 8)  # one day overdue: not yet escalated
         escalated = agenda(s, manager, TODAY).escalated
         assert [c.id for c, _, _ in escalated.rows] == [customer_id]
-        s.add(Setting(key="escalate_after_days", value="1"))
+        with pytest.raises(UserFacingError, match="1 到 365"):
+            set_escalate_after_days(s, make_user(s, "admin"), 0)
+        with pytest.raises(PermissionDenied):
+            set_escalate_after_days(s, manager, 1)
+        set_escalate_after_days(s, make_user(s, "admin"), 1)
     with session_scope() as s:
         assert agenda(s, manager, TODAY).escalated.total == 2
         assert agenda(s, rep, TODAY).escalated.total == 0  # reps have no escalation list
