@@ -58,6 +58,7 @@ def customer_table(page: CustomerPage, key: str) -> int | None:
 
 def describe_filter(flt: CustomerFilter) -> str:
     parts = [f"搜索「{flt.search}」" if flt.search else "", flt.province or "", flt.customer_type or "",
+             "逾期未跟进" if flt.overdue else "",
              {"active": "在用", "inactive": "已停用", "all": "全部状态"}[flt.status]]
     return "筛选：" + "，".join(p for p in parts if p)
 

@@ -16,6 +16,7 @@ from db.models import ClassScheme, ClassValue, Contact, Customer, CustomerClass,
 from db.models_followups import ContactStatus
 from domain import permissions
 from domain.errors import NotFound, PermissionDenied
+from domain.formatting import local_today
 from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
 from domain.review import PENDING
 
@@ -40,6 +41,7 @@ class CustomerFilter:
     status: str = "active"  # active | inactive | all
     review_state: str | None = None
     sort: str = "updated_desc"
+    overdue: bool = False  # only customers past their cadence's due date
 
 
 @dataclass
@@ -86,7 +88,16 @@ def filtered_query(actor: permissions.Actor, flt: CustomerFilter) -> Select:
             select(CustomerClass.customer_id).where(CustomerClass.value_id == flt.class_value_id)))
     if text := flt.search.strip():
         query = query.where(_search_clause(text))
+    if flt.overdue:
+        query = query.where(select(ContactStatus.customer_id).where(
+            ContactStatus.customer_id == Customer.id, ContactStatus.next_due < local_today()).exists())
     return query
+
+
+def matching_ids(session: Session, actor: permissions.Actor, flt: CustomerFilter, limit: int) -> list[int]:
+    """Ids of the first ``limit`` customers of the filter (for bulk actions), newest first."""
+    return list(session.scalars(filtered_query(actor, flt).with_only_columns(Customer.id)
+                                .order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(limit)))
 
 
 def _search_clause(text: str):

@@ -3,21 +3,32 @@ import streamlit as st
 
 from components.auth import require_user
 from components.customer_table import customer_table, export_list_button
-from db.archive_queries import PAGE_SIZE, SORTS, CustomerFilter, active_schemes, list_customers, owners
+from components.feedback import show_flash
+from components.followup_form import plan_form
+from db.archive_queries import (PAGE_SIZE, SORTS, CustomerFilter, active_schemes, list_customers, matching_ids,
+                                owners)
 from db.engine import session_scope
 from domain import fields as F
 from domain import permissions
 from domain.review import STATE_LABELS
+from domain.roles import SUPERVISORS
+
+BULK_PLAN_LIMIT = 500
 
 user = require_user()
 st.title("客户档案")
+show_flash()
 
 with session_scope() as session:
     schemes = active_schemes(session)
-    people = {u.id: u.name for u in owners(session)}
+    people_list = owners(session)
+people = {u.id: u.name for u in people_list}
+assignees = people_list if user.role in SUPERVISORS else None
 class_options = {v.id: f"{s.name}：{v.name}" for s in schemes for v in s.values}
 
-search = st.text_input("搜索", placeholder="客户名称、档案号、电话或联系人", key="list_search")
+search_col, overdue_col = st.columns([5, 1], vertical_alignment="bottom")
+search = search_col.text_input("搜索", placeholder="客户名称、档案号、电话或联系人", key="list_search")
+overdue = overdue_col.checkbox("只看逾期未跟进", key="list_overdue")
 c1, c2, c3, c4 = st.columns(4)
 province = c1.selectbox("区域", [None, *F.PROVINCES], format_func=lambda v: "全部区域" if v is None else v)
 ctype = c2.selectbox("客户类型", [None, *F.CUSTOMER_TYPES], format_func=lambda v: "全部类型" if v is None else v)
@@ -29,7 +40,7 @@ status = c5.selectbox("状态", ["active", "inactive", "all"],
 review_state = c6.selectbox("审核", [None, *STATE_LABELS], format_func=lambda v: "全部" if v is None else STATE_LABELS[v])
 sort = c7.selectbox("排序", list(SORTS), format_func=lambda v: SORTS[v][1])
 flt = CustomerFilter(search=search, province=province, customer_type=ctype, class_value_id=class_id,
-                     owner_id=owner_id, status=status, review_state=review_state, sort=sort)
+                     owner_id=owner_id, status=status, review_state=review_state, sort=sort, overdue=overdue)
 
 if st.session_state.get("list_filter") != repr(flt):  # new filter: back to page 1
     st.session_state["list_filter"] = repr(flt)
@@ -53,3 +64,14 @@ if clicked is not None:
 st.caption("点击一行打开档案。")
 if permissions.can_export_list(user):
     export_list_button(user, flt)
+with st.expander("批量安排回访（当前筛选结果）"):
+    if page.total > BULK_PLAN_LIMIT:
+        st.warning(f"筛选结果有 {page.total} 位客户，一次最多为 {BULK_PLAN_LIMIT} 位安排；请缩小筛选范围。")
+    elif status != "active":
+        st.info("只能为在用的档案安排回访：请把「状态」选为「在用」。")
+    elif page.total:
+        with session_scope() as session:
+            ids = matching_ids(session, user, flt, BULK_PLAN_LIMIT)
+        if plan_form(user, ids, key=f"bulk_plan:{len(ids)}", assignees=assignees,
+                     title=f"为筛选出的 {len(ids)} 位客户安排同一次回访"):
+            st.rerun()

@@ -240,3 +240,18 @@ def test_board_cards_show_the_last_follow_up_and_the_overdue_mark(team):
     with session_scope() as s:
         log_follow_up(s, rep, customer_id, quick(day=TODAY - DAY))
     assert (card().last_contact, card().overdue_days) == (TODAY - DAY, 0)
+
+
+def test_the_list_filters_overdue_customers_for_a_bulk_plan(team):
+    manager, rep, _, customer_id = team
+    from db.archive_queries import CustomerFilter, list_customers, matching_ids
+    with session_scope() as s:
+        fresh = make_customer(s, rep, name="刚建档的客户").id
+        overdue = CustomerFilter(overdue=True)
+        assert [c.id for c in list_customers(s, rep, overdue).rows] == [customer_id]
+        assert matching_ids(s, manager, CustomerFilter(), 500) == [fresh, customer_id]
+        assert plan_visits(s, manager, matching_ids(s, manager, overdue, 500),
+                           PlanInput(day=TODAY + DAY, method="现场-核心", assignee_id=rep.id)) == 1
+    with session_scope() as s:
+        plan = s.scalars(select(VisitPlan)).one()
+        assert (plan.customer_id, plan.assignee_id, plan.created_by_id) == (customer_id, rep.id, manager.id)
