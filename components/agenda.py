@@ -80,6 +80,15 @@ def escalations(rows: Rows, days: int) -> None:
     _more(rows)
 
 
+def payments(rows: Rows) -> None:
+    for receivable, customer in rows.rows:
+        with st.container(border=True):
+            st.markdown(f":orange[**{receivable.due_date} 到期**] · 未收 **{receivable.outstanding:,.2f} 元**"
+                        + (f" · {receivable.doc_no}" if receivable.doc_no else ""))
+            _archive_link(customer)
+    _more(rows)
+
+
 def birthdays(items) -> None:
     for contact, customer in items:
         with st.container(border=True):
@@ -98,6 +107,7 @@ def agenda_view(user, today: Agenda) -> None:
          lambda: records_to_review(user, today.to_review)),
         (today.escalated.total, f"逾期升级（{today.escalated.total}）",
          lambda: escalations(today.escalated, today.escalate_after)),
+        (today.payments.total, f"回款提醒：3 天内到期（{today.payments.total}）", lambda: payments(today.payments)),
         (len(today.birthdays), f"本周生日关怀（{len(today.birthdays)}）", lambda: birthdays(today.birthdays)),
     ]
     if not any(count for count, _, _ in sections):

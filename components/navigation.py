@@ -17,6 +17,8 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
         archive_pages.append(st.Page("pages/archive_new.py", title="档案录入", icon=":material/edit_note:", url_path="new"))
     archive_pages.append(st.Page("pages/calendar.py", title="跟进日历", icon=":material/calendar_month:",
                                  url_path="calendar"))
+    archive_pages.append(st.Page("pages/receivables.py", title="回款提醒", icon=":material/payments:",
+                                 url_path="receivables"))
     archive_pages.append(st.Page("pages/board.py", title="分类看板", icon=":material/view_kanban:", url_path="board"))
     if permissions.can_import(user):
         archive_pages.append(st.Page("pages/imports.py", title="导入导出", icon=":material/upload_file:",

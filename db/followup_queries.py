@@ -9,17 +9,18 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, extract, func, or_, select
+from sqlalchemy import Select, and_, extract, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from db.cadence import escalate_after_days
+from db.paging import SHOWN, Rows, first_rows
+from db.receivables import due_soon
 from db.models import Contact, Customer, User
 from db.models_followups import ContactStatus, FollowUp, VisitPlan
 from domain import cadence, permissions
 from domain.followups import PLANNED, VISIT_METHODS
 from domain.roles import SUPERVISORS
 
-SHOWN = 100  # rows per agenda list; the totals are exact
 
 
 @dataclass
@@ -42,24 +43,14 @@ def timeline(session: Session, customer_id: int, limit: int = 200) -> Timeline:
 
 
 @dataclass
-class Rows:
-    rows: list
-    total: int
-
-
-@dataclass
 class Agenda:
     plans: Rows                      # my planned visits due today or overdue
     due: Rows                        # my customers due by cadence today or overdue
     to_review: Rows                  # my team's visit records without 审阅意见 (supervisors)
     escalated: Rows                  # my team's customers overdue ≥ escalation days (supervisors)
+    payments: Rows                   # receivables of my customers due within 3 days
     birthdays: list[tuple[Contact, Customer]] = field(default_factory=list)
     escalate_after: int = cadence.ESCALATE_AFTER_DAYS
-
-
-def _rows(session: Session, query: Select, limit: int = SHOWN) -> Rows:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    return Rows(list(session.execute(query.limit(limit)).all()) if total else [], total)
 
 
 def due_customers(actor: permissions.Actor, until: dt.date) -> Select:
@@ -71,30 +62,31 @@ def due_customers(actor: permissions.Actor, until: dt.date) -> Select:
 
 
 def agenda(session: Session, actor: permissions.Actor, today: dt.date) -> Agenda:
-    plans = _rows(session, select(VisitPlan, Customer).join(Customer, Customer.id == VisitPlan.customer_id)
+    plans = first_rows(session, select(VisitPlan, Customer).join(Customer, Customer.id == VisitPlan.customer_id)
                   .where(VisitPlan.assignee_id == actor.id, VisitPlan.status == PLANNED, VisitPlan.day <= today,
                          Customer.is_active.is_(True))
                   .order_by(VisitPlan.day, VisitPlan.id))
-    due = _rows(session, due_customers(actor, today).where(Customer.owner_id == actor.id))
+    due = first_rows(session, due_customers(actor, today).where(Customer.owner_id == actor.id))
     days = escalate_after_days(session)
     to_review = escalated = Rows([], 0)
     if actor.role in SUPERVISORS:
         follower = aliased(User)
-        to_review = _rows(session, select(FollowUp, Customer, follower)
+        to_review = first_rows(session, select(FollowUp, Customer, follower)
                           .join(Customer, Customer.id == FollowUp.customer_id)
                           .join(follower, follower.id == FollowUp.follower_id)
                           .where(FollowUp.reviewed_at.is_(None), FollowUp.method.in_(VISIT_METHODS),
                                  permissions.reviewable_follow_ups(actor, follower.id, follower.supervisor_id))
                           .order_by(FollowUp.day.desc(), FollowUp.id.desc()))
         owner = aliased(User)
-        escalated = _rows(session, select(Customer, ContactStatus, owner)
+        escalated = first_rows(session, select(Customer, ContactStatus, owner)
                           .join(ContactStatus, ContactStatus.customer_id == Customer.id)
                           .join(owner, owner.id == Customer.owner_id)
                           .where(ContactStatus.next_due <= today - dt.timedelta(days=days),
                                  Customer.is_active.is_(True), owner.id != actor.id,
                                  permissions.reviewable_follow_ups(actor, owner.id, owner.supervisor_id))
                           .order_by(ContactStatus.next_due, Customer.id))
-    return Agenda(plans, due, to_review, escalated, birthdays_this_week(session, actor, today), days)
+    return Agenda(plans, due, to_review, escalated, due_soon(session, actor, today),
+                  birthdays_this_week(session, actor, today), days)
 
 
 def birthdays_this_week(session: Session, actor: permissions.Actor, today: dt.date) -> list[tuple[Contact, Customer]]:

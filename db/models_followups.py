@@ -1,5 +1,5 @@
-"""Tables of the tracking discipline: follow-up records, visit plans, cadence rules and each
-customer's contact status. Split from db/models.py to keep each file readable; same Base.
+"""Tables of the tracking discipline: follow-up records, visit plans, cadence rules, each
+customer's contact status, and receivables (for payment reminders). Split from db/models.py to keep each file readable; same Base.
 
 Dates the user picks (跟进日期, 计划日期, 下次跟进) are stored as plain dates in the team's
 time zone; moments (created_at, reviewed_at) are naive UTC like everywhere else.
@@ -7,9 +7,10 @@ time zone; moments (created_at, reviewed_at) are naive UTC like everywhere else.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, Time
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models import Base, ClassValue, Customer, User, utcnow
@@ -107,3 +108,26 @@ class ContactStatus(Base):
     last_visit: Mapped[Optional[dt.date]] = mapped_column(Date)
     next_due: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
     due_reason: Mapped[Optional[str]] = mapped_column(String(200))
+
+
+class Receivable(Base):
+    """应收账款: one invoice or delivery of a customer, its due date (账期) and what has been paid."""
+
+    __tablename__ = "receivables"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    doc_no: Mapped[Optional[str]] = mapped_column(String(60))
+    doc_date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    paid: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    note: Mapped[Optional[str]] = mapped_column(String(200))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid

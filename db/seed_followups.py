@@ -1,8 +1,9 @@
-"""Demo follow-ups and visit plans, so the calendar, 今日待办 and charts have something to show."""
+"""Demo follow-ups, visit plans and receivables, so the calendar, 今日待办 and charts have something to show."""
 from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -10,8 +11,10 @@ from db.cadence import refresh_due
 from db.followups import log_follow_up, plan_visits
 from db.models import Customer, User
 from db.models_followups import VisitPlan
+from db.receivables import add_receivable
 from domain.followups import METHODS, PLAN_METHODS, PLANNED, TOPICS, FollowUpInput, PlanInput
 from domain.formatting import local_today
+from domain.receivables import ReceivableInput
 
 SUMMARIES = ["客户询问新品价格，已发报价单", "对账并确认上月回款", "店内陈列检查，堆头位置良好", "老板外出，约下周再谈",
              "客户反映竞品降价，要求支持促销", "送样品两箱，客户试销", "签订季度进货计划", "处理破损退换货",
@@ -46,4 +49,9 @@ def seed_demo_follow_ups(session: Session, customers: list[Customer], rng: rando
             session.add(VisitPlan(customer_id=customer.id, day=today - dt.timedelta(days=rng.randint(1, 10)),
                                   method=rng.choice(PLAN_METHODS), purpose="回访满意度", assignee_id=owner.id,
                                   created_by_id=owner.id, status=PLANNED))
+        for n in range(rng.choice([0, 0, 1, 2, 3])):  # 应收账款: some paid, some due soon, some long overdue
+            amount = Decimal(rng.randint(20, 400) * 100)
+            add_receivable(session, owner, customer.id, ReceivableInput(
+                doc_date=today - dt.timedelta(days=rng.randint(0, 150)), amount=amount,
+                paid=rng.choice([Decimal(0), amount / 2, amount]), doc_no=f"FH-{customer.id:04d}-{n + 1}"))
     refresh_due(session, [c.id for c in customers])

@@ -14,6 +14,8 @@ from db.archives import (archive_input_from, record_card_export, review_customer
                          update_customer)
 from db.audit import list_history
 from db.followup_queries import timeline
+from db.receivables import for_customer
+from components.receivable_views import receivables_tab
 from components.followup_form import follow_up_form, plan_form
 from components.followup_views import follow_up_list, plan_list, status_line
 from domain.roles import SUPERVISORS
@@ -40,6 +42,7 @@ try:
         schemes = active_schemes(session)
         people = owners(session)
         contacts = timeline(session, customer_id)
+        owed = for_customer(session, customer_id)
         owner_supervisor = customer.owner.supervisor_id if customer.owner else None
 except UserFacingError as exc:
     st.error(str(exc))
@@ -75,7 +78,7 @@ if customer.review_state == review.PENDING and permissions.can_review(user, cust
             run_write(lambda s: review_customer(s, user, customer_id, review.RETURN, comment), "已退回给负责人")
 
 can_edit = permissions.can_edit(user, customer)
-tab_names = ["资料卡", "跟进"] + (["编辑"] if can_edit else []) + ["历史"] + (
+tab_names = ["资料卡", "跟进", "应收账款"] + (["编辑"] if can_edit else []) + ["历史"] + (
     ["停用/启用"] if permissions.can_deactivate(user) else [])
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
 
@@ -113,6 +116,9 @@ with tabs["跟进"]:
     plan_list(user, contacts, key=f"plans:{customer_id}")
     st.subheader("跟进记录")
     follow_up_list(user, contacts, supervisor_of={p.id: p.supervisor_id for p in people}, key=f"fus:{customer_id}")
+
+with tabs["应收账款"]:
+    receivables_tab(user, customer_id, customer.credit_days, owed, can_edit)
 
 if can_edit:
     with tabs["编辑"]:

@@ -12,7 +12,7 @@ from tests.factories import make_user
 from tests.pages.apptest import ROOT, open_page, open_page_directly
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
-         "pages/imports.py", "pages/board.py", "pages/calendar.py",
+         "pages/imports.py", "pages/board.py", "pages/calendar.py", "pages/receivables.py",
          "pages/users.py", "pages/schemes.py"]
 DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
     (page, role) for page in ("pages/users.py", "pages/schemes.py") for role in R.ALL_ROLES if role != R.ADMIN}
@@ -38,7 +38,7 @@ def test_detail_shows_card_history_and_review_for_manager(people):
     at = open_page("pages/archive.py", users[R.MANAGER], id=str(customer_id))
     assert at.title[0].value == "页面测试客户"
     assert [b.label for b in at.button if b.key == "approve"] == ["审核通过，归档"]
-    assert [t.label for t in at.tabs][:3] == ["资料卡", "跟进", "编辑"]
+    assert [t.label for t in at.tabs][:4] == ["资料卡", "跟进", "应收账款", "编辑"]
     assert [t.label for t in at.tabs][-2:] == ["历史", "停用/启用"]
 
 

@@ -1,0 +1,102 @@
+"""Receivables on screen: an archive's 应收账款 tab, the aging chart and lists, and the import."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components.feedback import run_write
+from db.engine import session_scope
+from db.models_followups import Receivable
+from db.receivables import Bucket, ImportRefused, add_receivable, import_receivables, record_payment
+from domain.errors import UserFacingError
+from domain.formatting import local_today
+from domain.receivables import BUCKET_LABELS, NOT_DUE, ReceivableError, ReceivableInput, aging_bucket, days_overdue
+from domain.spreadsheet import WorkbookError, read_workbook
+
+AGING_COLOURS = ["#2ca02c", "#ffbf00", "#ff7f0e", "#d62728", "#7f1d1d"]
+
+
+def receivable_frame(items: list[Receivable], customers: dict | None = None) -> pd.DataFrame:
+    """One row per receivable; ``customers`` (id → Customer) adds the customer's name and 档案号."""
+    today = local_today()
+    return pd.DataFrame([{
+        **({"客户": customers[r.customer_id].name, "档案号": customers[r.customer_id].archive_no}
+           if customers else {}),
+        "单据号": r.doc_no or "", "开票/发货日期": r.doc_date, "金额（元）": float(r.amount), "到期日": r.due_date,
+        "已回款（元）": float(r.paid), "未收（元）": float(r.outstanding),
+        "账龄": aging_bucket(r.due_date, today) if r.outstanding > 0 else "已结清",
+        "逾期天数": days_overdue(r.due_date, today) if r.outstanding > 0 else 0,
+    } for r in items])
+
+
+def styled(frame: pd.DataFrame):
+    late = frame["账龄"].isin([label for label in BUCKET_LABELS if label != NOT_DUE])
+    return frame.style.apply(lambda column: ["color: #d62728" if x else "" for x in late], subset=["账龄", "未收（元）"]) \
+        .format({"金额（元）": "{:,.2f}", "已回款（元）": "{:,.2f}", "未收（元）": "{:,.2f}"})
+
+
+def receivables_tab(user, customer_id: int, credit_days: int | None, items: list[Receivable], can_edit: bool) -> None:
+    owed = sum((r.outstanding for r in items), Decimal(0))
+    st.caption(f"账期 {credit_days or 0} 天 · 未收合计 {owed:,.2f} 元 · 到期前 3 天出现在负责人的今日待办")
+    if items:
+        st.dataframe(styled(receivable_frame(items)), hide_index=True, width="stretch")
+    else:
+        st.info("还没有应收账款。")
+    if not can_edit:
+        return
+    with st.expander("录入应收账款"), st.form(f"receivable:{customer_id}", clear_on_submit=True):
+        left, right = st.columns(2)
+        doc_date = left.date_input("开票/发货日期 *", value=local_today(), format="YYYY-MM-DD")
+        amount = right.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+        due = left.date_input("到期日（不填则按账期）", value=None, format="YYYY-MM-DD")
+        paid = right.number_input("已回款（元）", min_value=0.0, step=100.0, format="%.2f", value=0.0)
+        doc_no = left.text_input("单据号", max_chars=60)
+        note = right.text_input("备注", max_chars=200)
+        if st.form_submit_button("保存", type="primary"):
+            data = ReceivableInput(doc_date, _decimal(amount), due, _decimal(paid) or Decimal(0), doc_no, note)
+            run_write(lambda s: add_receivable(s, user, customer_id, data), "应收账款已保存")
+    open_items = {r.id: r for r in items if r.outstanding > 0}
+    if open_items:
+        with st.expander("登记回款"), st.form(f"payment:{customer_id}", clear_on_submit=True):
+            chosen = st.selectbox("应收账款", list(open_items), format_func=lambda i: (
+                f"{open_items[i].doc_no or open_items[i].doc_date} · 未收 {open_items[i].outstanding:,.2f} 元"))
+            amount = st.number_input("本次回款（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+            if st.form_submit_button("登记回款", type="primary"):
+                run_write(lambda s: record_payment(s, user, chosen, _decimal(amount)), "回款已登记")
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def aging_chart(buckets: list[Bucket]) -> None:
+    frame = pd.DataFrame([{"账龄": b.label, "未收金额（元）": float(b.outstanding), "笔数": b.count} for b in buckets])
+    chart = alt.Chart(frame, title="应收账款账龄（目标：全部在 90 天以内）").mark_bar().encode(
+        x=alt.X("账龄:N", sort=BUCKET_LABELS, title="账龄", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("未收金额（元）:Q", title="未收金额（元）"),
+        color=alt.Color("账龄:N", sort=BUCKET_LABELS, scale=alt.Scale(domain=BUCKET_LABELS, range=AGING_COLOURS),
+                        legend=None),
+        tooltip=["账龄", alt.Tooltip("未收金额（元）:Q", format=",.2f"), "笔数"])
+    st.altair_chart(chart, width="stretch")
+
+
+def import_section(user) -> None:
+    st.caption("第 1 行为列名：档案号（或客户名称）、开票日期（或发货日期）、金额；可选：到期日、已回款、单据号、备注。"
+               "有任何一行出错时整份文件都不导入。")
+    upload = st.file_uploader("上传应收账款表（.xlsx / .xls / .csv）", type=["xlsx", "xls", "csv"], key="receivable_upload")
+    if upload is None or not st.button("导入应收账款", type="primary", key="receivable_import"):
+        return
+    try:
+        rows = read_workbook(upload.getvalue(), upload.name, max_rows=50_000).rows()
+        with session_scope() as session:
+            count = import_receivables(session, user, rows)
+    except ImportRefused as exc:
+        st.error(str(exc))
+        st.dataframe(pd.DataFrame({"问题": exc.problems}), hide_index=True, width="stretch")
+    except (WorkbookError, ReceivableError, UserFacingError) as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"已导入 {count} 笔应收账款")
