@@ -19,6 +19,7 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
                                  url_path="calendar"))
     archive_pages.append(st.Page("pages/receivables.py", title="回款提醒", icon=":material/payments:",
                                  url_path="receivables"))
+    archive_pages.append(st.Page("pages/reports.py", title="工作报表", icon=":material/summarize:", url_path="reports"))
     archive_pages.append(st.Page("pages/board.py", title="分类看板", icon=":material/view_kanban:", url_path="board"))
     if permissions.can_import(user):
         archive_pages.append(st.Page("pages/imports.py", title="导入导出", icon=":material/upload_file:",

@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "follow_up": "跟进记录",
     "follow_up_review": "审阅跟进记录",
     "visit_plan": "回访计划",
+    "receivable": "应收账款",
+    "payment": "登记回款",
     "user_create": "新建用户",
     "user_update": "修改用户",
     "password_reset": "重置密码",

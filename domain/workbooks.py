@@ -191,3 +191,15 @@ def card_workbook(title: str, sides: dict[str, list[CardSection]]) -> bytes:
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     return _save(workbook)
+
+
+def tables_workbook(title: str, tables: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """A report: one sheet per (sheet name, headers, rows), the title above each header row."""
+    book = Workbook(write_only=True)
+    for name, headers, rows in tables:
+        sheet = book.create_sheet(name[:31])
+        sheet.append([_text_cell(sheet, title, font=Font(bold=True, size=13))])
+        sheet.append(_header_row(sheet, headers))
+        for row in rows:
+            sheet.append([_text_cell(sheet, _excel_value(v)) if isinstance(v, str) else _excel_value(v) for v in row])
+    return _save(book)
