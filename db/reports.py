@@ -53,10 +53,12 @@ def can_see_reports_of(actor: permissions.Actor, rep: User) -> bool:
 
 def team_members(session: Session, actor: permissions.Actor) -> list[User]:
     """Whose reports ``actor`` may read, themselves first."""
-    query = select(User).where(User.is_active.is_(True), User.role.in_((REP, MANAGER)))
+    query = select(User).where(User.is_active.is_(True))
     if actor.role == MANAGER:
         query = query.where((User.supervisor_id == actor.id) | (User.id == actor.id))
-    elif actor.role not in SUPERVISORS:
+    elif actor.role in SUPERVISORS:
+        query = query.where(User.role.in_((REP, MANAGER)) | (User.id == actor.id))
+    else:
         query = query.where(User.id == actor.id)
     people = list(session.scalars(query.order_by(User.name)))
     return sorted(people, key=lambda u: u.id != actor.id)

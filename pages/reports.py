@@ -22,6 +22,9 @@ start = periods.period_start(day, kind)
 end = periods.next_period(start, kind)
 with session_scope() as session:
     people = team_members(session, user)
+if not people:
+    st.info("没有可以查看的报表。")
+    st.stop()
 names = {p.id: p.name for p in people}
 who = right.selectbox("人员", list(names), format_func=names.get, key="report_who")
 title = f"{names[who]} · {periods.REPORT_LABELS[kind]} · {periods.period_label(start, kind)}"
