@@ -50,8 +50,19 @@ def due_cards(page):
         has=page.get_by_role("button", name="记录跟进", exact=True))
 
 
-def test_plan_a_visit_from_the_calendar_and_complete_it(calendar_server, new_page):
-    page = new_page()
+def test_plan_a_visit_from_the_calendar_and_complete_it(calendar_server, chromium_browser):
+    # The browser is in New York, the team in Shanghai: the day clicked is still the day planned.
+    context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
+                                           timezone_id="America/New_York")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(script=WATCH_SCRIPT_RUNS)
+    try:
+        _plan_and_complete(context.new_page(), calendar_server)
+    finally:
+        context.close()
+
+
+def _plan_and_complete(page, calendar_server):
     login(page, calendar_server, "rep1", "张业务")
     expect(page.get_by_role("heading", name="按跟进频率应跟进的客户（1）")).to_be_visible(timeout=TIMEOUT_MS)
     open_from_sidebar(page, "跟进日历")

@@ -99,3 +99,15 @@ def test_plans_cannot_be_in_the_past_and_show_overdue_once_their_day_passed():
 def test_which_cadence_a_contact_counts_for():
     assert channels_of("直接登门") == {ANY, VISIT} and channels_of("邀约登门") == {ANY, VISIT}
     assert channels_of("电话跟进") == {ANY, PHONE} and channels_of("手机短信") == {ANY}
+
+
+@pytest.mark.parametrize("zone, utc, day", [
+    ("Asia/Shanghai", dt.datetime(2026, 12, 1, 16, 30), D(2026, 12, 2)),   # after 00:00 in Shanghai
+    ("Asia/Shanghai", dt.datetime(2026, 12, 1, 15, 59), D(2026, 12, 1)),
+    ("America/New_York", dt.datetime(2026, 3, 8, 4, 30), D(2026, 3, 7)),   # before the DST switch
+    ("America/New_York", dt.datetime(2026, 3, 9, 3, 30), D(2026, 3, 8)),   # after it
+])
+def test_an_archive_filed_late_at_night_counts_from_the_teams_day(monkeypatch, zone, utc, day):
+    from domain.formatting import local_date
+    monkeypatch.setenv("KEDANG_TZ", zone)
+    assert local_date(utc) == day
