@@ -31,6 +31,7 @@ import random
 import statistics
 import time
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import create_engine, insert, select, text
 
@@ -96,32 +97,34 @@ def build(url: str, n: int, seed: int = 7) -> None:
     dispose_all()
 
 
-def marker(url: str) -> str | None:
+def marker(url: str, name: str = "board") -> str | None:
     """The build marker of an existing database (None: empty, foreign or half-built)."""
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return conn.scalar(select(Setting.value).where(Setting.key == "bench_board"))
+            return conn.scalar(select(Setting.value).where(Setting.key == f"bench_{name}"))
     except Exception:  # no settings table: not ours
         return None
     finally:
         engine.dispose()
 
 
-def prepare(url: str | None, n: int) -> str:
-    """The URL of a database holding the benchmark data for ``n`` customers, built if needed."""
-    want = f"{BUILD}:{n}"
+def prepare(url: str | None, n: int, *, name: str = "board", tag: str = BUILD,
+            builder: Callable[[str, int], None] = build) -> str:
+    """The URL of a database holding the benchmark data for ``n`` customers, built if needed
+    (``builder`` writes the Setting ``bench_<name>`` = ``<tag>:<n>`` when it is done)."""
+    want = f"{tag}:{n}"
     if is_sqlite(url):
-        path = Path(url.removeprefix("sqlite:///")) if url else CACHE / f"board_{BUILD}_{n}.db"
+        path = Path(url.removeprefix("sqlite:///")) if url else CACHE / f"{name}_{tag}_{n}.db"
         if path.exists():
-            if marker(f"sqlite:///{path}") != want:
+            if marker(f"sqlite:///{path}", name) != want:
                 raise SystemExit(f"{path} does not hold the benchmark data for {n} customers; remove it first")
             return f"sqlite:///{path}"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".building")  # renamed only once complete
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             leftover.unlink(missing_ok=True)
-        build(f"sqlite:///{tmp}", n)
+        builder(f"sqlite:///{tmp}", n)
         tmp.rename(path)
         return f"sqlite:///{path}"
     import psycopg
@@ -131,11 +134,11 @@ def prepare(url: str | None, n: int) -> str:
     name = make_url(url).database
     with psycopg.connect(_admin_conninfo(url), autocommit=True) as admin:
         if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            if marker(url) == want:
+            if marker(url, name) == want:
                 return url
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    build(url, n)
+    builder(url, n)
     return url
 
 

@@ -34,9 +34,9 @@ class CalendarFilter:
 
 def _scoped(query: Select, actor: permissions.Actor, flt: CalendarFilter) -> Select:
     query = query.where(Customer.is_active.is_(True), permissions.visible_customers(actor))
-    if flt.class_value_id is not None:
-        query = query.where(select(CustomerClass.customer_id).where(
-            CustomerClass.customer_id == Customer.id, CustomerClass.value_id == flt.class_value_id).exists())
+    if flt.class_value_id is not None:  # IN, not a correlated EXISTS: SQLite would scan the class per row
+        query = query.where(Customer.id.in_(select(CustomerClass.customer_id)
+                                            .where(CustomerClass.value_id == flt.class_value_id)))
     return query
 
 
