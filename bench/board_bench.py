@@ -189,12 +189,17 @@ def main() -> int:
         pad = " " * (40 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in case))  # CJK takes two columns
         print(f"{case}{pad}{result['min_ms']:9.1f}{result['median_ms']:11.1f}{result['load_board_median_ms']:10.1f}"
               f"  {'PASS' if result['pass'] else 'FAIL'}")
+    return finish(results, TARGET_MS, {"database": kind, "customers": args.customers, "repeat": args.repeat},
+                  as_json=args.json)
+
+
+def finish(results: list[dict], target_ms: float, about: dict, *, as_json: bool) -> int:
+    """Print the verdict (and the JSON line), release the engines; the exit status (1: a case failed)."""
     passed = sum(r["pass"] for r in results)
-    print(f"{'PASS' if passed == len(results) else 'FAIL'}: {passed}/{len(results)} cases within {TARGET_MS:.0f} ms "
-          f"at {args.customers} customers ({kind}); load average now {os.getloadavg()[0]:.2f}")
-    if args.json:
-        print(json.dumps({"database": kind, "customers": args.customers, "repeat": args.repeat,
-                          "target_ms": TARGET_MS, "cases": results}, ensure_ascii=False))
+    print(f"{'PASS' if passed == len(results) else 'FAIL'}: {passed}/{len(results)} cases within {target_ms:.0f} ms "
+          f"({', '.join(f'{k} {v}' for k, v in about.items())}); load average now {os.getloadavg()[0]:.2f}")
+    if as_json:
+        print(json.dumps({**about, "target_ms": target_ms, "cases": results}, ensure_ascii=False))
     dispose_all()
     return 0 if passed == len(results) else 1
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
 import statistics
@@ -149,14 +148,9 @@ def main() -> int:
         results.append(result)
         pad = " " * (44 - sum(2 if ord(ch) > 0x2E80 else 1 for ch in name))
         print(f"{name}{pad}{result['min_ms']:9.1f}{result['median_ms']:11.1f}  {'PASS' if result['pass'] else 'FAIL'}")
-    passed = sum(r["pass"] for r in results)
-    print(f"{'PASS' if passed == len(results) else 'FAIL'}: {passed}/{len(results)} within {TARGET_MS:.0f} ms "
-          f"({kind}); load now {os.getloadavg()[0]:.2f}")
-    if args.json:
-        print(json.dumps({"database": kind, "customers": args.customers, "follow_ups": args.follow_ups,
-                          "target_ms": TARGET_MS, "cases": results}, ensure_ascii=False))
-    dispose_all()
-    return 0 if passed == len(results) else 1
+    return board_bench.finish(results, TARGET_MS, {"database": kind, "customers": args.customers,
+                                                   "follow_ups": args.follow_ups, "repeat": args.repeat},
+                              as_json=args.json)
 
 
 if __name__ == "__main__":
