@@ -14,6 +14,12 @@ PRINT_CSS = """
 .kd-card table {border-collapse: collapse; width: 100%; font-size: 0.9em; margin-bottom: 0.5em;}
 .kd-card td, .kd-card th {border: 1px solid #999; padding: 3px 6px; text-align: left;}
 .kd-card th, .kd-card td.kd-label {background: #f4efe6; white-space: nowrap;}
+.kd-wide {overflow-x: auto;}
+@media (max-width: 640px) {  /* a phone: one label and value per line, long lists scroll inside their box */
+  .kd-card table.kd-fields, .kd-card table.kd-fields tbody, .kd-card table.kd-fields tr {display: block;}
+  .kd-card table.kd-fields td {display: inline-block; width: 50%; box-sizing: border-box; white-space: normal;
+                               word-break: break-all; vertical-align: top; min-height: 1.8em;}
+}
 @media print {
   [data-testid="stSidebar"], header, [data-testid="stToolbar"], .stButton, .stDownloadButton,
   [data-testid="stTabs"] [role="tablist"], .kd-noprint {display: none !important;}
@@ -29,12 +35,12 @@ def _section_html(section: CardSection) -> str:
     if section.items:
         cells = [f"<td class='kd-label'>{html.escape(k)}</td><td>{html.escape(v)}</td>" for k, v in section.items]
         rows = ["<tr>" + "".join(cells[i:i + 3]) + "</tr>" for i in range(0, len(cells), 3)]
-        parts.append("<table>" + "".join(rows) + "</table>")
+        parts.append("<table class='kd-fields'>" + "".join(rows) + "</table>")
     if section.table is not None:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in section.table[0])
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
                        for row in section.table[1:]) or f"<tr><td colspan='{len(section.table[0])}'>（无）</td></tr>"
-        parts.append(f"<table><tr>{head}</tr>{body}</table>")
+        parts.append(f"<div class='kd-wide'><table><tr>{head}</tr>{body}</table></div>")
     return "".join(parts)
 
 

@@ -44,6 +44,14 @@ def calendar_frame(page):
     return page.frame_locator("iframe[title*='calendar']").first
 
 
+def fits_the_screen(page) -> bool:
+    """No sideways scrolling: neither the page nor Streamlit's scrolling main area is wider than the screen."""
+    return page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        return document.documentElement.scrollWidth <= window.innerWidth && main.scrollWidth <= window.innerWidth;
+    }""")
+
+
 def due_cards(page):
     """The 今日待办 cards of the overdue customer (each card is a bordered block with its button)."""
     return page.get_by_test_id("stVerticalBlock").filter(has_text=CUSTOMER).filter(
@@ -117,7 +125,7 @@ def test_log_a_follow_up_on_a_phone(calendar_server, chromium_browser):
         expect(page.get_by_role("heading", name="您好，张业务")).to_be_visible(timeout=TIMEOUT_MS)
         expect(due_cards(page).last).to_be_visible(timeout=TIMEOUT_MS)
         settle(page)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+        assert fits_the_screen(page)
         button = due_cards(page).last.get_by_role("button", name="记录跟进", exact=True)
         assert button.bounding_box()["height"] >= 36  # a thumb can hit it
         screenshot_page(page, "agenda_phone")
@@ -128,7 +136,12 @@ def test_log_a_follow_up_on_a_phone(calendar_server, chromium_browser):
         dialog.get_by_role("button", name="保存跟进记录").tap()
         expect(page.get_by_text("跟进记录已保存")).to_be_visible(timeout=TIMEOUT_MS)
         expect(due_cards(page)).to_have_count(0, timeout=TIMEOUT_MS)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits_the_screen(page)
+        page.goto(calendar_server.page_url(f"archive?id={calendar_server.ids['customer']}"))  # the card, on the phone
+        expect(page.get_by_role("heading", name=f"{CUSTOMER} · 客户资料卡")).to_be_visible(timeout=TIMEOUT_MS)
+        settle(page)
+        assert fits_the_screen(page)
+        screenshot_page(page, "archive_card_phone")
     finally:
         context.close()
     with session_scope(calendar_server.db_url) as s:
