@@ -18,7 +18,7 @@ from db.receivables import due_soon
 from db.models import Contact, Customer, User
 from db.models_followups import ContactStatus, FollowUp, VisitPlan
 from domain import cadence, permissions
-from domain.followups import PLANNED, VISIT_METHODS
+from domain.followups import PLANNED, REVIEW_WINDOW_DAYS, VISIT_METHODS
 from domain.roles import SUPERVISORS
 
 
@@ -46,7 +46,7 @@ def timeline(session: Session, customer_id: int, limit: int = 200) -> Timeline:
 class Agenda:
     plans: Rows                      # my planned visits due today or overdue
     due: Rows                        # my customers due by cadence today or overdue
-    to_review: Rows                  # my team's visit records without 审阅意见 (supervisors)
+    to_review: Rows                  # my team's recent visit records without 审阅意见 (supervisors)
     escalated: Rows                  # my team's customers overdue ≥ escalation days (supervisors)
     payments: Rows                   # receivables of my customers due within 3 days
     birthdays: list[tuple[Contact, Customer]] = field(default_factory=list)
@@ -75,6 +75,7 @@ def agenda(session: Session, actor: permissions.Actor, today: dt.date) -> Agenda
                           .join(Customer, Customer.id == FollowUp.customer_id)
                           .join(follower, follower.id == FollowUp.follower_id)
                           .where(FollowUp.reviewed_at.is_(None), FollowUp.method.in_(VISIT_METHODS),
+                                 FollowUp.day >= today - dt.timedelta(days=REVIEW_WINDOW_DAYS),
                                  permissions.reviewable_follow_ups(actor, follower.id, follower.supervisor_id))
                           .order_by(FollowUp.day.desc(), FollowUp.id.desc()))
         owner = aliased(User)

@@ -22,7 +22,8 @@ class FollowUp(Base):
 
     __tablename__ = "follow_ups"
     __table_args__ = (Index("ix_follow_ups_follower_day", "follower_id", "day"),
-                      Index("ix_follow_ups_customer_day", "customer_id", "day"))
+                      Index("ix_follow_ups_customer_day", "customer_id", "day"),
+                      Index("ix_follow_ups_review_queue", "reviewed_at", "day"))  # unreviewed, recent first
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
@@ -43,7 +44,7 @@ class FollowUp(Base):
     # 审阅: the manager's guidance on the record; reviewed_at None = not yet reviewed.
     review_comment: Mapped[Optional[str]] = mapped_column(Text)
     reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    reviewed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, index=True)
+    reviewed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     customer: Mapped[Customer] = relationship()
     follower: Mapped[Optional[User]] = relationship(foreign_keys=[follower_id])

@@ -21,6 +21,7 @@ PLAN_STATES = {PLANNED: "待回访", DONE: "已完成", CANCELLED: "已取消"}
 OVERDUE_LABEL = "已逾期"
 
 SUMMARY_MAX = 2000
+REVIEW_WINDOW_DAYS = 30  # 待审阅: visit records of the last 30 days (older ones are reviewed from the archive)
 
 
 def channels_of(method: str) -> set[str]:

@@ -165,16 +165,17 @@ def test_the_manager_reviews_visit_records_and_the_rep_reads_the_guidance(team):
     with session_scope() as s:
         visit = log_follow_up(s, rep, customer_id, quick(method="直接登门", summary="店庆活动谈妥")).id
         log_follow_up(s, rep, customer_id, quick(summary="电话确认送货时间"))
+        log_follow_up(s, rep, customer_id, quick(day=TODAY - 31 * DAY, method="直接登门", summary="上上月的拜访"))
     with session_scope() as s:
         waiting = agenda(s, manager, TODAY).to_review
-        assert [f.id for f, _, _ in waiting.rows] == [visit]  # visit records; calls are not reviewed
+        assert [f.id for f, _, _ in waiting.rows] == [visit]  # recent visit records; calls are not reviewed
         assert agenda(s, other, TODAY).to_review.total == 0
     with pytest.raises(PermissionDenied), session_scope() as s:
         review_follow_up(s, other, visit, "我来审阅")
     with session_scope() as s:
         review_follow_up(s, manager, visit, "活动物料提前两天送到")
     with session_scope() as s:
-        record = timeline(s, customer_id).follow_ups[-1]
+        record = next(r for r in timeline(s, customer_id).follow_ups if r.id == visit)
         assert (record.review_comment, record.reviewed_by.name) == ("活动物料提前两天送到", "李经理")
         assert agenda(s, manager, TODAY).to_review.total == 0
 
