@@ -44,6 +44,20 @@ def calendar_frame(page):
     return page.frame_locator("iframe[title*='calendar']").first
 
 
+def drag_to_day(page, event, day) -> None:
+    """Press on the event, move in small steps to the day's cell (FullCalendar starts a drag only after
+    real pointer movement) and release it there."""
+    settle(page)
+    source = event.bounding_box()  # page coordinates, the iframe included
+    target = calendar_frame(page).locator(f"td.fc-daygrid-day[data-date='{day}']").bounding_box()
+    page.mouse.move(source["x"] + 10, source["y"] + source["height"] / 2)
+    page.mouse.down()
+    x1, y1 = target["x"] + target["width"] / 2, target["y"] + target["height"] / 2
+    page.mouse.move(x1, y1, steps=20)
+    page.wait_for_timeout(200)
+    page.mouse.up()
+
+
 def fits_the_screen(page) -> bool:
     """No sideways scrolling: neither the page nor Streamlit's scrolling main area is wider than the screen."""
     return page.evaluate("""() => {
@@ -92,9 +106,14 @@ def _plan_and_complete(page, calendar_server):
     event = calendar_frame(page).locator(".fc-event").filter(has_text=f"回访·{CUSTOMER}")
     expect(event).to_be_visible(timeout=TIMEOUT_MS)
     screenshot_page(page, "calendar_month")
+    later = day + dt.timedelta(days=2)  # drag the visit two days later
+    drag_to_day(page, event, later)
+    expect(page.get_by_text(f"回访计划已改到 {later}")).to_be_visible(timeout=TIMEOUT_MS)
+    event = calendar_frame(page).locator(f"td[data-date='{later}'] .fc-event").filter(has_text=f"回访·{CUSTOMER}")
+    expect(event).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     event.click()
-    expect(page.get_by_role("heading", name=f"回访计划 · {day}")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("heading", name=f"回访计划 · {later}")).to_be_visible(timeout=TIMEOUT_MS)
     form = page.get_by_test_id("stForm").filter(has_text="完成：记录跟进")
     form.get_by_text("直接登门", exact=True).click()
     form.get_by_label("跟进情况 *").fill("送到样品，老板答应下周试销")
@@ -105,7 +124,7 @@ def _plan_and_complete(page, calendar_server):
 
     with session_scope(calendar_server.db_url) as s:
         plan = s.scalars(select(VisitPlan)).one()
-        assert (plan.day, plan.status, plan.purpose) == (day, "done", "送新品样品")
+        assert (plan.day, plan.status, plan.purpose) == (later, "done", "送新品样品")
         record = s.scalars(select(FollowUp)).one()
         assert (record.plan_id, record.method, record.day) == (plan.id, "直接登门", today)
         assert s.get(ContactStatus, calendar_server.ids["customer"]).next_due == today + dt.timedelta(days=7)
