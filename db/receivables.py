@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Sequence
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from db.archive_queries import get_customer
@@ -102,8 +102,10 @@ class Bucket:
     outstanding: Decimal
 
 
-def aging(session: Session, actor: permissions.Actor, today: dt.date, owner_id: int | None = None) -> list[Bucket]:
-    """Outstanding amounts per aging bucket (未到期, ≤30, 31–60, 61–90, >90 days), one GROUP BY."""
+def aging(session: Session, actor: permissions.Actor, today: dt.date, owner_id: int | None = None,
+          where: ColumnElement[bool] | None = None) -> list[Bucket]:
+    """Outstanding amounts per aging bucket (未到期, ≤30, 31–60, 61–90, >90 days), one GROUP BY;
+    ``where`` narrows the customers further (the dashboard's filter)."""
     bucket = case((Receivable.due_date >= today, rules.NOT_DUE),
                   *((Receivable.due_date >= today - dt.timedelta(days=limit), label)
                     for limit, label in rules.BUCKETS if limit is not None),
@@ -112,6 +114,8 @@ def aging(session: Session, actor: permissions.Actor, today: dt.date, owner_id: 
              .group_by(bucket))
     if owner_id is not None:
         query = query.where(Customer.owner_id == owner_id)
+    if where is not None:
+        query = query.where(where)
     found = {label: (count, total) for label, count, total in session.execute(query)}
     return [Bucket(label, found.get(label, (0, 0))[0], Decimal(found.get(label, (0, 0))[1] or 0))
             for label in rules.BUCKET_LABELS]

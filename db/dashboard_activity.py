@@ -1,0 +1,107 @@
+"""驾驶舱 aggregates about the team's work and money: follow-ups and visits per week, sales per
+product and month, investment against volume, credit used against the limit (receivables aging
+is db/receivables.aging with the dashboard's scope).
+Each is one or two GROUP BYs; weeks are summed in Python from per-day rows (at most 84 days)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.dashboard_customers import NO_OWNER, scope
+from db.models import Customer, MonthlySales, User
+from db.models_followups import FollowUp, Receivable, VisitPlan
+from domain import dashboard as rules
+from domain import permissions
+from domain.followups import CANCELLED, DONE, VISIT_METHODS
+from domain.periods import WEEK, period_start
+
+WEEKS = 12
+TOP = 20
+
+
+def first_week(today: dt.date, weeks: int = WEEKS) -> dt.date:
+    return period_start(today, WEEK) - dt.timedelta(weeks=weeks - 1)
+
+
+def follow_ups_per_week(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,
+                        today: dt.date) -> list[tuple[dt.date, str, str, int]]:
+    """(week start, follower, method, count) over the last 12 weeks."""
+    since = first_week(today)
+    rows = session.execute(
+        select(FollowUp.day, func.coalesce(User.name, NO_OWNER), FollowUp.method, func.count())
+        .join(Customer, Customer.id == FollowUp.customer_id).outerjoin(User, User.id == FollowUp.follower_id)
+        .where(scope(actor, flt), FollowUp.day >= since, FollowUp.day <= today)
+        .group_by(FollowUp.day, User.name, FollowUp.method))
+    weeks: Counter[tuple[dt.date, str, str]] = Counter()
+    for day, who, method, count in rows:
+        weeks[period_start(day, WEEK), who, method] += count
+    return [(week, who, method, count) for (week, who, method), count in sorted(weeks.items())]
+
+
+@dataclass
+class WeekVisits:
+    week: dt.date
+    planned: int
+    done: int
+    visits: int
+
+    @property
+    def success_rate(self) -> float | None:
+        return rules.rate(self.done, self.planned)
+
+
+def visits_per_week(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,
+                    today: dt.date) -> list[WeekVisits]:
+    """Planned visits (not cancelled), those done, and visits in person, per week of the last 12."""
+    since = first_week(today)
+    weeks = {since + dt.timedelta(weeks=i): WeekVisits(since + dt.timedelta(weeks=i), 0, 0, 0) for i in range(WEEKS)}
+    for day, planned, done in session.execute(
+            select(VisitPlan.day, func.count(), func.count().filter(VisitPlan.status == DONE))
+            .join(Customer, Customer.id == VisitPlan.customer_id)
+            .where(scope(actor, flt), VisitPlan.status != CANCELLED, VisitPlan.day >= since, VisitPlan.day <= today)
+            .group_by(VisitPlan.day)):
+        week = weeks[period_start(day, WEEK)]
+        week.planned, week.done = week.planned + planned, week.done + done
+    for day, visits in session.execute(
+            select(FollowUp.day, func.count()).join(Customer, Customer.id == FollowUp.customer_id)
+            .where(scope(actor, flt), FollowUp.method.in_(VISIT_METHODS), FollowUp.day >= since,
+                   FollowUp.day <= today).group_by(FollowUp.day)):
+        weeks[period_start(day, WEEK)].visits += visits
+    return list(weeks.values())
+
+
+def sales_by_product(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,
+                     year: int) -> list[tuple[str, int, int]]:
+    """月度销量: (product, month, quantity) summed over the customers in view for one year."""
+    return [tuple(row) for row in session.execute(
+        select(MonthlySales.product, MonthlySales.month, func.sum(MonthlySales.quantity))
+        .join(Customer, Customer.id == MonthlySales.customer_id)
+        .where(scope(actor, flt), MonthlySales.year == year)
+        .group_by(MonthlySales.product, MonthlySales.month).order_by(MonthlySales.product, MonthlySales.month))]
+
+
+def investment_vs_volume(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter, year: int,
+                         limit: int = 500) -> list[tuple[str, float, int]]:
+    """(customer, 年度投入 万元, yearly volume) for the customers with an investment, biggest volume first."""
+    volume = func.sum(MonthlySales.quantity)
+    rows = session.execute(
+        select(Customer.name, Customer.investment, volume).join(MonthlySales, MonthlySales.customer_id == Customer.id)
+        .where(scope(actor, flt), MonthlySales.year == year, Customer.investment.is_not(None))
+        .group_by(Customer.id, Customer.name, Customer.investment).order_by(volume.desc()).limit(limit))
+    return [(name, float(investment), int(total)) for name, investment, total in rows]
+
+
+def credit_usage(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,
+                 limit: int = TOP) -> list[tuple[str, float, float]]:
+    """(customer, owed, 信用额度) of the customers using most of their credit limit."""
+    owed = func.sum(Receivable.amount - Receivable.paid)
+    rows = session.execute(
+        select(Customer.name, owed, Customer.credit_limit).join(Receivable, Receivable.customer_id == Customer.id)
+        .where(scope(actor, flt), Customer.credit_limit > 0, Receivable.paid < Receivable.amount)
+        .group_by(Customer.id, Customer.name, Customer.credit_limit)
+        .order_by((owed / Customer.credit_limit).desc()).limit(limit))
+    return [(name, float(used), float(credit)) for name, used, credit in rows]

@@ -1,0 +1,147 @@
+"""驾驶舱 aggregates about the customer base — each a GROUP BY in the database over the customers
+the user may see that match the dashboard's filter (never whole tables into pandas)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from db.archive_queries import CustomerFilter, filtered_query
+from db.models import ClassValue, Customer, CustomerClass, User
+from db.models_followups import ContactStatus, FollowUp, Receivable
+from db.movements import _local_day
+from domain import dashboard as rules
+from domain import permissions
+from domain.followups import REVIEW_WINDOW_DAYS, VISIT_METHODS
+from domain.formatting import utc_start_of
+from domain.review import PENDING, RETURNED
+
+UNCLASSIFIED = "未分类"
+NO_OWNER = "（无负责人）"
+DRILL_LIMIT = 200
+
+
+def scope(actor: permissions.Actor, flt: rules.DashboardFilter, *, active_only: bool = True) -> ColumnElement[bool]:
+    """The ``where`` clause on Customer: visible to ``actor`` and within the filter's region, type, owner."""
+    return filtered_query(actor, CustomerFilter(province=flt.province, customer_type=flt.customer_type,
+                                                owner_id=flt.owner_id,
+                                                status="active" if active_only else "all")).whereclause
+
+
+@dataclass
+class Headline:
+    active: int
+    inactive: int
+    pending_review: int
+    returned: int
+    new_in_range: int
+    overdue: int
+    visits_to_review: int
+    receivables_overdue: int
+    receivables_overdue_amount: float
+
+
+def headline(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter, today: dt.date) -> Headline:
+    where_all = scope(actor, flt, active_only=False)
+    where = scope(actor, flt)
+    status = session.execute(select(
+        func.count().filter(Customer.is_active.is_(True)), func.count().filter(Customer.is_active.is_(False)),
+        func.count().filter(and_(Customer.is_active.is_(True), Customer.review_state == PENDING)),
+        func.count().filter(and_(Customer.is_active.is_(True), Customer.review_state == RETURNED)),
+        func.count().filter(and_(Customer.created_at >= utc_start_of(flt.start),
+                                 Customer.created_at < utc_start_of(flt.end + dt.timedelta(days=1)))),
+    ).where(where_all)).one()
+    overdue = session.scalar(select(func.count()).select_from(Customer)
+                             .join(ContactStatus, ContactStatus.customer_id == Customer.id)
+                             .where(where, ContactStatus.next_due < today)) or 0
+    to_review = session.scalar(select(func.count()).select_from(FollowUp)
+                               .join(Customer, Customer.id == FollowUp.customer_id)
+                               .where(where, FollowUp.reviewed_at.is_(None), FollowUp.method.in_(VISIT_METHODS),
+                                      FollowUp.day >= today - dt.timedelta(days=REVIEW_WINDOW_DAYS))) or 0
+    owed_count, owed = session.execute(select(func.count(), func.sum(Receivable.amount - Receivable.paid))
+                                       .join(Customer, Customer.id == Receivable.customer_id)
+                                       .where(where, Receivable.due_date < today,
+                                              Receivable.paid < Receivable.amount)).one()
+    return Headline(*status, overdue, to_review, owed_count, float(owed or 0))
+
+
+DIMENSIONS = {"class": "分类", "province": "省份", "customer_type": "客户类型", "owner": "负责人"}
+
+
+def _dimension(dimension: str, scheme_id: int | None):
+    """(label column, extra joins) for one way of slicing customers."""
+    if dimension == "class":
+        return func.coalesce(ClassValue.name, UNCLASSIFIED), [
+            (CustomerClass, and_(CustomerClass.customer_id == Customer.id, CustomerClass.scheme_id == scheme_id)),
+            (ClassValue, ClassValue.id == CustomerClass.value_id)]
+    if dimension == "owner":
+        return func.coalesce(User.name, NO_OWNER), [(User, User.id == Customer.owner_id)]
+    column = Customer.province if dimension == "province" else Customer.customer_type
+    return func.coalesce(column, "（未填）"), []
+
+
+def customers_by(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter, dimension: str, *,
+                 stack_by_owner: bool = False, overdue_on: dt.date | None = None) -> list[tuple[str, str, int]]:
+    """(value, owner or "", count) of active customers per class / province / type / owner; with
+    ``overdue_on``, only customers overdue by cadence on that day."""
+    label, joins = _dimension(dimension, flt.scheme_id)
+    owner = func.coalesce(User.name, NO_OWNER) if stack_by_owner and dimension != "owner" else None
+    columns = [label, owner if owner is not None else literal_column("''"), func.count()]
+    query = select(*columns).select_from(Customer)
+    for table, on in joins:
+        query = query.outerjoin(table, on)
+    if owner is not None:
+        query = query.outerjoin(User, User.id == Customer.owner_id)
+    if overdue_on is not None:
+        query = query.join(ContactStatus, ContactStatus.customer_id == Customer.id).where(
+            ContactStatus.next_due < overdue_on)
+    query = query.where(scope(actor, flt)).group_by(*[c for c in (label, owner) if c is not None])
+    return [(value, who or "", count) for value, who, count in session.execute(query)]
+
+
+def new_archives_by_month(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,
+                          since: dt.date) -> list[tuple[dt.date, int]]:
+    """New archives per month since ``since`` (the team's calendar), counted per day in SQL."""
+    day = _local_day(session, Customer.created_at)
+    rows = session.execute(select(day, func.count()).where(scope(actor, flt, active_only=False),
+                                                           Customer.created_at >= utc_start_of(since)).group_by(day))
+    months: Counter[dt.date] = Counter()
+    for value, count in rows:
+        value = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        months[value.replace(day=1)] += count
+    return sorted(months.items())
+
+
+def completeness_and_staleness(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,
+                               today: dt.date) -> tuple[list[tuple[str, int]], int, int]:
+    """(count per completeness bucket, stale count, total): stale = not updated this quarter."""
+    bucket = case(*((Customer.completeness <= high, label) for _, high, label in rules.COMPLETENESS_BUCKETS[:-1]),
+                  else_=rules.COMPLETENESS_BUCKETS[-1][2])
+    where = scope(actor, flt)
+    counts = dict(session.execute(select(bucket, func.count()).where(where).group_by(bucket)).all())
+    stale, total = session.execute(select(
+        func.count().filter(Customer.updated_at < utc_start_of(rules.quarter_start(today))), func.count())
+        .where(where)).one()
+    return [(label, counts.get(label, 0)) for _, _, label in rules.COMPLETENESS_BUCKETS], stale, total
+
+
+def drill_down(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter, dimension: str, value: str,
+               *, overdue_on: dt.date | None = None) -> list[tuple[int, str, str, str, str]]:
+    """The customers behind one bar: (id, name, 档案号, owner, region), at most DRILL_LIMIT."""
+    label, joins = _dimension(dimension, flt.scheme_id)
+    query = select(Customer.id, Customer.name, Customer.archive_no, func.coalesce(User.name, NO_OWNER),
+                   Customer.province, Customer.city).select_from(Customer)
+    for table, on in joins:
+        if table is not User:
+            query = query.outerjoin(table, on)
+    query = query.outerjoin(User, User.id == Customer.owner_id)
+    if overdue_on is not None:
+        query = query.join(ContactStatus, ContactStatus.customer_id == Customer.id).where(
+            ContactStatus.next_due < overdue_on)
+    rows = session.execute(query.where(scope(actor, flt), label == value)
+                           .order_by(Customer.updated_at.desc(), Customer.id.desc()).limit(DRILL_LIMIT))
+    return [(cid, name, number, owner, " ".join(x for x in (province, city) if x))
+            for cid, name, number, owner, province, city in rows]
