@@ -19,6 +19,8 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
                                  url_path="calendar"))
     archive_pages.append(st.Page("pages/receivables.py", title="回款提醒", icon=":material/payments:",
                                  url_path="receivables"))
+    archive_pages.append(st.Page("pages/dashboard.py", title="驾驶舱", icon=":material/monitoring:",
+                                 url_path="dashboard"))
     archive_pages.append(st.Page("pages/reports.py", title="工作报表", icon=":material/summarize:", url_path="reports"))
     archive_pages.append(st.Page("pages/board.py", title="分类看板", icon=":material/view_kanban:", url_path="board"))
     if permissions.can_import(user):

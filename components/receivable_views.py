@@ -1,23 +1,20 @@
-"""Receivables on screen: an archive's 应收账款 tab, the aging chart and lists, and the import."""
+"""Receivables on screen: an archive's 应收账款 tab, the lists, and the import (the aging chart is
+components/dashboard_charts.aging_chart)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from components.feedback import run_write
 from db.engine import session_scope
 from db.models_followups import Receivable
-from db.receivables import Bucket, ImportRefused, add_receivable, import_receivables, record_payment
+from db.receivables import ImportRefused, add_receivable, import_receivables, record_payment
 from domain.errors import UserFacingError
 from domain.formatting import local_today
 from domain.receivables import BUCKET_LABELS, NOT_DUE, ReceivableError, ReceivableInput, aging_bucket, days_overdue
 from domain.spreadsheet import WorkbookError, read_workbook
-
-AGING_COLOURS = ["#2ca02c", "#ffbf00", "#ff7f0e", "#d62728", "#7f1d1d"]
-
 
 def receivable_frame(items: list[Receivable], customers: dict | None = None) -> pd.DataFrame:
     """One row per receivable; ``customers`` (id → Customer) adds the customer's name and 档案号."""
@@ -70,17 +67,6 @@ def receivables_tab(user, customer_id: int, credit_days: int | None, items: list
 
 def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
-
-
-def aging_chart(buckets: list[Bucket]) -> None:
-    frame = pd.DataFrame([{"账龄": b.label, "未收金额（元）": float(b.outstanding), "笔数": b.count} for b in buckets])
-    chart = alt.Chart(frame, title="应收账款账龄（目标：全部在 90 天以内）").mark_bar().encode(
-        x=alt.X("账龄:N", sort=BUCKET_LABELS, title="账龄", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("未收金额（元）:Q", title="未收金额（元）"),
-        color=alt.Color("账龄:N", sort=BUCKET_LABELS, scale=alt.Scale(domain=BUCKET_LABELS, range=AGING_COLOURS),
-                        legend=None),
-        tooltip=["账龄", alt.Tooltip("未收金额（元）:Q", format=",.2f"), "笔数"])
-    st.altair_chart(chart, width="stretch")
 
 
 def import_section(user) -> None:

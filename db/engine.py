@@ -65,6 +65,34 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
     """One unit of work: commits when the block ends, rolls back on any error, always closes."""
     with _sessionmaker(url or database_url()).begin() as session:
         yield session
+    if session.info.get("wrote"):
+        _bump_data_version()
+
+
+# --- the data version: cached read results (the dashboard's) are keyed by it -------------------
+_data_version = 0
+
+
+def data_version() -> int:
+    """Goes up after every committed unit of work that wrote anything in this process, so a cache
+    keyed by it never shows numbers from before a save (other processes: the cache's short TTL)."""
+    return _data_version
+
+
+def _bump_data_version() -> None:
+    global _data_version
+    _data_version += 1
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
 
 
 def dispose_all() -> None:

@@ -131,6 +131,7 @@ def _demo_archive(rng: random.Random, owner_id: int, schemes: list[ClassScheme])
         "credit_days": rng.choice([0, 15, 30, 60]) if rng.random() < 0.7 else None,
         "credit_limit": rng.choice([0, 20000, 50000, 100000]) if rng.random() < 0.6 else None,
         "payment_behaviour": rng.choices(["按时回款", "偶有拖欠", "经常拖欠"], weights=[6, 3, 1])[0],
+        "investment": rng.choice([1, 2, 5, 8, 12, 20]) if rng.random() < 0.5 else None,
         "tripartite_signed": rng.random() < 0.3,
     }
     if values["tripartite_signed"]:

@@ -2,7 +2,8 @@
 import streamlit as st
 
 from components.auth import require_user
-from components.receivable_views import styled, aging_chart, import_section, receivable_frame
+from components.dashboard_charts import aging_chart
+from components.receivable_views import import_section, receivable_frame, styled
 from db.archive_queries import owners
 from db.engine import session_scope
 from db.receivables import aging, due_soon, overdue

@@ -1,0 +1,75 @@
+"""Loading the 驾驶舱's numbers through one shared cache.
+
+Every aggregate is cached across sessions (st.cache_data) keyed by the user's scope, the filter,
+the day and the data version (db/engine.data_version), so numbers are computed once per change
+and a save shows at once; the short TTL bounds what another app process's saves may lag.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import streamlit as st
+
+from db import dashboard_activity as activity
+from db import dashboard_customers as customers
+from db.engine import data_version, session_scope
+from db.movements import movement_flows
+from db.archive_queries import CustomerFilter
+from db.receivables import aging
+from domain.dashboard import DashboardFilter
+from domain.periods import WEEK
+
+CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """The parts of a user that decide what they may see (hashable, for the cache key)."""
+
+    id: int
+    role: str
+    supervisor_id: int | None
+
+
+def _movements(session, actor, flt: DashboardFilter, today: dt.date):
+    if flt.scheme_id is None:
+        return []
+    return movement_flows(session, actor, flt.scheme_id, CustomerFilter(province=flt.province,
+                                                                         customer_type=flt.customer_type,
+                                                                         owner_id=flt.owner_id),
+                          since=flt.start, period=WEEK)
+
+
+QUERIES: dict[str, Callable[..., Any]] = {
+    "headline": customers.headline,
+    "movements": _movements,
+    "follow_ups": activity.follow_ups_per_week,
+    "visits": activity.visits_per_week,
+    "credit": lambda s, actor, flt, today: activity.credit_usage(s, actor, flt),
+    "aging": lambda s, actor, flt, today: aging(s, actor, today, where=customers.scope(actor, flt)),
+    "quality": customers.completeness_and_staleness,
+    "new_archives": lambda s, actor, flt, today: customers.new_archives_by_month(
+        s, actor, flt, (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)),
+    "sales": lambda s, actor, flt, today: activity.sales_by_product(s, actor, flt, today.year),
+    "investment": lambda s, actor, flt, today: activity.investment_vs_volume(s, actor, flt, today.year),
+}
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=2000, show_spinner=False)
+def _load(name: str, actor: ActorRef, flt: DashboardFilter, today: dt.date, version: int, extra: tuple) -> Any:
+    with session_scope() as session:
+        if name == "by":
+            dimension, stack, overdue = extra
+            return customers.customers_by(session, actor, flt, dimension, stack_by_owner=stack,
+                                          overdue_on=today if overdue else None)
+        if name == "drill":
+            dimension, value, overdue = extra
+            return customers.drill_down(session, actor, flt, dimension, value, overdue_on=today if overdue else None)
+        return QUERIES[name](session, actor, flt, today)
+
+
+def load(name: str, user, flt: DashboardFilter, today: dt.date, *extra) -> Any:
+    """One aggregate for ``user`` (cached; recomputed after any save)."""
+    return _load(name, ActorRef(user.id, user.role, user.supervisor_id), flt, today, data_version(), extra)

@@ -1,0 +1,153 @@
+"""驾驶舱: the live picture of the team — headline numbers and charts over the customers the user may
+see (a rep: their own), filters kept in the URL, clicks that list the customers behind a bar."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from components import dashboard_charts as charts
+from components.auth import require_user
+from components.card import PRINT_CSS
+from components.dashboard_data import load
+from components.dashboard_export import export_button
+from db.archive_queries import active_schemes, owners
+from db.engine import session_scope
+from domain import dashboard as rules
+from domain.fields import CUSTOMER_TYPES, PROVINCES
+from domain.formatting import local_today, team_tz
+from domain.roles import SUPERVISORS
+
+user = require_user()
+today = local_today()
+st.markdown(PRINT_CSS, unsafe_allow_html=True)
+st.title("驾驶舱")
+
+with session_scope() as session:
+    schemes = {s.id: s.name for s in active_schemes(session)}
+    people = {p.id: p.name for p in owners(session)} if user.role in SUPERVISORS else {}
+
+# Filters: read from the URL once, then the widgets own them and write them back to the URL.
+if "dash_loaded" not in st.session_state:
+    start = rules.from_params(st.query_params.to_dict(), today)
+    st.session_state.update(  # "" / 0 stand for 全部 (a None value would show an empty picker)
+        dash_loaded=True, dash_range=(start.start, start.end), dash_province=start.province or "",
+        dash_type=start.customer_type or "", dash_owner=start.owner_id if start.owner_id in people else 0,
+        dash_scheme=start.scheme_id if start.scheme_id in schemes else next(iter(schemes), None))
+c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 2, 2])
+picked = c1.date_input("日期范围", key="dash_range", format="YYYY-MM-DD", max_value=today)
+province = c2.selectbox("区域", ["", *PROVINCES], key="dash_province", format_func=lambda v: v or "全部区域") or None
+ctype = c3.selectbox("客户类型", ["", *CUSTOMER_TYPES], key="dash_type", format_func=lambda v: v or "全部类型") or None
+scheme_id = c4.selectbox("分类方案", list(schemes), key="dash_scheme", format_func=schemes.get)
+owner_id = (c5.selectbox("业务员", [0, *people], key="dash_owner", format_func=lambda v: people.get(v, "全部"))
+            or None) if people else None
+start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (picked[0], picked[0]) if picked
+              else (today, today))
+flt = rules.DashboardFilter(start=start, end=end, province=province, owner_id=owner_id, customer_type=ctype,
+                            scheme_id=scheme_id)
+st.query_params.from_dict(flt.to_params())  # bookmarkable: the URL always describes the view
+
+left, middle, right = st.columns([2, 2, 3], vertical_alignment="center")
+live = left.toggle("自动刷新（每 60 秒）", value=True, key="dash_live")
+stack = middle.toggle("按负责人堆叠", value=False, key="dash_stack") if user.role in SUPERVISORS else False
+with right:
+    export_button(user, flt, today)
+if user.role not in SUPERVISORS:
+    st.caption("您看到的是自己负责的客户。")
+
+
+def drill(dimension: str, value: str | None, *, overdue: bool = False) -> None:
+    """The customers behind a clicked bar, each linked to its archive."""
+    if value is None:
+        return
+    rows = load("drill", user, flt, today, dimension, value, overdue)
+    what = "逾期未跟进的" if overdue else ""
+    st.markdown(f"**{rules_label(dimension)}「{value}」的{what}客户（{len(rows)}{'+' if len(rows) >= 200 else ''}）**")
+    st.dataframe(pd.DataFrame([{"档案": f"/archive?id={cid}", "客户名称": name, "档案号": number, "负责人": owner,
+                                "区域": region} for cid, name, number, owner, region in rows]),
+                 hide_index=True, width="stretch",
+                 column_config={"档案": st.column_config.LinkColumn("档案", display_text="打开")})
+
+
+def rules_label(dimension: str) -> str:
+    return {"class": "分类", "province": "区域", "customer_type": "客户类型", "owner": "负责人"}[dimension]
+
+
+def by(dimension: str, *, overdue: bool = False) -> pd.DataFrame:
+    rows = load("by", user, flt, today, dimension, stack, overdue)
+    label = rules_label(dimension)
+    return pd.DataFrame(rows, columns=[label, "负责人" if dimension != "owner" else "_", "客户数"])
+
+
+@st.fragment(run_every=60 if live else None)
+def dashboard() -> None:
+    head = load("headline", user, flt, today)
+    cols = st.columns(6)
+    for col, (label, value) in zip(cols, [
+            ("在用客户", head.active), ("已停用", head.inactive), ("期内新建档案", head.new_in_range),
+            ("逾期未跟进", head.overdue), ("待审阅拜访", head.visits_to_review),
+            ("逾期应收（万元）", f"{head.receivables_overdue_amount / 10000:,.1f}")]):
+        col.metric(label, value)
+    st.caption(f"更新于 {dt.datetime.now(team_tz()).strftime('%H:%M:%S')}"
+               f" · 待审核 {head.pending_review} 份 · 退回 {head.returned} 份 · 逾期应收 {head.receivables_overdue} 笔")
+
+    st.subheader("客户结构")
+    a, b, c = st.columns(3)
+    stacked = "负责人" if stack else None
+    with a:
+        clicked = charts.clickable_bars(by("class"), title=f"按分类（{schemes.get(scheme_id, '')}）", category="分类",
+                                        key="dash_by_class", stack=stacked)
+    with b:
+        region = charts.clickable_bars(by("province"), title="按区域", category="区域", key="dash_by_region",
+                                       stack=stacked)
+    with c:
+        kind = charts.clickable_bars(by("customer_type"), title="按客户类型", category="客户类型",
+                                     key="dash_by_type", stack=stacked)
+    drill("class", clicked)
+    drill("province", region)
+    drill("customer_type", kind)
+
+    st.subheader("跟进与拜访")
+    a, b = st.columns(2)
+    follow_ups = load("follow_ups", user, flt, today)
+    with a:
+        charts.follow_ups_chart(follow_ups, "业务员")
+    with b:
+        charts.follow_ups_chart(follow_ups, "跟进方式")
+    a, b = st.columns(2)
+    with a:
+        charts.visits_chart(load("visits", user, flt, today))
+    with b:
+        charts.movements_chart(load("movements", user, flt, today))
+
+    st.subheader("逾期未跟进")
+    a, b = st.columns(2)
+    with a:
+        late_class = charts.clickable_bars(by("class", overdue=True), title="逾期客户：按分类", category="分类",
+                                           key="dash_late_class")
+    with b:
+        late_owner = charts.clickable_bars(by("owner", overdue=True).drop(columns="_"), title="逾期客户：按负责人",
+                                           category="负责人", key="dash_late_owner")
+    drill("class", late_class, overdue=True)
+    drill("owner", late_owner, overdue=True)
+
+    st.subheader("档案质量")
+    a, b = st.columns(2)
+    with a:
+        charts.new_archives_chart(load("new_archives", user, flt, today))
+    with b:
+        charts.completeness_chart(*load("quality", user, flt, today))
+
+    st.subheader("销量、信用与回款")
+    a, b = st.columns(2)
+    with a:
+        charts.sales_chart(load("sales", user, flt, today), today.year)
+    with b:
+        charts.investment_chart(load("investment", user, flt, today), today.year)
+    a, b = st.columns(2)
+    with a:
+        charts.credit_chart(load("credit", user, flt, today))
+    with b:
+        charts.aging_chart(load("aging", user, flt, today))
+
+
+dashboard()
