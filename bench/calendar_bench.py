@@ -13,7 +13,8 @@ page's server run ≤ 300 ms at 100k customers and 1M follow-ups. Exit status 1 
 
 The data: bench/board_bench.py's customers (20 reps and a manager, classes in every active
 scheme), then N follow-ups spread over the last two years by each customer's owner, 50k visit
-plans from 30 days back to 60 days ahead, receivables for 1 in 5 customers, and every customer's
+plans from 30 days back to 60 days ahead, receivables for 1 in 5 customers, this year's 月度销量
+(with 年度投入 and 信用额度) for 1 in 3, and every customer's
 contact status computed by db/cadence.refresh_due — the app's own code. SQLite is cached as
 bench/.cache/calendar_v1f<follow-ups>_<N>.db; PostgreSQL is built in the URL's database and ANALYZEd.
 """
@@ -27,7 +28,7 @@ import statistics
 import time
 from decimal import Decimal
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import bindparam, create_engine, insert, select, text, update
 
 from bench import board_bench
 from bench.import_bench import is_sqlite
@@ -37,13 +38,14 @@ from db.calendar_queries import CalendarFilter, calendar_items
 from db.engine import dispose_all, session_scope
 from db.followup_queries import agenda
 from db.migrate import upgrade
-from db.models import ClassValue, Customer, Setting, User
+from db.seed import PRODUCTS
+from db.models import ClassValue, Customer, MonthlySales, Setting, User
 from db.models_followups import FollowUp, Receivable, VisitPlan
 from domain import calendar as cal
 from domain.followups import DONE, METHODS, PLAN_METHODS, PLANNED
 from domain.formatting import local_today
 
-BUILD = "v1"
+BUILD = "v2"  # v2: 月度销量, 年度投入 and 信用额度 too (for bench/dashboard_bench.py)
 TARGET_MS = 300.0
 CHUNK = 50_000
 
@@ -76,6 +78,16 @@ def builder(tag: str, follow_ups: int):
                 customer_id=c, doc_date=(d := today - dt.timedelta(days=rng.randint(0, 200))), amount=Decimal(10000),
                 due_date=d + dt.timedelta(days=30), paid=Decimal(rng.choice([0, 10000])), created_at=dt.datetime(2026, 1, 1))
                 for c in rng.sample(ids, len(ids) // 5)])
+            selling = rng.sample(ids, len(ids) // 3)  # 月度销量 of this year for a third of the customers
+            s.execute(insert(MonthlySales), [dict(customer_id=c, year=today.year, product=product, month=month,
+                                                  quantity=rng.randint(0, 120))
+                                             for c in selling for product in [rng.choice(PRODUCTS)]
+                                             for month in range(1, 13)])
+            table = Customer.__table__
+            s.execute(update(table).where(table.c.id == bindparam("cid"))
+                      .values(investment=bindparam("inv"), credit_limit=bindparam("limit")),
+                      [dict(cid=c, inv=rng.choice([1, 2, 5, 10, 20]), limit=rng.choice([5000, 20000, 50000]))
+                       for c in selling])
         with session_scope(url) as s:
             refresh_due(s)  # every customer's last contacts and next due date, by the app's own code
             s.add(Setting(key="bench_calendar", value=f"{tag}:{n}"))
@@ -84,6 +96,17 @@ def builder(tag: str, follow_ups: int):
                 conn.execute(text("ANALYZE"))
         dispose_all()
     return build
+
+
+def prepare_data(database_url: str | None, customers: int, follow_ups: int) -> str:
+    """The URL of a database with the benchmark's customers and follow-ups (built once, then reused)."""
+    started = time.perf_counter()
+    tag = f"{BUILD}f{follow_ups}"
+    url = board_bench.prepare(database_url, customers, name="calendar", tag=tag, builder=builder(tag, follow_ups))
+    upgrade(url)
+    print(f"{'SQLite' if is_sqlite(url) else 'PostgreSQL'}: {customers} customers, {follow_ups} follow-ups ready in "
+          f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    return url
 
 
 def calendar_run(url: str, actor: User, view: str, flt: CalendarFilter, today: dt.date) -> float:
@@ -113,15 +136,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    started = time.perf_counter()
-    tag = f"{BUILD}f{args.follow_ups}"
-    url = board_bench.prepare(args.database_url, args.customers, name="calendar", tag=tag,
-                              builder=builder(tag, args.follow_ups))
-    upgrade(url)
+    url = prepare_data(args.database_url, args.customers, args.follow_ups)
     kind = "SQLite" if is_sqlite(url) else "PostgreSQL"
     today = local_today()
-    print(f"{kind}: {args.customers} customers, {args.follow_ups} follow-ups ready in "
-          f"{time.perf_counter() - started:.1f} s; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
     with session_scope(url) as s:
         manager = s.scalars(select(User).where(User.username == "bench_manager")).one()
         rep = s.scalars(select(User).where(User.username == "bench_rep00")).one()
