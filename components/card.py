@@ -53,7 +53,7 @@ def show_card(title: str, sides: dict[str, list[CardSection]]) -> None:
     st.markdown("".join(body) + "</div>", unsafe_allow_html=True)
 
 
-def print_button() -> None:
+def print_button(label: str = "打印资料卡") -> None:
     """Opens the browser's print dialog for this page (sidebar and buttons are hidden in print)."""
-    if st.button("打印资料卡", key="print_card", icon=":material/print:"):
+    if st.button(label, key="print_page", icon=":material/print:"):
         st_components.html("<script>window.parent.print();</script>", height=0)

@@ -45,13 +45,14 @@ def _movements(session, actor, flt: DashboardFilter, today: dt.date):
 QUERIES: dict[str, Callable[..., Any]] = {
     "headline": customers.headline,
     "movements": _movements,
-    "follow_ups": activity.follow_ups_per_week,
-    "visits": activity.visits_per_week,
+    # The weekly and monthly charts end at the filter's last day (today at the latest).
+    "follow_ups": lambda s, actor, flt, today: activity.follow_ups_per_week(s, actor, flt, min(flt.end, today)),
+    "visits": lambda s, actor, flt, today: activity.visits_per_week(s, actor, flt, min(flt.end, today)),
     "credit": lambda s, actor, flt, today: activity.credit_usage(s, actor, flt),
     "aging": lambda s, actor, flt, today: aging(s, actor, today, where=customers.scope(actor, flt)),
     "quality": customers.completeness_and_staleness,
     "new_archives": lambda s, actor, flt, today: customers.new_archives_by_month(
-        s, actor, flt, (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)),
+        s, actor, flt, (min(flt.end, today).replace(day=1) - dt.timedelta(days=335)).replace(day=1)),
     "sales": lambda s, actor, flt, today: activity.sales_by_product(s, actor, flt, today.year),
     "investment": lambda s, actor, flt, today: activity.investment_vs_volume(s, actor, flt, today.year),
 }

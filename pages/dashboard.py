@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import dashboard_charts as charts
 from components.auth import require_user
-from components.card import PRINT_CSS
+from components.card import PRINT_CSS, print_button
 from components.dashboard_data import load
 from components.dashboard_export import export_button
 from db.archive_queries import active_schemes, owners
@@ -46,11 +46,13 @@ flt = rules.DashboardFilter(start=start, end=end, province=province, owner_id=ow
                             scheme_id=scheme_id)
 st.query_params.from_dict(flt.to_params())  # bookmarkable: the URL always describes the view
 
-left, middle, right = st.columns([2, 2, 3], vertical_alignment="center")
+left, middle, right, last = st.columns([2, 2, 3, 2], vertical_alignment="center")
 live = left.toggle("自动刷新（每 60 秒）", value=True, key="dash_live")
 stack = middle.toggle("按负责人堆叠", value=False, key="dash_stack") if user.role in SUPERVISORS else False
 with right:
     export_button(user, flt, today)
+with last:
+    print_button("打印")
 if user.role not in SUPERVISORS:
     st.caption("您看到的是自己负责的客户。")
 

@@ -64,6 +64,9 @@ def sidebar(page: Page) -> Locator:
 
 
 def open_from_sidebar(page: Page, title: str) -> None:
+    """Click the page in the sidebar once the app has stopped rerunning (right after a login, the
+    login cookie and the return to a deep link rerun the app once more and would undo the click)."""
+    settle(page)
     sidebar(page).get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
 
