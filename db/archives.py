@@ -336,6 +336,7 @@ def set_customer_active(session: Session, actor: permissions.Actor, customer_id:
            action="reactivate" if active else "deactivate", reason=reason,
            changes=[{"field": "is_active", "label": "状态", "old": "在用" if not active else "停用",
                      "new": "在用" if active else "停用"}])
+    refresh_due(session, [customer.id])  # a deactivated archive is never due; reactivated, it is again
     return customer
 
 

@@ -2,7 +2,7 @@
 
 ``refresh_due`` is the one place that computes ``contact_status`` (with domain/cadence.next_due);
 it runs inside the transaction of every write that can change it, after that write is flushed:
-a follow-up (db/followups.py), a new or edited archive (db/archives.py), a board move
+a follow-up (db/followups.py), a new, edited, deactivated or reactivated archive (db/archives.py), a board move
 (db/classification.move_class), an import and its undo, an edit of the rules (``set_rules``) or of
 which schemes are active (db/schemes.update_scheme).
 """
@@ -55,7 +55,8 @@ def fill_missing(session: Session) -> int:
 
 
 def _refresh_chunk(session: Session, ids: Sequence[int], rules: dict[int, list[cadence.Rule]]) -> None:
-    created = dict(session.execute(select(Customer.id, Customer.created_at).where(Customer.id.in_(ids))).all())
+    created = {customer_id: (created_at, active) for customer_id, created_at, active in session.execute(
+        select(Customer.id, Customer.created_at, Customer.is_active).where(Customer.id.in_(ids)))}
     classes: dict[int, list[int]] = defaultdict(list)
     for customer_id, value_id in session.execute(select(CustomerClass.customer_id, CustomerClass.value_id)
                                                  .where(CustomerClass.customer_id.in_(ids),
@@ -67,11 +68,11 @@ def _refresh_chunk(session: Session, ids: Sequence[int], rules: dict[int, list[c
                func.max(case((FollowUp.method.in_(VISIT_METHODS), FollowUp.day))))
         .where(FollowUp.customer_id.in_(ids)).group_by(FollowUp.customer_id))}
     rows = []
-    for customer_id, created_at in created.items():
+    for customer_id, (created_at, active) in created.items():
         last_any, last_phone, last_visit = last.get(customer_id, (None, None, None))
         due = cadence.next_due([rule for value_id in classes.get(customer_id, []) for rule in rules[value_id]],
                                {cadence.ANY: last_any, cadence.PHONE: last_phone, cadence.VISIT: last_visit},
-                               since=local_date(created_at))
+                               since=local_date(created_at)) if active else None  # a deactivated archive is never due
         rows.append(dict(customer_id=customer_id, last_any=last_any, last_phone=last_phone, last_visit=last_visit,
                          next_due=due.day if due else None, due_reason=due.reason()[:200] if due else None))
     session.execute(delete(ContactStatus).where(ContactStatus.customer_id.in_(ids)))

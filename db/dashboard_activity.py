@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.dashboard_customers import NO_OWNER, scope
+from db.dashboard_customers import NO_OWNER, in_view, scope
 from db.models import Customer, MonthlySales, User
 from db.models_followups import FollowUp, Receivable, VisitPlan
 from domain import dashboard as rules
@@ -31,14 +31,14 @@ def follow_ups_per_week(session: Session, actor: permissions.Actor, flt: rules.D
                         today: dt.date) -> list[tuple[dt.date, str, str, int]]:
     """(week start, follower, method, count) over the last 12 weeks."""
     since = first_week(today)
-    rows = session.execute(
-        select(FollowUp.day, func.coalesce(User.name, NO_OWNER), FollowUp.method, func.count())
-        .join(Customer, Customer.id == FollowUp.customer_id).outerjoin(User, User.id == FollowUp.follower_id)
-        .where(scope(actor, flt), FollowUp.day >= since, FollowUp.day <= today)
-        .group_by(FollowUp.day, User.name, FollowUp.method))
+    query = (select(FollowUp.day, FollowUp.follower_id, FollowUp.method, func.count())
+             .where(FollowUp.day >= since, FollowUp.day <= today)
+             .group_by(FollowUp.day, FollowUp.follower_id, FollowUp.method))
+    rows = session.execute(in_view(query, actor, flt, FollowUp.customer_id)).all()
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_({r[1] for r in rows if r[1]}))).all())
     weeks: Counter[tuple[dt.date, str, str]] = Counter()
-    for day, who, method, count in rows:
-        weeks[period_start(day, WEEK), who, method] += count
+    for day, follower_id, method, count in rows:
+        weeks[period_start(day, WEEK), names.get(follower_id, NO_OWNER), method] += count
     return [(week, who, method, count) for (week, who, method), count in sorted(weeks.items())]
 
 
@@ -59,17 +59,16 @@ def visits_per_week(session: Session, actor: permissions.Actor, flt: rules.Dashb
     """Planned visits (not cancelled), those done, and visits in person, per week of the last 12."""
     since = first_week(today)
     weeks = {since + dt.timedelta(weeks=i): WeekVisits(since + dt.timedelta(weeks=i), 0, 0, 0) for i in range(WEEKS)}
-    for day, planned, done in session.execute(
-            select(VisitPlan.day, func.count(), func.count().filter(VisitPlan.status == DONE))
-            .join(Customer, Customer.id == VisitPlan.customer_id)
-            .where(scope(actor, flt), VisitPlan.status != CANCELLED, VisitPlan.day >= since, VisitPlan.day <= today)
-            .group_by(VisitPlan.day)):
+    plans = (select(VisitPlan.day, func.count(), func.count().filter(VisitPlan.status == DONE))
+             .where(VisitPlan.status != CANCELLED, VisitPlan.day >= since, VisitPlan.day <= today)
+             .group_by(VisitPlan.day))
+    for day, planned, done in session.execute(in_view(plans, actor, flt, VisitPlan.customer_id)):
         week = weeks[period_start(day, WEEK)]
         week.planned, week.done = week.planned + planned, week.done + done
-    for day, visits in session.execute(
-            select(FollowUp.day, func.count()).join(Customer, Customer.id == FollowUp.customer_id)
-            .where(scope(actor, flt), FollowUp.method.in_(VISIT_METHODS), FollowUp.day >= since,
-                   FollowUp.day <= today).group_by(FollowUp.day)):
+    visits_query = (select(FollowUp.day, func.count())
+                    .where(FollowUp.method.in_(VISIT_METHODS), FollowUp.day >= since, FollowUp.day <= today)
+                    .group_by(FollowUp.day))
+    for day, visits in session.execute(in_view(visits_query, actor, flt, FollowUp.customer_id)):
         weeks[period_start(day, WEEK)].visits += visits
     return list(weeks.values())
 
@@ -77,21 +76,20 @@ def visits_per_week(session: Session, actor: permissions.Actor, flt: rules.Dashb
 def sales_by_product(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,
                      year: int) -> list[tuple[str, int, int]]:
     """月度销量: (product, month, quantity) summed over the customers in view for one year."""
-    return [tuple(row) for row in session.execute(
-        select(MonthlySales.product, MonthlySales.month, func.sum(MonthlySales.quantity))
-        .join(Customer, Customer.id == MonthlySales.customer_id)
-        .where(scope(actor, flt), MonthlySales.year == year)
-        .group_by(MonthlySales.product, MonthlySales.month).order_by(MonthlySales.product, MonthlySales.month))]
+    query = (select(MonthlySales.product, MonthlySales.month, func.sum(MonthlySales.quantity))
+             .where(MonthlySales.year == year)
+             .group_by(MonthlySales.product, MonthlySales.month).order_by(MonthlySales.product, MonthlySales.month))
+    return [tuple(row) for row in session.execute(in_view(query, actor, flt, MonthlySales.customer_id))]
 
 
 def investment_vs_volume(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter, year: int,
                          limit: int = 500) -> list[tuple[str, float, int]]:
     """(customer, 年度投入 万元, yearly volume) for the customers with an investment, biggest volume first."""
-    volume = func.sum(MonthlySales.quantity)
+    volume = (select(MonthlySales.customer_id, func.sum(MonthlySales.quantity).label("volume"))
+              .where(MonthlySales.year == year).group_by(MonthlySales.customer_id).subquery())
     rows = session.execute(
-        select(Customer.name, Customer.investment, volume).join(MonthlySales, MonthlySales.customer_id == Customer.id)
-        .where(scope(actor, flt), MonthlySales.year == year, Customer.investment.is_not(None))
-        .group_by(Customer.id, Customer.name, Customer.investment).order_by(volume.desc()).limit(limit))
+        select(Customer.name, Customer.investment, volume.c.volume).join(volume, volume.c.customer_id == Customer.id)
+        .where(scope(actor, flt), Customer.investment.is_not(None)).order_by(volume.c.volume.desc()).limit(limit))
     return [(name, float(investment), int(total)) for name, investment, total in rows]
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from db.archive_queries import CustomerFilter, filtered_query
@@ -18,6 +18,7 @@ from domain import permissions
 from domain.followups import REVIEW_WINDOW_DAYS, VISIT_METHODS
 from domain.formatting import utc_start_of
 from domain.review import PENDING, RETURNED
+from domain.roles import SEE_ALL
 
 UNCLASSIFIED = "未分类"
 NO_OWNER = "（无负责人）"
@@ -29,6 +30,19 @@ def scope(actor: permissions.Actor, flt: rules.DashboardFilter, *, active_only: 
     return filtered_query(actor, CustomerFilter(province=flt.province, customer_type=flt.customer_type,
                                                 owner_id=flt.owner_id,
                                                 status="active" if active_only else "all")).whereclause
+
+
+def narrows(actor: permissions.Actor, flt: rules.DashboardFilter) -> bool:
+    """Whether the view is less than every customer (a rep's own, or a region/type/rep filter). When it
+    is not, queries over follow-ups, plans, sales and due dates need not join customers at all."""
+    return actor.role not in SEE_ALL or any(v is not None for v in (flt.province, flt.customer_type, flt.owner_id))
+
+
+def in_view(query: Select, actor: permissions.Actor, flt: rules.DashboardFilter, customer_id) -> Select:
+    """``query`` limited to the customers in view (active or not: past work and sales still count)."""
+    if not narrows(actor, flt):
+        return query
+    return query.join(Customer, Customer.id == customer_id).where(scope(actor, flt, active_only=False))
 
 
 @dataclass
@@ -87,6 +101,8 @@ def customers_by(session: Session, actor: permissions.Actor, flt: rules.Dashboar
                  stack_by_owner: bool = False, overdue_on: dt.date | None = None) -> list[tuple[str, str, int]]:
     """(value, owner or "", count) of active customers per class / province / type / owner; with
     ``overdue_on``, only customers overdue by cadence on that day."""
+    if overdue_on is not None and dimension == "class" and not stack_by_owner and not narrows(actor, flt):
+        return _overdue_by_class(session, flt.scheme_id, overdue_on)
     label, joins = _dimension(dimension, flt.scheme_id)
     owner = func.coalesce(User.name, NO_OWNER) if stack_by_owner and dimension != "owner" else None
     columns = [label, owner if owner is not None else literal_column("''"), func.count()]
@@ -100,6 +116,19 @@ def customers_by(session: Session, actor: permissions.Actor, flt: rules.Dashboar
             ContactStatus.next_due < overdue_on)
     query = query.where(scope(actor, flt)).group_by(*[c for c in (label, owner) if c is not None])
     return [(value, who or "", count) for value, who, count in session.execute(query)]
+
+
+def _overdue_by_class(session: Session, scheme_id: int | None, day: dt.date) -> list[tuple[str, str, int]]:
+    """Every customer's overdue count per class, from contact_status and customer_classes alone
+    (a deactivated archive has no due date, so customers need not be read)."""
+    counts = dict(session.execute(
+        select(CustomerClass.value_id, func.count()).select_from(ContactStatus)
+        .outerjoin(CustomerClass, and_(CustomerClass.customer_id == ContactStatus.customer_id,
+                                       CustomerClass.scheme_id == scheme_id))
+        .where(ContactStatus.next_due < day).group_by(CustomerClass.value_id)).all())
+    names = dict(session.execute(select(ClassValue.id, ClassValue.name)
+                                 .where(ClassValue.id.in_([v for v in counts if v is not None]))).all())
+    return [(names.get(value_id, UNCLASSIFIED), "", count) for value_id, count in counts.items()]
 
 
 def new_archives_by_month(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,

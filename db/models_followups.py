@@ -23,11 +23,13 @@ class FollowUp(Base):
     __tablename__ = "follow_ups"
     __table_args__ = (Index("ix_follow_ups_follower_day", "follower_id", "day"),
                       Index("ix_follow_ups_customer_day", "customer_id", "day"),
-                      Index("ix_follow_ups_review_queue", "reviewed_at", "day"))  # unreviewed, recent first
+                      Index("ix_follow_ups_review_queue", "reviewed_at", "day"),  # unreviewed, recent first
+                      # A range of days, covering what the calendar and the weekly charts read.
+                      Index("ix_follow_ups_day_cover", "day", "follower_id", "method", "customer_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
     time: Mapped[Optional[dt.time]] = mapped_column(Time)
     method: Mapped[str] = mapped_column(String(20))
     topic: Mapped[Optional[str]] = mapped_column(String(40))

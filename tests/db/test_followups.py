@@ -256,3 +256,16 @@ def test_the_list_filters_overdue_customers_for_a_bulk_plan(team):
     with session_scope() as s:
         plan = s.scalars(select(VisitPlan)).one()
         assert (plan.customer_id, plan.assignee_id, plan.created_by_id) == (customer_id, rep.id, manager.id)
+
+
+def test_a_deactivated_archive_is_never_due_and_is_again_once_reactivated(team):
+    manager, rep, _, customer_id = team
+    with session_scope() as s:
+        set_customer_active(s, manager, customer_id, False, "客户停业")
+    with session_scope() as s:
+        assert s.get(ContactStatus, customer_id).next_due is None
+        assert agenda(s, rep, TODAY).due.total == 0
+    with session_scope() as s:
+        set_customer_active(s, manager, customer_id, True, "重新营业")
+    with session_scope() as s:
+        assert s.get(ContactStatus, customer_id).next_due == TODAY - 23 * DAY

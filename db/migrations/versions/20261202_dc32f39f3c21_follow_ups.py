@@ -91,7 +91,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
         batch_op.create_index('ix_follow_ups_customer_day', ['customer_id', 'day'], unique=False)
-        batch_op.create_index(batch_op.f('ix_follow_ups_day'), ['day'], unique=False)
+        batch_op.create_index('ix_follow_ups_day_cover', ['day', 'follower_id', 'method', 'customer_id'], unique=False)
         batch_op.create_index('ix_follow_ups_follower_day', ['follower_id', 'day'], unique=False)
         batch_op.create_index('ix_follow_ups_review_queue', ['reviewed_at', 'day'], unique=False)
 
@@ -130,7 +130,7 @@ def downgrade() -> None:
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
         batch_op.drop_index('ix_follow_ups_review_queue')
         batch_op.drop_index('ix_follow_ups_follower_day')
-        batch_op.drop_index(batch_op.f('ix_follow_ups_day'))
+        batch_op.drop_index('ix_follow_ups_day_cover')
         batch_op.drop_index('ix_follow_ups_customer_day')
 
     op.drop_table('follow_ups')
