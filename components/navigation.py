@@ -32,6 +32,9 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
     admin_pages = []
     if user.role in SUPERVISORS:
         admin_pages.append(st.Page("pages/review.py", title="审核队列", icon=":material/fact_check:", url_path="review"))
+    if permissions.may_hand_over(user):
+        admin_pages.append(st.Page("pages/handover.py", title="离职交接", icon=":material/move_up:",
+                                   url_path="handover"))
     if permissions.can_manage_users(user):
         admin_pages.append(st.Page("pages/users.py", title="用户管理", icon=":material/group:", url_path="users"))
     if permissions.can_manage_schemes(user):

@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "visit_plan": "回访计划",
     "receivable": "应收账款",
     "payment": "登记回款",
+    "handover": "离职交接",
     "user_create": "新建用户",
     "user_update": "修改用户",
     "password_reset": "重置密码",

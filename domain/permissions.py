@@ -174,3 +174,17 @@ def reviewable_follow_ups(actor: Actor, follower_id: ColumnElement,
     if actor.role == R.MANAGER:
         return (follower_id != actor.id) & or_(follower_supervisor_id.is_(None), follower_supervisor_id == actor.id)
     return false()
+
+
+def can_hand_over(actor: Actor, leaving: Actor) -> bool:
+    """离职交接: admins and the general manager hand over anyone; a manager their own team; nobody themselves."""
+    if actor.id == leaving.id:
+        return False
+    if actor.role in (R.ADMIN, R.GM):
+        return True
+    return actor.role == R.MANAGER and leaving.supervisor_id == actor.id
+
+
+def may_hand_over(actor: Actor) -> bool:
+    """Whether the 离职交接 page is offered at all."""
+    return actor.role in (R.ADMIN, R.GM, R.MANAGER)
