@@ -32,6 +32,9 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
     admin_pages = []
     if user.role in SUPERVISORS:
         admin_pages.append(st.Page("pages/review.py", title="审核队列", icon=":material/fact_check:", url_path="review"))
+    if permissions.can_read_access_log(user):
+        admin_pages.append(st.Page("pages/read_log.py", title="查阅记录", icon=":material/visibility:",
+                                   url_path="read-log"))
     if permissions.may_hand_over(user):
         admin_pages.append(st.Page("pages/handover.py", title="离职交接", icon=":material/move_up:",
                                    url_path="handover"))

@@ -1,1 +1,5 @@
-"""Database access: models, the one engine/session factory, migrations, queries and writes."""
+"""Database access: models, the one engine/sessionmaker, migrations, queries and writes.
+
+Every table module is imported here, so the metadata (migrations, tests) always knows all tables.
+"""
+from db import models, models_access, models_followups  # noqa: F401

@@ -188,3 +188,8 @@ def can_hand_over(actor: Actor, leaving: Actor) -> bool:
 def may_hand_over(actor: Actor) -> bool:
     """Whether the 离职交接 page is offered at all."""
     return actor.role in (R.ADMIN, R.GM, R.MANAGER)
+
+
+def can_read_access_log(actor: Actor) -> bool:
+    """查阅记录 (who read or exported what): supervisors and admins."""
+    return actor.role in R.SUPERVISORS

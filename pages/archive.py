@@ -13,6 +13,7 @@ from db.archive_queries import active_schemes, get_customer, owners
 from db.archives import (archive_input_from, record_card_export, review_customer, set_customer_active,
                          update_customer)
 from db.audit import list_history
+from db.read_log import record_read
 from db.followup_queries import timeline
 from db.receivables import for_customer
 from components.receivable_views import receivables_tab
@@ -38,6 +39,7 @@ except ValueError:
 try:
     with session_scope() as session:
         customer = get_customer(session, user, customer_id)
+        record_read(session, user, customer_id)  # 查阅记录: the card shows phones, bank and tax data
         events = list_history(session, entity="customer", entity_id=customer_id)
         schemes = active_schemes(session)
         people = owners(session)

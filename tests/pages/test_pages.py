@@ -12,11 +12,11 @@ from tests.factories import make_user
 from tests.pages.apptest import ROOT, open_page, open_page_directly
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
-         "pages/imports.py", "pages/board.py", "pages/calendar.py", "pages/receivables.py", "pages/reports.py", "pages/dashboard.py", "pages/handover.py",
+         "pages/imports.py", "pages/board.py", "pages/calendar.py", "pages/receivables.py", "pages/reports.py", "pages/dashboard.py", "pages/handover.py", "pages/read_log.py",
          "pages/users.py", "pages/schemes.py"]
 DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
     (page, role) for page in ("pages/users.py", "pages/schemes.py") for role in R.ALL_ROLES if role != R.ADMIN} | {
-    ("pages/handover.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)}
+    (page, role) for page in ("pages/handover.py", "pages/read_log.py") for role in (R.REP, R.SERVICE, R.ARCHIVIST)}
 
 
 @pytest.mark.parametrize("role", [R.ADMIN, R.MANAGER, R.REP, R.SERVICE, R.ARCHIVIST, R.GM])
