@@ -53,6 +53,7 @@ class DuplicatesFound(UserFacingError):
         # Plain values: the transaction rolls back when this is raised.
         self.duplicates = [{"id": c.id, "archive_no": c.archive_no, "name": c.name, "phone": c.phone or "",
                             "owner": c.owner.name if c.owner else "（无）", "owner_id": c.owner_id,
+                            "owner_supervisor_id": c.owner.supervisor_id if c.owner else None,
                             "created_by_id": c.created_by_id, "active": c.is_active} for c in duplicates]
 
 

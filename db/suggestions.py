@@ -59,14 +59,14 @@ def load_suggestions(session: Session, actor: permissions.Actor, scheme_id: int,
     found = []
     for row in session.execute(
             select(visible.c.id, visible.c.name, visible.c.archive_no, visible.c.owner_id,
-                   User.name.label("owner_name"),
+                   User.name.label("owner_name"), User.supervisor_id.label("owner_supervisor_id"),
                    visible.c.payment_behaviour, visible.c.tripartite_signed, visible.c.tripartite_date,
                    visible.c.expected_deal_date)
             .outerjoin(User, User.id == visible.c.owner_id)
             .where(or_(visible.c.id.in_(select(MonthlySales.customer_id)), visible.c.payment_behaviour.is_not(None),
                        visible.c.expected_deal_date.is_not(None), visible.c.tripartite_signed.is_(True),
                        visible.c.tripartite_date.is_not(None)))):
-        if not permissions.can_move_class(actor, _Owned(row.owner_id)):
+        if not permissions.can_move_class(actor, _Owned(row.owner_id, owner_supervisor_id=row.owner_supervisor_id)):
             continue
         first_order, volume = sales.get(row.id, (None, 0))
         facts = rules.Facts(current={scheme.code: code_of.get(current.get(row.id))}, first_order=first_order,
@@ -88,6 +88,7 @@ class _Owned:
 
     owner_id: int | None
     created_by_id: int | None = None
+    owner_supervisor_id: int | None = None
 
 
 def _sales_facts(session: Session, visible, today: dt.date) -> dict[int, tuple[dt.date, int]]:

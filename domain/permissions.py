@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from domain import roles as R
 
@@ -33,17 +33,34 @@ class CustomerLike(Protocol):
     created_by_id: int | None
 
 
+def _owner_supervisor(customer: CustomerLike) -> int | None:
+    """The supervisor of the customer's owner: from the loaded ``owner``, or an ``owner_supervisor_id``."""
+    owner = getattr(customer, "owner", None)
+    return getattr(owner, "supervisor_id", None) if owner is not None else getattr(customer, "owner_supervisor_id", None)
+
+
 def visible_customers(actor: Actor) -> ColumnElement[bool]:
-    """The ``where`` clause of the customers ``actor`` may see."""
-    from db.models import Customer  # db depends on domain, not the other way round at import time
+    """The ``where`` clause of the customers ``actor`` may see: everyone's for the roles that look
+    after the whole archive; a manager's own, their team's and the unowned; a rep's own."""
+    from db.models import Customer, User  # db depends on domain, not the other way round at import time
 
     if actor.role in R.SEE_ALL:
         return true()
+    if actor.role == R.MANAGER:
+        team = select(User.id).where(User.supervisor_id == actor.id)
+        return or_(Customer.owner_id == actor.id, Customer.owner_id.is_(None), Customer.owner_id.in_(team))
+    if actor.id is None:
+        return false()
     return Customer.owner_id == actor.id
 
 
 def can_view(actor: Actor, customer: CustomerLike) -> bool:
-    return actor.role in R.SEE_ALL or customer.owner_id == actor.id
+    """``visible_customers`` for one loaded customer (its ``owner`` loaded, for a manager's team)."""
+    if actor.role in R.SEE_ALL:
+        return True
+    if actor.role == R.MANAGER:
+        return customer.owner_id in (None, actor.id) or _owner_supervisor(customer) == actor.id
+    return actor.id is not None and customer.owner_id == actor.id
 
 
 def can_create(actor: Actor) -> bool:
@@ -51,8 +68,10 @@ def can_create(actor: Actor) -> bool:
 
 
 def can_edit(actor: Actor, customer: CustomerLike) -> bool:
-    if actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST):
+    if actor.role in (R.ADMIN, R.GM, R.ARCHIVIST):
         return True
+    if actor.role == R.MANAGER:
+        return can_view(actor, customer)
     if actor.role == R.REP:
         return customer.owner_id == actor.id
     if actor.role == R.SERVICE:
@@ -61,9 +80,11 @@ def can_edit(actor: Actor, customer: CustomerLike) -> bool:
 
 
 def can_move_class(actor: Actor, customer: CustomerLike) -> bool:
-    """A rep moves their own customers between classes; managers (and above) move anyone's."""
-    if actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST):
+    """A rep moves their own customers between classes; a manager their team's; GM, archivist, admin anyone's."""
+    if actor.role in (R.ADMIN, R.GM, R.ARCHIVIST):
         return True
+    if actor.role == R.MANAGER:
+        return can_view(actor, customer)
     return actor.role == R.REP and customer.owner_id == actor.id
 
 
@@ -108,18 +129,20 @@ def can_assign_owner(actor: Actor) -> bool:
     return actor.role in (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST)
 
 
-EXPORT_ALL = (R.ADMIN, R.GM, R.MANAGER, R.ARCHIVIST)
+EXPORT_ALL = (R.ADMIN, R.GM, R.ARCHIVIST)
 
 
 def can_export(actor: Actor, customer: CustomerLike) -> bool:
-    """Export is a privilege: supervisors and the archivist, and a rep for their own customers."""
+    """Export is a privilege: admins, the GM and the archivist; a manager their team's; a rep their own."""
     if actor.role in EXPORT_ALL:
         return True
+    if actor.role == R.MANAGER:
+        return can_view(actor, customer)
     return actor.role == R.REP and customer.owner_id == actor.id
 
 
 def can_export_list(actor: Actor) -> bool:
-    return actor.role in EXPORT_ALL or actor.role == R.REP
+    return actor.role in EXPORT_ALL or actor.role in (R.MANAGER, R.REP)
 
 
 def exportable_customers(actor: Actor) -> ColumnElement[bool]:
@@ -128,8 +151,8 @@ def exportable_customers(actor: Actor) -> ColumnElement[bool]:
 
     if actor.role in EXPORT_ALL:
         return true()
-    if actor.role == R.REP:
-        return Customer.owner_id == actor.id
+    if actor.role in (R.MANAGER, R.REP):
+        return visible_customers(actor)
     return false()
 
 

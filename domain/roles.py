@@ -12,6 +12,7 @@ ROLE_LABELS: dict[str, str] = {
     ARCHIVIST: "档案管理员",
 }
 ALL_ROLES = tuple(ROLE_LABELS)
-# Roles that see every archive and look after the whole team's archive.
-SEE_ALL = (ADMIN, GM, MANAGER, ARCHIVIST, SERVICE)
+# Roles that see every archive and look after the whole archive. A manager sees their team's
+# customers and the unowned ones (公海); a rep their own (domain/permissions.visible_customers).
+SEE_ALL = (ADMIN, GM, ARCHIVIST, SERVICE)
 SUPERVISORS = (ADMIN, GM, MANAGER)

@@ -42,20 +42,36 @@ def actor(role, id=1, supervisor_id=None):
     return SimpleNamespace(id=id, role=role, supervisor_id=supervisor_id)
 
 
-def customer(owner_id, created_by_id=None):
-    return SimpleNamespace(owner_id=owner_id, created_by_id=created_by_id)
+def customer(owner_id, created_by_id=None, owner_supervisor_id=None):
+    return SimpleNamespace(owner_id=owner_id, created_by_id=created_by_id, owner_supervisor_id=owner_supervisor_id)
 
 
-@pytest.mark.parametrize("who, whose, view, edit", [
-    (actor(R.REP, id=1), customer(1), True, True),
-    (actor(R.REP, id=1), customer(2), False, False),
-    (actor(R.MANAGER, id=5), customer(2), True, True),
-    (actor(R.SERVICE, id=7), customer(2, created_by_id=7), True, True),
-    (actor(R.SERVICE, id=7), customer(2, created_by_id=1), True, False),
-])
-def test_view_and_edit(who, whose, view, edit):
+# The team: manager 5 leads reps 1 and 2; manager 6 leads rep 3. Service 7, archivist 8, GM 9, admin 10.
+OWN, TEAMMATE, OTHER_TEAM, POOL = customer(1), customer(2, owner_supervisor_id=5), customer(3, owner_supervisor_id=6), \
+    customer(None)
+MATRIX = [  # who, whose, view, edit, move class, export
+    (actor(R.REP, id=1, supervisor_id=5), OWN, True, True, True, True),
+    (actor(R.REP, id=1, supervisor_id=5), TEAMMATE, False, False, False, False),
+    (actor(R.REP, id=1, supervisor_id=5), POOL, False, False, False, False),
+    (actor(R.REP, id=4), customer(4), True, True, True, True),  # a rep with no team still has their own
+    (actor(R.MANAGER, id=5), TEAMMATE, True, True, True, True),
+    (actor(R.MANAGER, id=5), customer(5), True, True, True, True),
+    (actor(R.MANAGER, id=5), POOL, True, True, True, True),
+    (actor(R.MANAGER, id=5), OTHER_TEAM, False, False, False, False),
+    (actor(R.SERVICE, id=7), customer(2, created_by_id=7), True, True, False, False),
+    (actor(R.SERVICE, id=7), OTHER_TEAM, True, False, False, False),
+    (actor(R.ARCHIVIST, id=8), OTHER_TEAM, True, True, True, True),
+    (actor(R.GM, id=9), OTHER_TEAM, True, True, True, True),
+    (actor(R.ADMIN, id=10), POOL, True, True, True, True),
+]
+
+
+@pytest.mark.parametrize("who, whose, view, edit, move, export", MATRIX)
+def test_permission_matrix(who, whose, view, edit, move, export):
     assert permissions.can_view(who, whose) is view
     assert permissions.can_edit(who, whose) is edit
+    assert permissions.can_move_class(who, whose) is move
+    assert permissions.can_export(who, whose) is export
 
 
 def test_review_is_for_the_owners_supervisor():

@@ -49,6 +49,7 @@ class Who:
 class Customer:
     def __init__(self, owner_id):
         self.owner_id, self.created_by_id = owner_id, owner_id
+        self.owner_supervisor_id = 7  # the owner is in user 7's team (the manager case below)
 
 
 @pytest.mark.parametrize("role, own, allowed", [

@@ -1,0 +1,24 @@
+"""A rep who types another rep's customer id into the address bar is refused, and nothing shows."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from db.engine import session_scope
+from db.models import User
+from tests import factories
+from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.ui import login, screenshot_page, settle
+
+
+def test_a_rep_opening_another_reps_customer_by_url_is_refused(new_page, app_server):
+    with session_scope(app_server.db_url) as s:
+        other = s.get(User, app_server.ids["locky"])
+        customer = factories.make_customer(s, other, name="别人的客户商行", phone="0755-66668888")
+    page = new_page()
+    login(page, app_server, "rep1", "张业务")
+    page.goto(app_server.page_url(f"archive?id={customer.id}"))
+    expect(page.get_by_text("您无权查看这份档案（只有负责人及其上级可以查看）")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    expect(page.get_by_text("别人的客户商行")).to_have_count(0)
+    expect(page.get_by_text("0755-66668888")).to_have_count(0)
+    screenshot_page(page, "refused_by_url")
