@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 
 from domain import roles as R
 
@@ -47,8 +47,11 @@ def visible_customers(actor: Actor) -> ColumnElement[bool]:
     if actor.role in R.SEE_ALL:
         return true()
     if actor.role == R.MANAGER:
-        team = select(User.id).where(User.supervisor_id == actor.id)
-        return or_(Customer.owner_id == actor.id, Customer.owner_id.is_(None), Customer.owner_id.in_(team))
+        # Own, the team's, and the unowned (counted as the manager's own by the coalesce). Written as
+        # one test on an expression, not an OR over owner_id: a team sees most of the archive, and
+        # the planner should walk the newest-first index rather than owner_id (bench/board_bench.py).
+        team_and_self = select(User.id).where(or_(User.supervisor_id == actor.id, User.id == actor.id))
+        return func.coalesce(Customer.owner_id, actor.id).in_(team_and_self)
     if actor.id is None:
         return false()
     return Customer.owner_id == actor.id
