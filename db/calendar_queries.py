@@ -42,19 +42,30 @@ def _scoped(query: Select, actor: permissions.Actor, flt: CalendarFilter) -> Sel
 
 def calendar_items(session: Session, actor: permissions.Actor, start: dt.date, end: dt.date, flt: CalendarFilter,
                    today: dt.date) -> list[CalendarItem]:
-    """Plans (open), follow-ups and cadence due dates with ``start`` ≤ day < ``end``."""
+    """Plans (open), follow-ups and cadence due dates with ``start`` ≤ day < ``end``.
+
+    Plans and due dates are those of the active customers in view; follow-ups are the work of the
+    people in view (a manager's team, a rep's own), also on customers since deactivated."""
     plans = _scoped(select(VisitPlan.id, VisitPlan.day, VisitPlan.method, Customer.id, Customer.name)
                     .join(Customer, Customer.id == VisitPlan.customer_id)
                     .where(VisitPlan.status == PLANNED, VisitPlan.day >= start, VisitPlan.day < end), actor, flt)
-    records = _scoped(select(FollowUp.id, FollowUp.day, FollowUp.method, Customer.id, Customer.name, FollowUp.time)
-                      .join(Customer, Customer.id == FollowUp.customer_id)
-                      .where(FollowUp.day >= start, FollowUp.day < end), actor, flt)
+    # Follow-ups: the work of the people in view, read (and counted) from the covering index.
+    in_range = [FollowUp.day >= start, FollowUp.day < end]
+    if (people := permissions.people_in_view(actor)) is not None:
+        in_range.append(FollowUp.follower_id.in_(people))
+    if flt.class_value_id is not None:
+        in_range.append(FollowUp.customer_id.in_(select(CustomerClass.customer_id)
+                                                 .where(CustomerClass.value_id == flt.class_value_id)))
+    records_counted = select(FollowUp.day).where(*in_range)
+    records = (select(FollowUp.id, FollowUp.day, FollowUp.method, Customer.id, Customer.name, FollowUp.time)
+               .join(Customer, Customer.id == FollowUp.customer_id).where(*in_range))
     dues = _scoped(select(Customer.id, ContactStatus.next_due, Customer.name)
                    .join(ContactStatus, ContactStatus.customer_id == Customer.id)
                    .where(ContactStatus.next_due >= start, ContactStatus.next_due < end), actor, flt)
     if flt.rep_id is not None:
         plans = plans.where(VisitPlan.assignee_id == flt.rep_id)
         records = records.where(FollowUp.follower_id == flt.rep_id)
+        records_counted = records_counted.where(FollowUp.follower_id == flt.rep_id)
         dues = dues.where(Customer.owner_id == flt.rep_id)
 
     items: list[CalendarItem] = []
@@ -65,7 +76,7 @@ def calendar_items(session: Session, actor: permissions.Actor, start: dt.date, e
             kind = cal.OVERDUE_PLAN if day < today else cal.PLAN
             items.append(CalendarItem(kind, str(plan_id), day, f"回访·{name}（{method}）", customer_id=customer_id,
                                       movable=True))
-    if (counted := _per_day(session, records, FollowUp.day, cal.FOLLOW_UP, "跟进记录")) is not None:
+    if (counted := _per_day(session, records_counted, FollowUp.day, cal.FOLLOW_UP, "跟进记录")) is not None:
         items += counted
     else:
         items += [CalendarItem(cal.FOLLOW_UP, str(record_id), day, f"{method}·{name}", time=at, customer_id=customer_id)
@@ -79,10 +90,10 @@ def calendar_items(session: Session, actor: permissions.Actor, start: dt.date, e
 
 
 def _per_day(session: Session, query: Select, day_column, kind: str, label: str) -> list[CalendarItem] | None:
-    """None when the range holds few enough items to show one by one; else one count per day."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    if total <= cal.DETAIL_LIMIT:
+    """None when the range holds few enough items to show one by one; else one count per day
+    (one GROUP BY either way: the per-day counts also tell how many there are)."""
+    per_day = session.execute(query.with_only_columns(day_column, func.count()).group_by(day_column)
+                              .order_by(day_column)).all()
+    if sum(count for _, count in per_day) <= cal.DETAIL_LIMIT:
         return None
-    grouped = query.with_only_columns(day_column, func.count()).group_by(day_column).order_by(day_column)
-    return [CalendarItem(cal.COUNT, f"{kind}:{day}", day, f"{label} {count} 条")
-            for day, count in session.execute(grouped)]
+    return [CalendarItem(cal.COUNT, f"{kind}:{day}", day, f"{label} {count} 条") for day, count in per_day]

@@ -34,7 +34,7 @@ def follow_ups_per_week(session: Session, actor: permissions.Actor, flt: rules.D
     query = (select(FollowUp.day, FollowUp.follower_id, FollowUp.method, func.count())
              .where(FollowUp.day >= since, FollowUp.day <= today)
              .group_by(FollowUp.day, FollowUp.follower_id, FollowUp.method))
-    rows = session.execute(in_view(query, actor, flt, FollowUp.customer_id)).all()
+    rows = session.execute(in_view(query, actor, flt, FollowUp.customer_id, FollowUp.follower_id)).all()
     names = dict(session.execute(select(User.id, User.name).where(User.id.in_({r[1] for r in rows if r[1]}))).all())
     weeks: Counter[tuple[dt.date, str, str]] = Counter()
     for day, follower_id, method, count in rows:
@@ -62,13 +62,13 @@ def visits_per_week(session: Session, actor: permissions.Actor, flt: rules.Dashb
     plans = (select(VisitPlan.day, func.count(), func.count().filter(VisitPlan.status == DONE))
              .where(VisitPlan.status != CANCELLED, VisitPlan.day >= since, VisitPlan.day <= today)
              .group_by(VisitPlan.day))
-    for day, planned, done in session.execute(in_view(plans, actor, flt, VisitPlan.customer_id)):
+    for day, planned, done in session.execute(in_view(plans, actor, flt, VisitPlan.customer_id, VisitPlan.assignee_id)):
         week = weeks[period_start(day, WEEK)]
         week.planned, week.done = week.planned + planned, week.done + done
     visits_query = (select(FollowUp.day, func.count())
                     .where(FollowUp.method.in_(VISIT_METHODS), FollowUp.day >= since, FollowUp.day <= today)
                     .group_by(FollowUp.day))
-    for day, visits in session.execute(in_view(visits_query, actor, flt, FollowUp.customer_id)):
+    for day, visits in session.execute(in_view(visits_query, actor, flt, FollowUp.customer_id, FollowUp.follower_id)):
         weeks[period_start(day, WEEK)].visits += visits
     return list(weeks.values())
 

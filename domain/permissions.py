@@ -219,3 +219,15 @@ def may_hand_over(actor: Actor) -> bool:
 def can_read_access_log(actor: Actor) -> bool:
     """查阅记录 (who read or exported what): supervisors and admins."""
     return actor.role in R.SUPERVISORS
+
+
+def people_in_view(actor: Actor):
+    """Whose work (follow-ups, plans) ``actor`` sees, as a ``select`` of user ids — None: everyone's.
+    The same circle as ``visible_customers``: a manager's team and themselves, a rep themselves."""
+    from db.models import User
+
+    if actor.role in R.SEE_ALL:
+        return None
+    if actor.role == R.MANAGER:
+        return select(User.id).where(or_(User.supervisor_id == actor.id, User.id == actor.id))
+    return select(User.id).where(User.id == actor.id)
