@@ -112,8 +112,9 @@ def customers_by(session: Session, actor: permissions.Actor, flt: rules.Dashboar
                  stack_by_owner: bool = False, overdue_on: dt.date | None = None) -> list[tuple[str, str, int]]:
     """(value, owner or "", count) of active customers per class / province / type / owner; with
     ``overdue_on``, only customers overdue by cadence on that day."""
-    if overdue_on is not None and dimension == "class" and not stack_by_owner and not narrows(actor, flt):
-        return _overdue_by_class(session, flt.scheme_id, overdue_on)
+    if overdue_on is not None and dimension == "class" and not stack_by_owner:
+        visible = select(Customer.id).where(scope(actor, flt)) if narrows(actor, flt) else None
+        return _overdue_by_class(session, flt.scheme_id, overdue_on, visible)
     label, joins = _dimension(dimension, flt.scheme_id)
     owner = func.coalesce(User.name, NO_OWNER) if stack_by_owner and dimension != "owner" else None
     columns = [label, owner if owner is not None else literal_column("''"), func.count()]
@@ -129,14 +130,17 @@ def customers_by(session: Session, actor: permissions.Actor, flt: rules.Dashboar
     return [(value, who or "", count) for value, who, count in session.execute(query)]
 
 
-def _overdue_by_class(session: Session, scheme_id: int | None, day: dt.date) -> list[tuple[str, str, int]]:
-    """Every customer's overdue count per class, from contact_status and customer_classes alone
-    (a deactivated archive has no due date, so customers need not be read)."""
-    counts = dict(session.execute(
-        select(CustomerClass.value_id, func.count()).select_from(ContactStatus)
-        .outerjoin(CustomerClass, and_(CustomerClass.customer_id == ContactStatus.customer_id,
-                                       CustomerClass.scheme_id == scheme_id))
-        .where(ContactStatus.next_due < day).group_by(CustomerClass.value_id)).all())
+def _overdue_by_class(session: Session, scheme_id: int | None, day: dt.date,
+                      visible: Select | None) -> list[tuple[str, str, int]]:
+    """Overdue customers per class, from contact_status and customer_classes (a deactivated archive
+    has no due date), limited to the ``visible`` customer ids when the view is not everyone."""
+    query = (select(CustomerClass.value_id, func.count()).select_from(ContactStatus)
+             .outerjoin(CustomerClass, and_(CustomerClass.customer_id == ContactStatus.customer_id,
+                                            CustomerClass.scheme_id == scheme_id))
+             .where(ContactStatus.next_due < day).group_by(CustomerClass.value_id))
+    if visible is not None:
+        query = query.where(ContactStatus.customer_id.in_(visible))
+    counts = dict(session.execute(query).all())
     names = dict(session.execute(select(ClassValue.id, ClassValue.name)
                                  .where(ClassValue.id.in_([v for v in counts if v is not None]))).all())
     return [(names.get(value_id, UNCLASSIFIED), "", count) for value_id, count in counts.items()]
