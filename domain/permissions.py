@@ -150,8 +150,6 @@ def can_export_list(actor: Actor) -> bool:
 
 def exportable_customers(actor: Actor) -> ColumnElement[bool]:
     """``can_export`` as a ``where`` clause, for exporting a whole list."""
-    from db.models import Customer
-
     if actor.role in EXPORT_ALL:
         return true()
     if actor.role in (R.MANAGER, R.REP):

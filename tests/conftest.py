@@ -15,7 +15,6 @@ os.environ.setdefault("KEDANG_DEMO", "0")
 
 from db.engine import dispose_all, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-import db.models_followups  # noqa: E402,F401  (tables truncated between tests)
 from db.models import Base  # noqa: E402
 from db.seed import ensure_reference_data  # noqa: E402
 

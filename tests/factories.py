@@ -4,10 +4,11 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.archives import ArchiveInput, create_customer
-from db.models import Customer, User
+from db.models import ClassScheme, ClassValue, Customer, User
 from db.users import create_user
 
 PASSWORD = "Test-password-2026"
@@ -43,3 +44,9 @@ def make_team(session: Session) -> tuple[User, User, User]:
     rep = make_user(session, "rep", name="张伟", supervisor=manager)
     other = make_user(session, "rep", name="王芳", supervisor=manager)
     return manager, rep, other
+
+
+def class_value(session: Session, scheme_code: str, value_code: str) -> ClassValue:
+    """A seeded class, e.g. class_value(s, "importance", "key") → 重点客户 (its scheme_id included)."""
+    return session.scalars(select(ClassValue).join(ClassScheme).where(ClassScheme.code == scheme_code,
+                                                                       ClassValue.code == value_code)).one()

@@ -3,7 +3,6 @@ from alembic import context
 
 from db.engine import database_url, get_engine
 from db.models import Base
-import db.models_followups  # noqa: F401  (its tables belong to the same metadata)
 
 config = context.config
 url = config.attributes.get("database_url") or database_url()

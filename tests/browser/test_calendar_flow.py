@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from db.cadence import refresh_due
 from db.engine import session_scope
-from db.models import ClassScheme, ClassValue, User
+from db.models import User
 from db.models_followups import ContactStatus, FollowUp, VisitPlan
 from db.seed import ensure_reference_data
 from domain.formatting import local_today
@@ -26,8 +26,7 @@ def overdue_customer(session, server) -> None:
     """A key account (weekly cadence) of rep1, filed 30 days ago and never contacted."""
     team(session, server)
     ensure_reference_data(session)
-    key = session.scalars(select(ClassValue).join(ClassScheme).where(ClassScheme.code == "importance",
-                                                                       ClassValue.code == "key")).one()
+    key = factories.class_value(session, "importance", "key")
     rep = session.get(User, server.ids["rep1"])
     customer = factories.make_customer(session, rep, name=CUSTOMER, classes={key.scheme_id: key.id})
     customer.created_at -= dt.timedelta(days=30)

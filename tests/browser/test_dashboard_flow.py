@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
-
-from db.models import ClassScheme, ClassValue, User
+from db.models import User
 from db.seed import ensure_reference_data
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, start_server, team
@@ -19,8 +17,7 @@ def key_accounts(session, server) -> None:
     """Three 重点客户 of rep1 in 广东, so 按分类 has a single bar filling the chart."""
     team(session, server)
     ensure_reference_data(session)
-    key = session.scalars(select(ClassValue).join(ClassScheme).where(ClassScheme.code == "importance",
-                                                                       ClassValue.code == "key")).one()
+    key = factories.class_value(session, "importance", "key")
     rep = session.get(User, server.ids["rep1"])
     for name in NAMES:
         factories.make_customer(session, rep, name=name, province="广东", classes={key.scheme_id: key.id})

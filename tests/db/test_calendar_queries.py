@@ -7,10 +7,10 @@ from sqlalchemy import select
 from db.calendar_queries import CalendarFilter, calendar_items
 from db.engine import session_scope
 from db.followups import log_follow_up, plan_visits
-from db.models import ClassScheme, ClassValue, Customer
+from db.models import Customer
 from domain.followups import FollowUpInput, PlanInput
 from domain.formatting import local_today
-from tests.factories import make_customer, make_team
+from tests.factories import class_value, make_customer, make_team
 
 TODAY = local_today()
 DAY = dt.timedelta(days=1)
@@ -20,8 +20,7 @@ DAY = dt.timedelta(days=1)
 def month(db):
     with session_scope() as s:
         manager, rep, other = make_team(s)
-        key = s.scalars(select(ClassValue).join(ClassScheme).where(ClassScheme.code == "importance",
-                                                                    ClassValue.code == "key")).one()
+        key = class_value(s, "importance", "key")
         mine = make_customer(s, rep, name="甲客户", classes={key.scheme_id: key.id})
         theirs = make_customer(s, other, name="乙客户")
         plan_visits(s, rep, [mine.id], PlanInput(day=TODAY + 2 * DAY, method="电话-常规"))

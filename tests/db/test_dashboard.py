@@ -3,8 +3,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
-
 from db.archives import set_customer_active
 from db.cadence import refresh_due
 from db.dashboard_activity import credit_usage, follow_ups_per_week, investment_vs_volume, sales_by_product, visits_per_week
@@ -12,22 +10,21 @@ from db.dashboard_customers import (completeness_and_staleness, customers_by, dr
                                     new_archives_by_month)
 from db.engine import session_scope
 from db.followups import log_follow_up, plan_visits
-from db.models import ClassScheme, ClassValue, Customer
+from db.models import Customer
 from db.receivables import add_receivable, aging
 from domain.dashboard import DashboardFilter, default_filter
 from domain.followups import FollowUpInput, PlanInput
 from domain.formatting import local_today
 from domain.periods import WEEK, period_start
 from domain.receivables import ReceivableInput
-from tests.factories import make_customer, make_team, make_user
+from tests.factories import class_value, make_customer, make_team, make_user
 
 TODAY = local_today()
 DAY = dt.timedelta(days=1)
 
 
 def importance(s, code):
-    value = s.scalars(select(ClassValue).join(ClassScheme).where(ClassScheme.code == "importance",
-                                                                  ClassValue.code == code)).one()
+    value = class_value(s, "importance", code)
     return value.scheme_id, value.id
 
 

@@ -5,12 +5,13 @@ from sqlalchemy import select
 
 from db.cadence import refresh_due
 from db.engine import session_scope
-from db.models import ClassScheme, ClassValue, Customer
+from db.models import Customer
 from db.models_followups import FollowUp, VisitPlan
 from db.archives import update_customer, archive_input_from
 from db.archive_queries import get_customer
 from domain import roles as R
 from domain.formatting import local_today
+from tests.factories import class_value
 from tests.pages.apptest import open_page
 
 TODAY = local_today()
@@ -20,8 +21,7 @@ def make_overdue(people):
     """Make the page-test customer a key account filed 30 days ago, never contacted."""
     users, customer_id = people
     with session_scope() as s:
-        key = s.scalars(select(ClassValue).join(ClassScheme).where(ClassScheme.code == "importance",
-                                                                    ClassValue.code == "key")).one()
+        key = class_value(s, "importance", "key")
         customer = get_customer(s, users[R.REP], customer_id)
         data = archive_input_from(customer)
         data.classes = {key.scheme_id: key.id}

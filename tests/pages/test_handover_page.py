@@ -1,5 +1,4 @@
 """离职交接 in AppTest: the manager hands a leaving rep's customers to a colleague in one step."""
-from sqlalchemy import select
 
 from db.engine import session_scope
 from db.models import Customer, User

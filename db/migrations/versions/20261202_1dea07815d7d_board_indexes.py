@@ -5,7 +5,6 @@ Revises: 69f02ff5f37c
 Create Date: 2026-12-02 05:52:32.908851
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 revision = '1dea07815d7d'
