@@ -21,8 +21,7 @@ class FollowUp(Base):
     """跟进记录: one contact with a customer."""
 
     __tablename__ = "follow_ups"
-    __table_args__ = (Index("ix_follow_ups_follower_day", "follower_id", "day"),
-                      Index("ix_follow_ups_customer_day", "customer_id", "day"),
+    __table_args__ = (Index("ix_follow_ups_customer_day", "customer_id", "day"),
                       Index("ix_follow_ups_review_queue", "reviewed_at", "day"),  # unreviewed, recent first
                       # A range of days, covering what the calendar and the weekly charts read.
                       Index("ix_follow_ups_day_cover", "day", "follower_id", "method", "customer_id"))
