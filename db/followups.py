@@ -19,7 +19,7 @@ from db.models import ClassValue, Customer, User, utcnow
 from db.models_followups import FollowUp, VisitPlan
 from domain import permissions
 from domain.errors import ConflictError, NotFound, PermissionDenied, UserFacingError
-from domain.followups import (CANCELLED, DONE, PLANNED, VISIT_METHODS, FollowUpError, FollowUpInput, PlanInput,
+from domain.followups import (CANCELLED, DONE, PLANNED, VISIT_METHODS, FollowUpInput, PlanInput,
                               check_follow_up, check_plan)
 from domain.formatting import local_today
 from domain.roles import SUPERVISORS
@@ -41,8 +41,6 @@ def log_follow_up(session: Session, actor: permissions.Actor, customer_id: int, 
     customer = _open_customer(session, actor, customer_id)
     today = local_today()
     check_follow_up(data, today)
-    if data.next_date is not None and data.next_date < today:
-        raise FollowUpError({"next_date": "下次跟进日期不能早于今天"})
     plan = _plan_answered(session, customer_id, data)
     follow_up = FollowUp(
         customer_id=customer_id, day=data.day, time=data.time, method=data.method, topic=data.topic or None,

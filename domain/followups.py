@@ -72,6 +72,8 @@ def check_follow_up(data: FollowUpInput, today: dt.date) -> None:
         errors["summary"] = f"跟进情况最多 {SUMMARY_MAX} 字"
     if data.next_date is not None and data.day is not None and data.next_date < data.day:
         errors["next_date"] = "下次跟进日期不能早于本次跟进日期"
+    elif data.next_date is not None and data.next_date < today:
+        errors["next_date"] = "下次跟进日期不能早于今天"
     if errors:
         raise FollowUpError(errors)
 

@@ -78,6 +78,7 @@ TODAY = D(2026, 12, 2)
     ({"method": "飞鸽传书"}, "method", "请选择跟进方式"),
     ({"summary": "  "}, "summary", "一句话"),
     ({"next_date": D(2026, 11, 30)}, "next_date", "不能早于本次跟进日期"),
+    ({"day": D(2026, 11, 20), "next_date": D(2026, 11, 30)}, "next_date", "不能早于今天"),
 ])
 def test_a_follow_up_with_bad_input_says_what_and_where(changes, field, message):
     data = FollowUpInput(**{"day": D(2026, 12, 1), "method": "电话跟进", "summary": "约好下周送样", **changes})
