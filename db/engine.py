@@ -86,7 +86,9 @@ def _bump_data_version() -> None:
 
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _context) -> None:
-    session.info["wrote"] = True
+    # Rows of a pure log (``LOG_ONLY``, e.g. the reading log) change no number anyone caches.
+    if any(not getattr(row, "LOG_ONLY", False) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info["wrote"] = True
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -14,6 +14,7 @@ class ReadEvent(Base):
     """Someone opened a customer's archive (its phones, bank and tax data are on the card)."""
 
     __tablename__ = "read_events"
+    LOG_ONLY = True  # opening an archive must not empty the dashboard's cache (db/engine.data_version)
     __table_args__ = (Index("ix_read_events_customer_at", "customer_id", "at"),
                       Index("ix_read_events_user_at", "user_id", "at"))
 

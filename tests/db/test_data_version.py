@@ -23,3 +23,15 @@ def test_writes_move_the_data_version_reads_and_rollbacks_do_not(db):
         s.flush()
         raise RuntimeError("the save fails")
     assert data_version() == start + 2
+
+
+def test_opening_an_archive_does_not_count_as_a_change(db):
+    from db.read_log import record_read
+    from tests.factories import make_customer, make_user
+    with session_scope() as s:
+        rep = make_user(s, "rep")
+        customer_id = make_customer(s, rep).id
+    start = data_version()
+    with session_scope() as s:
+        assert record_read(s, rep, customer_id)
+    assert data_version() == start
