@@ -8,7 +8,7 @@ st.set_page_config(page_title="客档 KeDang", page_icon="📁", layout="wide")
 
 user = require_user(entry=True)
 pages = pages_for(user)
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, expanded=True)  # every page listed (no English "View more" button)
 return_to_deep_link([page for section in pages.values() for page in section])
 with st.sidebar:
     st.markdown(f"**{user.name}** · {user.role_label}")
