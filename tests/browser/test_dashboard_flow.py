@@ -56,8 +56,8 @@ def test_a_bookmarked_view_opens_with_its_filters(dashboard_server, new_page):
     page = new_page()
     login(page, dashboard_server, "mgr", "李经理")
     page.goto(dashboard_server.page_url("dashboard?from=2026-01-01&to=2026-06-30&province=四川"))
-    expect(page.get_by_role("heading", name="驾驶舱", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
+    expect(page.get_by_role("heading", name="驾驶舱", exact=True).first).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)  # the deep link draws the page twice (login cookie); wait for the last run
     expect(page.get_by_label("区域", exact=True)).to_have_value("四川")
     metric = page.get_by_test_id("stMetric").filter(has_text="在用客户")
     expect(metric).to_contain_text("0")  # nobody in 四川

@@ -17,8 +17,10 @@ def test_a_rep_opening_another_reps_customer_by_url_is_refused(new_page, app_ser
     page = new_page()
     login(page, app_server, "rep1", "张业务")
     page.goto(app_server.page_url(f"archive?id={customer.id}"))
-    expect(page.get_by_text("您无权查看这份档案（只有负责人及其上级可以查看）")).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
+    refusal = page.get_by_text("您无权查看这份档案（只有负责人及其上级可以查看）")
+    expect(refusal.first).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)  # the deep link draws the page twice (login cookie); wait for the last run
+    expect(refusal).to_have_count(1)
     expect(page.get_by_text("别人的客户商行")).to_have_count(0)
     expect(page.get_by_text("0755-66668888")).to_have_count(0)
     screenshot_page(page, "refused_by_url")
