@@ -32,11 +32,15 @@ class CalendarFilter:
     class_value_id: int | None = None
 
 
+def _members(value_id: int) -> Select:
+    """The customers of one class — as IN, not a correlated EXISTS: SQLite would scan the class per row."""
+    return select(CustomerClass.customer_id).where(CustomerClass.value_id == value_id)
+
+
 def _scoped(query: Select, actor: permissions.Actor, flt: CalendarFilter) -> Select:
     query = query.where(Customer.is_active.is_(True), permissions.visible_customers(actor))
-    if flt.class_value_id is not None:  # IN, not a correlated EXISTS: SQLite would scan the class per row
-        query = query.where(Customer.id.in_(select(CustomerClass.customer_id)
-                                            .where(CustomerClass.value_id == flt.class_value_id)))
+    if flt.class_value_id is not None:
+        query = query.where(Customer.id.in_(_members(flt.class_value_id)))
     return query
 
 
@@ -54,8 +58,7 @@ def calendar_items(session: Session, actor: permissions.Actor, start: dt.date, e
     if (people := permissions.people_in_view(actor)) is not None:
         in_range.append(FollowUp.follower_id.in_(people))
     if flt.class_value_id is not None:
-        in_range.append(FollowUp.customer_id.in_(select(CustomerClass.customer_id)
-                                                 .where(CustomerClass.value_id == flt.class_value_id)))
+        in_range.append(FollowUp.customer_id.in_(_members(flt.class_value_id)))
     records_counted = select(FollowUp.day).where(*in_range)
     records = (select(FollowUp.id, FollowUp.day, FollowUp.method, Customer.id, Customer.name, FollowUp.time)
                .join(Customer, Customer.id == FollowUp.customer_id).where(*in_range))

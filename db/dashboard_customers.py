@@ -93,7 +93,7 @@ def headline(session: Session, actor: permissions.Actor, flt: rules.DashboardFil
     return Headline(*status, overdue, to_review, owed_count, float(owed or 0))
 
 
-DIMENSIONS = {"class": "分类", "province": "省份", "customer_type": "客户类型", "owner": "负责人"}
+DIMENSIONS = {"class": "分类", "province": "区域", "customer_type": "客户类型", "owner": "负责人"}  # chart labels
 
 
 def _dimension(dimension: str, scheme_id: int | None):

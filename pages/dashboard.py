@@ -11,6 +11,7 @@ from components.card import PRINT_CSS, print_button
 from components.dashboard_data import load
 from components.dashboard_export import export_button
 from db.archive_queries import active_schemes, owners
+from db.dashboard_customers import DIMENSIONS, DRILL_LIMIT
 from db.engine import session_scope
 from domain import dashboard as rules
 from domain.fields import CUSTOMER_TYPES, PROVINCES
@@ -63,21 +64,17 @@ def drill(dimension: str, value: str | None, *, overdue: bool = False) -> None:
         return
     rows = load("drill", user, flt, today, dimension, value, overdue)
     what = "逾期未跟进的" if overdue else ""
-    st.markdown(f"**{rules_label(dimension)}「{value}」的{what}客户（{len(rows)}{'+' if len(rows) >= 200 else ''}）**")
+    more = "+" if len(rows) >= DRILL_LIMIT else ""
+    st.markdown(f"**{DIMENSIONS[dimension]}「{value}」的{what}客户（{len(rows)}{more}）**")
     st.dataframe(pd.DataFrame([{"档案": f"/archive?id={cid}", "客户名称": name, "档案号": number, "负责人": owner,
                                 "区域": region} for cid, name, number, owner, region in rows]),
                  hide_index=True, width="stretch",
                  column_config={"档案": st.column_config.LinkColumn("档案", display_text="打开")})
 
 
-def rules_label(dimension: str) -> str:
-    return {"class": "分类", "province": "区域", "customer_type": "客户类型", "owner": "负责人"}[dimension]
-
-
 def by(dimension: str, *, overdue: bool = False) -> pd.DataFrame:
     rows = load("by", user, flt, today, dimension, stack, overdue)
-    label = rules_label(dimension)
-    return pd.DataFrame(rows, columns=[label, "负责人" if dimension != "owner" else "_", "客户数"])
+    return pd.DataFrame(rows, columns=[DIMENSIONS[dimension], "负责人" if dimension != "owner" else "_", "客户数"])
 
 
 @st.fragment(run_every=60 if live else None)
