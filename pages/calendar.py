@@ -43,11 +43,11 @@ view = left.segmented_control("视图", list(cal.VIEW_LABELS), format_func=cal.V
 rep_id = None
 if people:
     names = {p.id: p.name for p in people}
-    rep_id = middle.selectbox("业务员", [None, *names], format_func=lambda v: "全部" if v is None else names[v],
-                              key="cal_rep")
+    # 0 stands for 全部 (a keyed picker holding None shows an empty "Choose an option")
+    rep_id = middle.selectbox("业务员", [0, *names], format_func=lambda v: names.get(v, "全部"), key="cal_rep") or None
 classes = {v.id: f"{s.name}·{v.name}" for s in schemes for v in s.values if not v.is_retired}
-class_id = right.selectbox("客户分类", [None, *classes], format_func=lambda v: "全部" if v is None else classes[v],
-                           key="cal_class")
+class_id = right.selectbox("客户分类", [0, *classes], format_func=lambda v: classes.get(v, "全部"),
+                           key="cal_class") or None
 
 anchor = state["cal_anchor"]
 back, now, forward, label = st.columns([1, 1, 1, 5], vertical_alignment="center")
