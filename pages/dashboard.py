@@ -27,11 +27,12 @@ with session_scope() as session:
     schemes = {s.id: s.name for s in active_schemes(session)}
     people = {p.id: p.name for p in owners(session)} if user.role in SUPERVISORS else {}
 
-# Filters: read from the URL once, then the widgets own them and write them back to the URL.
-if "dash_loaded" not in st.session_state:
+# Filters: the widgets own them and write them to the URL; a URL that says something else (a
+# bookmark or a link just opened, also when the login's rerun brings it back) sets the widgets.
+if st.query_params.to_dict() != st.session_state.get("dash_params"):
     start = rules.from_params(st.query_params.to_dict(), today)
     st.session_state.update(  # "" / 0 stand for 全部 (a None value would show an empty picker)
-        dash_loaded=True, dash_range=(start.start, start.end), dash_province=start.province or "",
+        dash_range=(start.start, start.end), dash_province=start.province or "",
         dash_type=start.customer_type or "", dash_owner=start.owner_id if start.owner_id in people else 0,
         dash_scheme=start.scheme_id if start.scheme_id in schemes else next(iter(schemes), None))
 c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 2, 2])
@@ -45,6 +46,7 @@ start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (pic
               else (today, today))
 flt = rules.DashboardFilter(start=start, end=end, province=province, owner_id=owner_id, customer_type=ctype,
                             scheme_id=scheme_id)
+st.session_state["dash_params"] = flt.to_params()
 st.query_params.from_dict(flt.to_params())  # bookmarkable: the URL always describes the view
 
 left, middle, right, last = st.columns([2, 2, 3, 2], vertical_alignment="center")
