@@ -6,10 +6,12 @@
     python manage.py import-customers FILE [--sheet NAME] [--header-row N] [--mapping FILE.json]
                      [--owner USERNAME] [--on-duplicate skip|update] [--dry-run] [--json]
     python manage.py export-customers OUT.xlsx [--search 文本] [--province 广东] [--type 餐饮终端] ...
+    python manage.py pool-sweep [--date YYYY-MM-DD] [--json]     (daily; safe to run again)
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import os
@@ -21,6 +23,7 @@ from db.engine import session_scope
 from db.exports import export_customers
 from db.imports import ImportOptions, find_header, run_import
 from db.migrate import upgrade
+from db.pool import sweep
 from db.seed import DEMO_PASSWORD, DEMO_USERS, ensure_reference_data, seed_demo
 from db.users import create_user
 from domain.errors import UserFacingError
@@ -130,10 +133,10 @@ def _user_id(session, username: str) -> int:
     return user.id
 
 
-def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+def _fail(args: argparse.Namespace, message: str, code: int, what: str = "导入失败") -> int:
     if getattr(args, "json", False):
         print(json.dumps({"error": message}, ensure_ascii=False))
-    print(f"导入失败：{message}", file=sys.stderr)
+    print(f"{what}：{message}", file=sys.stderr)
     return code
 
 
@@ -159,6 +162,22 @@ def cmd_export_customers(args: argparse.Namespace) -> int:
         return 1
     Path(args.out).write_bytes(content)
     print(f"已导出 {count} 份档案到 {args.out}")
+    return 0
+
+
+def cmd_pool_sweep(args: argparse.Namespace) -> int:
+    """公海: return untended customers to the pool. Idempotent: a second run the same day returns none."""
+    upgrade()
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        return _fail(args, f"日期格式不对：{args.date}（应为 YYYY-MM-DD）", 1, "公海回收失败")
+    with session_scope() as session:
+        result = sweep(session, day)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"公海回收完成（{result['day']}）：退回公海 {result['returned']} 位客户")
     return 0
 
 
@@ -194,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--status", choices=("active", "inactive", "all"), default="active")
     p.add_argument("--review-state", choices=("pending", "filed", "returned"))
     p.set_defaults(func=cmd_export_customers)
+    p = sub.add_parser("pool-sweep", help="公海回收：把超过规定天数未跟进的客户退回公海（可重复运行）")
+    p.add_argument("--date", help="按哪一天计算（默认今天，团队时区）")
+    p.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
+    p.set_defaults(func=cmd_pool_sweep)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -89,6 +89,18 @@ def payments(rows: Rows) -> None:
     _more(rows)
 
 
+def returning(items) -> None:
+    st.caption("这些客户很久没有跟进了：到期仍未跟进，将自动退回公海，由其他同事认领。记录一次跟进即可保留。")
+    today = local_today()
+    for item, name in items:
+        left = (item.returns_on - today).days
+        when = "今天" if left <= 0 else f"{left} 天后（{item.returns_on}）"
+        with st.container(border=True):
+            st.markdown(f":orange[**{when}退回公海**] · {name} · 自 {item.since} 起未跟进")
+            st.page_link("pages/archive.py", label="打开档案记录跟进", query_params={"id": item.customer_id},
+                         icon=":material/description:")
+
+
 def birthdays(items) -> None:
     for contact, customer in items:
         with st.container(border=True):
@@ -108,6 +120,7 @@ def agenda_view(user, today: Agenda) -> None:
         (today.escalated.total, f"逾期升级（{today.escalated.total}）",
          lambda: escalations(today.escalated, today.escalate_after)),
         (today.payments.total, f"回款提醒：3 天内到期（{today.payments.total}）", lambda: payments(today.payments)),
+        (len(today.returning), f"即将退回公海（{len(today.returning)}）", lambda: returning(today.returning)),
         (len(today.birthdays), f"本周生日关怀（{len(today.birthdays)}）", lambda: birthdays(today.birthdays)),
     ]
     if not any(count for count, _, _ in sections):

@@ -1,14 +1,18 @@
 """Once per server process: upgrade the database, load reference data, and in
-demo mode (KEDANG_DEMO=1) the demo team and archives."""
+demo mode (KEDANG_DEMO=1) the demo team and archives. Once per process and day: the
+公海 sweep, unless a scheduled ``manage.py pool-sweep`` (or another process) already ran it."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import streamlit as st
 
 from db.engine import database_url, session_scope
 from db.migrate import upgrade
+from db.pool import sweep_if_due
 from db.seed import ensure_reference_data, seed_demo
+from domain.formatting import local_today
 
 
 @st.cache_resource(show_spinner="正在准备数据库…")
@@ -21,5 +25,14 @@ def _prepare(url: str) -> bool:
     return True
 
 
+@st.cache_resource(show_spinner=False)
+def _daily_sweep(url: str, day: str) -> bool:
+    with session_scope(url) as session:
+        sweep_if_due(session, dt.date.fromisoformat(day))
+    return True
+
+
 def ensure_database() -> None:
-    _prepare(database_url())
+    url = database_url()
+    _prepare(url)
+    _daily_sweep(url, local_today().isoformat())

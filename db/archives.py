@@ -25,6 +25,7 @@ from domain import audit, permissions, review
 from domain import fields as F
 from domain.completeness import completeness
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
+from domain.formatting import local_today
 from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
 from domain.numbering import format_archive_no, region_code
 from domain.validation import (ValidationError, validate_archive, validate_contacts, validate_priced_rows,
@@ -275,6 +276,7 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
     _apply_values(customer, clean)
     if data.owner_id and data.owner_id != customer.owner_id and permissions.can_assign_owner(actor):
         customer.owner_id = data.owner_id
+        customer.owner_since = local_today()  # the 公海 clock starts again for the new owner
     after = _write_children(session, customer, clean, data.classes, data.sales_year, actor_id=actor.id,
                             reason=reason)
     changes = audit.diff_fields(old_values, clean.values)

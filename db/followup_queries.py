@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from db.cadence import escalate_after_days
 from db.paging import SHOWN, Rows, first_rows
+from db.pool import returning_soon
 from db.receivables import due_soon
 from db.models import Contact, Customer, User
 from db.models_followups import ContactStatus, FollowUp, VisitPlan
@@ -51,6 +52,7 @@ class Agenda:
     payments: Rows                   # receivables of my customers due within 3 days
     birthdays: list[tuple[Contact, Customer]] = field(default_factory=list)
     escalate_after: int = cadence.ESCALATE_AFTER_DAYS
+    returning: list = field(default_factory=list)  # my customers about to return to the 公海 (db/pool.py)
 
 
 def due_customers(actor: permissions.Actor, until: dt.date) -> Select:
@@ -87,7 +89,7 @@ def agenda(session: Session, actor: permissions.Actor, today: dt.date) -> Agenda
                                  permissions.reviewable_follow_ups(actor, owner.id, owner.supervisor_id))
                           .order_by(ContactStatus.next_due, Customer.id))
     return Agenda(plans, due, to_review, escalated, due_soon(session, actor, today),
-                  birthdays_this_week(session, actor, today), days)
+                  birthdays_this_week(session, actor, today), days, returning_soon(session, actor, today))
 
 
 def birthdays_this_week(session: Session, actor: permissions.Actor, today: dt.date) -> list[tuple[Contact, Customer]]:

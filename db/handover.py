@@ -18,6 +18,7 @@ from db.models_followups import FollowUp, Receivable, VisitPlan
 from db.users import set_user_active
 from domain import permissions
 from domain.errors import NotFound, PermissionDenied, UserFacingError
+from domain.formatting import local_today
 from domain.followups import PLANNED
 from domain.roles import MANAGER, REP
 
@@ -77,6 +78,7 @@ def hand_over(session: Session, actor: permissions.Actor, leaving_id: int, targe
     for customer_id, target in targets.items():
         customer = customers[customer_id]
         customer.owner_id = None if target == POOL else target
+        customer.owner_since = None if target == POOL else local_today()  # the 公海 clock starts again
         customer.updated_at = utcnow()
         new = "公海" if target == POOL else people[target].name
         moved += target != POOL

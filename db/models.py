@@ -100,6 +100,9 @@ class Customer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     archive_no: Mapped[str] = mapped_column(String(30), unique=True)
     owner_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    # The day the owner got the customer (claim, handover, assignment); the 公海 clock starts here
+    # when it is later than the last follow-up (domain/pool.clock). None: the filing day.
+    owner_since: Mapped[Optional[dt.date]] = mapped_column(Date)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     review_state: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
     review_comment: Mapped[Optional[str]] = mapped_column(Text)
@@ -250,6 +253,8 @@ class ClassValue(Base):
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
     # Terminal classes (流失, 计划淘汰): moving a customer there always needs a reason.
     is_terminal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # 公海: untended this many days, a holder returns to the pool (None: the default, domain/pool.py).
+    pool_days: Mapped[Optional[int]] = mapped_column(Integer)
 
     scheme: Mapped[ClassScheme] = relationship(back_populates="values")
 

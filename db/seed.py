@@ -18,6 +18,7 @@ from db.seed_followups import seed_demo_follow_ups
 from db.users import create_user, get_user_by_username
 from domain import fields as F
 from domain.cadence import DEFAULT_RULES
+from domain.pool import DEFAULT_CLASS_DAYS
 from domain import review
 from domain import roles as R
 
@@ -72,7 +73,8 @@ def ensure_reference_data(session: Session) -> None:
         session.flush()
         for i, (vcode, vname, meaning, color) in enumerate(values):
             value = ClassValue(scheme_id=scheme.id, code=vcode, name=vname, meaning=meaning or None,
-                               color=color, sort_order=i, is_terminal=(code, vcode) in TERMINAL)
+                               color=color, sort_order=i, is_terminal=(code, vcode) in TERMINAL,
+                               pool_days=DEFAULT_CLASS_DAYS.get((code, vcode)))
             session.add(value)
             session.flush()
             session.add_all(CadenceRule(value_id=value.id, channel=channel, times=times, every=every, unit=unit)

@@ -214,6 +214,16 @@ def may_hand_over(actor: Actor) -> bool:
     return actor.role in (R.ADMIN, R.GM, R.MANAGER)
 
 
+def can_see_pool(actor: Actor) -> bool:
+    """公海: everyone signed in sees the pool's list (name, region, type, class — nothing sensitive)."""
+    return actor.id is not None or actor.role == R.ADMIN
+
+
+def can_claim(actor: Actor) -> bool:
+    """Reps and managers claim customers from the pool (within its limits, domain/pool.py)."""
+    return actor.id is not None and actor.role in (R.REP, R.MANAGER)
+
+
 def can_read_access_log(actor: Actor) -> bool:
     """查阅记录 (who read or exported what): supervisors and admins."""
     return actor.role in R.SUPERVISORS

@@ -13,6 +13,7 @@ from db.archive_queries import active_schemes, get_customer, owners
 from db.archives import (archive_input_from, record_card_export, review_customer, set_customer_active,
                          update_customer)
 from db.audit import list_history
+from db.pool import release
 from db.read_log import record_read
 from db.followup_queries import timeline
 from db.receivables import for_customer
@@ -118,6 +119,12 @@ with tabs["跟进"]:
     plan_list(user, contacts, key=f"plans:{customer_id}")
     st.subheader("跟进记录")
     follow_up_list(user, contacts, supervisor_of={p.id: p.supervisor_id for p in people}, key=f"fus:{customer_id}")
+    if customer.owner_id is not None and (customer.owner_id == user.id or permissions.can_assign_owner(user)):
+        with st.expander("释放到公海"):
+            st.caption("释放后客户进入公海，任何业务员都可认领；原负责人在规定天数内不能再认领（见「分类方案」中的公海规则）。")
+            why = st.text_input("释放原因 *", key="release_reason", placeholder="例如：客户已转行，暂无合作可能")
+            if st.button("释放到公海", key="release_go"):
+                run_write(lambda s: release(s, user, customer_id, why), "客户已释放到公海")
 
 with tabs["应收账款"]:
     receivables_tab(user, customer_id, customer.credit_days, owed, can_edit)

@@ -7,7 +7,9 @@ from components.auth import require_user
 from components.feedback import run_write, show_flash
 from components.cadence_editor import cadence_editor, describe, escalation_setting
 from db import schemes as scheme_db
+from components.pool_rules import class_days_editor, pool_settings_form
 from db.cadence import all_rules, escalate_after_days
+from db.pool import get_settings
 from db.engine import session_scope
 from domain.roles import ADMIN
 
@@ -21,6 +23,7 @@ with session_scope() as session:
     counts = scheme_db.customers_per_class(session)
     rules = all_rules(session)
     escalate_after = escalate_after_days(session)
+    pool_settings = get_settings(session)
 by_id = {s.id: s for s in schemes}
 scheme_id = st.selectbox("分类方案", list(by_id), key="scheme_admin",
                          format_func=lambda i: by_id[i].name + ("" if by_id[i].is_active else "（未启用）"))
@@ -68,9 +71,13 @@ if value:
                   f"已{'恢复' if value.is_retired else '停用'}「{value.name}」")
 
     cadence_editor(admin, value, rules.get(value.id, []))
+    class_days_editor(admin, value, pool_settings.default_days)
 
 with st.expander("逾期升级"):
     escalation_setting(admin, escalate_after)
+
+with st.expander("公海规则"):
+    pool_settings_form(admin, pool_settings)
 
 with st.expander("新增分类方案"), st.form("new_scheme", clear_on_submit=True):
     new_name = st.text_input("方案名称")

@@ -13,6 +13,7 @@ from tests.pages.apptest import ROOT, open_page, open_page_directly
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
          "pages/imports.py", "pages/board.py", "pages/calendar.py", "pages/receivables.py", "pages/reports.py", "pages/dashboard.py", "pages/handover.py", "pages/read_log.py",
+         "pages/pool.py",
          "pages/users.py", "pages/schemes.py"]
 DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
     (page, role) for page in ("pages/users.py", "pages/schemes.py") for role in R.ALL_ROLES if role != R.ADMIN} | {
