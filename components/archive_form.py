@@ -6,6 +6,8 @@ from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
+
+from components.feedback import refused
 from sqlalchemy.orm import Session
 
 from components.field_widgets import field_widget, table_editor
@@ -189,6 +191,6 @@ def submit_archive(key: str, write: Callable[[Session], T]) -> T | None:
     except ConflictError as exc:
         st.session_state[f"{key}:conflict"] = str(exc)
     except UserFacingError as exc:
-        st.error(str(exc))
+        refused(exc)
         return None
     st.rerun()

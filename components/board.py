@@ -6,7 +6,7 @@ import html
 import streamlit as st
 from streamlit_sortables import sort_items
 
-from components.feedback import flash
+from components.feedback import flash, refused
 from db.board_queries import BoardCard, BoardColumn
 from db.classification import move_class, move_many
 from db.engine import session_scope
@@ -104,7 +104,7 @@ def _confirm_move(user, scheme_id: int, card: BoardCard, source: BoardColumn, ta
         except ConflictError as exc:
             _put_back(str(exc))
         except UserFacingError as exc:
-            st.error(str(exc))
+            refused(exc)
         else:
             flash(f"已把「{card.name}」移到「{target.name}」")
             _reset()

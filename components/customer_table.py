@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components.feedback import refused
 from db.archive_queries import CustomerFilter, CustomerPage
 from db.engine import session_scope
 from db.exports import export_customers
@@ -70,7 +71,7 @@ def export_list_button(user, flt: CustomerFilter) -> None:
             with session_scope() as session:
                 content, count = export_customers(session, user, flt, description=describe_filter(flt))
         except UserFacingError as exc:
-            st.error(str(exc))
+            refused(exc)
             return
         st.session_state["export_file"] = (repr(flt), content, count)
     ready = st.session_state.get("export_file")

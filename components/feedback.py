@@ -1,13 +1,17 @@
-"""Running a write for a button, and messages that survive a page switch."""
+"""Running a write for a button, showing a refusal (and logging a permission refusal), and
+messages that survive a page switch."""
 from __future__ import annotations
 
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from components.auth import SESSION_KEY
+from db.access import log_refusal
 from db.engine import session_scope
-from domain.errors import UserFacingError
+from domain.errors import PermissionDenied, UserFacingError
 
 _KEY = "kd_flash"
 
@@ -27,7 +31,17 @@ def run_write(write: Callable[[Session], Any], success: str) -> None:
         with session_scope() as session:
             write(session)
     except UserFacingError as exc:
-        st.error(str(exc))
+        refused(exc)
     else:
         flash(success)
         st.rerun()
+
+
+def refused(exc: UserFacingError, *, customer_id: int | None = None) -> None:
+    """Show a refusal in Chinese; a permission refusal is also kept in the 查阅记录 log."""
+    st.error(str(exc))
+    if isinstance(exc, PermissionDenied):
+        user_id = (st.session_state.get(SESSION_KEY) or {}).get("user_id")
+        page = urlsplit(st.context.url or "").path.strip("/") or None
+        with session_scope() as session:  # its own transaction: the refused one has rolled back
+            log_refusal(session, user_id, str(exc), customer_id=customer_id, page=page)

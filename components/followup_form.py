@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components.feedback import flash
+from components.feedback import flash, refused
 from db.engine import session_scope
 from db.followups import log_follow_up, plan_visits
 from db.models import ClassScheme, User
@@ -74,7 +74,7 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
         return False
     except UserFacingError as exc:
         st.session_state.pop(f"{key}:errors", None)
-        st.error(str(exc))
+        refused(exc)
         return False
     for name in list(st.session_state):
         if name.startswith(f"{key}:"):
@@ -128,7 +128,7 @@ def plan_form(user, customer_ids: list[int], *, key: str, assignees: list[User] 
                                                                         purpose=purpose, topic=topic,
                                                                         assignee_id=assignee_id))
     except UserFacingError as exc:
-        st.error(str(exc))
+        refused(exc)
         return False
     flash(f"已安排 {count} 条回访计划（{when}）")
     return True

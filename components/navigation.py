@@ -22,6 +22,7 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
     archive_pages.append(st.Page("pages/dashboard.py", title="驾驶舱", icon=":material/monitoring:",
                                  url_path="dashboard"))
     archive_pages.append(st.Page("pages/reports.py", title="工作报表", icon=":material/summarize:", url_path="reports"))
+    archive_pages.append(st.Page("pages/access.py", title="借阅申请", icon=":material/key:", url_path="access"))
     archive_pages.append(st.Page("pages/pool.py", title="公海", icon=":material/waves:", url_path="pool"))
     archive_pages.append(st.Page("pages/board.py", title="分类看板", icon=":material/view_kanban:", url_path="board"))
     if permissions.can_import(user):

@@ -67,9 +67,15 @@ def get_customer(session: Session, actor: permissions.Actor, customer_id: int) -
         selectinload(Customer.owner), selectinload(Customer.created_by)])
     if customer is None:
         raise NotFound(f"找不到编号为 {customer_id} 的档案")
-    if not permissions.can_view(actor, customer):
-        raise PermissionDenied("您无权查看这份档案（只有负责人及其上级可以查看）")
+    if not (permissions.can_view(actor, customer) or is_visible(session, actor, customer_id)):
+        raise PermissionDenied("您无权查看这份档案（只有负责人及其上级可以查看，其他同事请申请借阅）")
     return customer
+
+
+def is_visible(session: Session, actor: permissions.Actor, customer_id: int) -> bool:
+    """``visible_customers`` for one id, loans (借阅) and service scopes included."""
+    return session.scalar(select(Customer.id).where(Customer.id == customer_id,
+                                                    permissions.visible_customers(actor))) is not None
 
 
 def filtered_query(actor: permissions.Actor, flt: CustomerFilter) -> Select:

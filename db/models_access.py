@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models import Base, utcnow
+from db.models import Base, Customer, User, utcnow
 
 
 class ReadEvent(Base):
@@ -41,3 +41,50 @@ class PoolEvent(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))  # who claimed, or who lost it
     action: Mapped[str] = mapped_column(String(10))  # claim | return | release
+
+
+class AccessGrant(Base):
+    """借阅: someone asked to read an archive they cannot see, until a return date; the owner's
+    supervisor approved or refused it. An approved grant ends by itself after ``until``."""
+
+    __tablename__ = "access_grants"
+    __table_args__ = (Index("ix_access_grants_user_state", "user_id", "state", "until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who asked (and reads, once approved)
+    reason: Mapped[str] = mapped_column(Text)
+    until: Mapped[dt.date] = mapped_column(Date)  # 归还日期: the last day of access
+    state: Mapped[str] = mapped_column(String(12))  # domain/access.py: pending | approved | refused | returned
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+
+    customer: Mapped[Customer] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[Optional[User]] = relationship(foreign_keys=[decided_by_id])
+
+
+class ServiceScope(Base):
+    """What the admin lets a customer-service user see: one manager's team, or (manager None) everyone."""
+
+    __tablename__ = "service_scopes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    manager_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+
+class RefusedAttempt(Base):
+    """Something a user tried and was refused (another rep's customer by URL, an export beyond scope…)."""
+
+    __tablename__ = "refused_attempts"
+    LOG_ONLY = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    customer_id: Mapped[Optional[int]] = mapped_column(Integer)  # no foreign key: the id may not exist
+    page: Mapped[Optional[str]] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)

@@ -1,4 +1,5 @@
-"""查阅记录: who opened which customer's archive (phones, bank and tax data), and who exported what.
+"""查阅记录: who opened which customer's archive (phones, bank and tax data), who exported what, and
+what was refused (another rep's customer by URL, an export beyond scope…).
 
 Opening the same archive again within REPEAT_MINUTES is not logged twice. Exports are already in
 the history (audit_events: export_list, export_card); ``search`` shows both, newest first.
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, Customer, User, utcnow
-from db.models_access import ReadEvent
+from db.models_access import ReadEvent, RefusedAttempt
 from domain import permissions
 from domain.audit import ACTION_LABELS
 from domain.errors import PermissionDenied
@@ -20,6 +21,7 @@ from domain.formatting import utc_start_of
 
 REPEAT_MINUTES = 30
 OPENED = "打开档案"
+REFUSED = "被拒绝"
 EXPORTS = ("export_list", "export_card")
 SHOWN = 500
 
@@ -48,7 +50,7 @@ class LogRow:
 
 def search(session: Session, actor: permissions.Actor, *, start: dt.date, end: dt.date, user_id: int | None = None,
            customer_text: str = "") -> list[LogRow]:
-    """Reads and exports between ``start`` and ``end`` (local dates, inclusive), newest first."""
+    """Reads, exports and refusals between ``start`` and ``end`` (local dates, inclusive), newest first."""
     if not permissions.can_read_access_log(actor):
         raise PermissionDenied("只有经理和管理员可以查看查阅记录")
     since, until = utc_start_of(start), utc_start_of(end + dt.timedelta(days=1))
@@ -74,4 +76,22 @@ def search(session: Session, actor: permissions.Actor, *, start: dt.date, end: d
                         names.get(entity_id, "") if entity == "customer" else (reason or "导出列表"),
                         entity_id if entity == "customer" else None)
                  for at, who, action, entity_id, reason, entity in found]
+    rows += _refusals(session, since, until, user_id, customer_text.strip())
     return sorted(rows, key=lambda r: r.at, reverse=True)[:SHOWN]
+
+
+def _refusals(session: Session, since: dt.datetime, until: dt.datetime, user_id: int | None,
+              text: str) -> list[LogRow]:
+    query = (select(RefusedAttempt.at, User.name, RefusedAttempt.message, RefusedAttempt.page, Customer.name,
+                    Customer.archive_no, RefusedAttempt.customer_id)
+             .outerjoin(User, User.id == RefusedAttempt.user_id)
+             .outerjoin(Customer, Customer.id == RefusedAttempt.customer_id)
+             .where(RefusedAttempt.at >= since, RefusedAttempt.at < until))
+    if user_id is not None:
+        query = query.where(RefusedAttempt.user_id == user_id)
+    if text:
+        query = query.where(Customer.name.contains(text) | Customer.archive_no.contains(text.upper()))
+    return [LogRow(at, who or "未登录", REFUSED, f"{name}（{number}）：{message}" if name else
+                   f"{message}（页面 {page or '未知'}）", customer_id if name else None)
+            for at, who, message, page, name, number, customer_id in
+            session.execute(query.order_by(RefusedAttempt.at.desc()).limit(SHOWN))]

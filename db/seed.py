@@ -15,6 +15,7 @@ from db.models import ClassScheme, ClassValue, Customer, User
 from db.cadence import fill_missing
 from db.models_followups import CadenceRule
 from db.seed_followups import seed_demo_follow_ups
+from db.models_access import ServiceScope
 from db.users import create_user, get_user_by_username
 from domain import fields as F
 from domain.cadence import DEFAULT_RULES
@@ -94,6 +95,8 @@ def seed_demo_users(session: Session) -> dict[str, User]:
             user = create_user(session, actor_id=None, username=username, name=name, role=role,
                                password=DEMO_PASSWORD,
                                supervisor_id=users[supervisor].id if supervisor else None)
+            if role == R.SERVICE:  # the demo's customer service answers calls about every customer
+                session.add(ServiceScope(user_id=user.id, manager_id=None))
         users[username] = user
     return users
 

@@ -5,6 +5,7 @@ exports filter in the database, never after loading rows.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -39,31 +40,62 @@ def _owner_supervisor(customer: CustomerLike) -> int | None:
     return getattr(owner, "supervisor_id", None) if owner is not None else getattr(customer, "owner_supervisor_id", None)
 
 
-def visible_customers(actor: Actor) -> ColumnElement[bool]:
+def visible_customers(actor: Actor, today: dt.date | None = None) -> ColumnElement[bool]:
     """The ``where`` clause of the customers ``actor`` may see: everyone's for the roles that look
-    after the whole archive; a manager's own, their team's and the unowned; a rep's own."""
+    after the whole archive; a manager's own, their team's and the unowned; a rep's own; customer
+    service the teams the admin granted. Plus, for anyone, the archives lent to them (借阅) until
+    their return date. Deny by default: a user with no team, customers or grants sees none."""
     from db.models import Customer, User  # db depends on domain, not the other way round at import time
 
     if actor.role in R.SEE_ALL:
         return true()
+    if actor.id is None:
+        return false()
     if actor.role == R.MANAGER:
         # Own, the team's, and the unowned (counted as the manager's own by the coalesce). Written as
         # one test on an expression, not an OR over owner_id: a team sees most of the archive, and
         # the planner should walk the newest-first index rather than owner_id (bench/board_bench.py).
         team_and_self = select(User.id).where(or_(User.supervisor_id == actor.id, User.id == actor.id))
-        return func.coalesce(Customer.owner_id, actor.id).in_(team_and_self)
-    if actor.id is None:
-        return false()
-    return Customer.owner_id == actor.id
+        entitled = func.coalesce(Customer.owner_id, actor.id).in_(team_and_self)
+    elif actor.role == R.REP:
+        entitled = Customer.owner_id == actor.id
+    elif actor.role == R.SERVICE:
+        entitled = _service_scope(actor)
+    else:
+        entitled = false()
+    return or_(entitled, Customer.id.in_(borrowed_by(actor, today)))
+
+
+def borrowed_by(actor: Actor, today: dt.date | None = None):
+    """A ``select`` of the ids of customers lent to ``actor`` (approved, return date not passed)."""
+    from db.models_access import AccessGrant
+    from domain.access import APPROVED
+    from domain.formatting import local_today
+
+    return select(AccessGrant.customer_id).where(AccessGrant.user_id == actor.id, AccessGrant.state == APPROVED,
+                                                 AccessGrant.until >= (today or local_today()))
+
+
+def _service_scope(actor: Actor) -> ColumnElement[bool]:
+    """Customer service: every customer (a scope with no manager) or the granted managers' teams."""
+    from db.models import Customer, User
+    from db.models_access import ServiceScope
+
+    mine = select(ServiceScope.manager_id).where(ServiceScope.user_id == actor.id)
+    everyone = select(ServiceScope.id).where(ServiceScope.user_id == actor.id, ServiceScope.manager_id.is_(None))
+    teams = select(User.id).where(or_(User.supervisor_id.in_(mine), User.id.in_(mine)))
+    return or_(everyone.exists(), Customer.owner_id.in_(teams))
 
 
 def can_view(actor: Actor, customer: CustomerLike) -> bool:
-    """``visible_customers`` for one loaded customer (its ``owner`` loaded, for a manager's team)."""
+    """``visible_customers`` by role and ownership alone, for one loaded customer (its ``owner``
+    loaded, for a manager's team). Loans and service scopes are data: db/archive_queries.get_customer
+    asks the database for them when this says no."""
     if actor.role in R.SEE_ALL:
         return True
     if actor.role == R.MANAGER:
         return customer.owner_id in (None, actor.id) or _owner_supervisor(customer) == actor.id
-    return actor.id is not None and customer.owner_id == actor.id
+    return actor.role == R.REP and actor.id is not None and customer.owner_id == actor.id
 
 
 def can_create(actor: Actor) -> bool:
@@ -176,8 +208,26 @@ def can_manage_schemes(actor: Actor) -> bool:
 
 
 def can_follow_up(actor: Actor, customer: CustomerLike) -> bool:
-    """Logging a contact or planning a visit: whoever may see the customer (a rep: their own)."""
-    return can_view(actor, customer)
+    """Logging a contact or planning a visit: whoever may see the customer by role (a rep: their own);
+    customer service on every archive it may open (its 回访 calls). A borrowed archive is read only."""
+    return actor.role == R.SERVICE or can_view(actor, customer)
+
+
+def can_decide_access(actor: Actor, requester_id: int, owner_id: int | None, owner_supervisor_id: int | None) -> bool:
+    """借阅: the owner's supervisor approves or refuses; admins and the general manager may too. A
+    manager decides for unowned archives and owners without a supervisor. Never one's own request."""
+    if actor.id is None or actor.id == requester_id:
+        return False
+    if actor.role in (R.ADMIN, R.GM):
+        return True
+    if actor.role == R.MANAGER:
+        return owner_supervisor_id == actor.id or owner_id == actor.id or owner_id is None or owner_supervisor_id is None
+    return False
+
+
+def can_grant_service_scope(actor: Actor) -> bool:
+    """Which teams customer service sees is the admin's call."""
+    return actor.role == R.ADMIN
 
 
 def can_review_follow_up(actor: Actor, follower_id: int | None, follower_supervisor_id: int | None) -> bool:

@@ -5,7 +5,7 @@ from components.archive_form import archive_form, submit_archive
 from components.auth import require_user
 from components.card import print_button, show_card
 from components.duplicates import duplicate_warning
-from components.feedback import flash, run_write, show_flash
+from components.feedback import flash, refused, run_write, show_flash
 from components.field_widgets import reset_form_state
 from domain.formatting import local_time
 from components.history import show_history
@@ -25,7 +25,7 @@ from db.engine import session_scope
 from domain import permissions, review
 from domain.card import card_sections
 from domain.completeness import missing_labels
-from domain.errors import UserFacingError
+from domain.errors import PermissionDenied, UserFacingError
 from domain.workbooks import card_workbook
 
 user = require_user()
@@ -48,7 +48,10 @@ try:
         owed = for_customer(session, customer_id)
         owner_supervisor = customer.owner.supervisor_id if customer.owner else None
 except UserFacingError as exc:
-    st.error(str(exc))
+    refused(exc, customer_id=customer_id if isinstance(exc, PermissionDenied) else None)
+    if isinstance(exc, PermissionDenied):
+        st.page_link("pages/access.py", label="申请借阅这份档案", query_params={"customer": customer_id},
+                     icon=":material/key:")
     st.stop()
 
 initial = archive_input_from(customer)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
-from components.feedback import flash, show_flash
+from components.feedback import flash, refused, show_flash
 from db.engine import session_scope
 from db.handover import POOL, hand_over, holdings, orphans, receivers
 from db.users import list_users
@@ -49,7 +49,7 @@ else:
             with session_scope() as session:
                 done = hand_over(session, user, leaving_id, plan, reason=reason)
         except UserFacingError as exc:
-            st.error(str(exc))
+            refused(exc)
         else:
             flash(f"交接完成：{done['moved']} 位客户转给同事，{done['pooled']} 位转入公海，"
                   f"{done['plans']} 条回访计划随客户转交；{held.user.name} 的账户已停用")

@@ -4,7 +4,7 @@ import json
 import streamlit as st
 
 from components.auth import require_user
-from components.feedback import flash, run_write, show_flash
+from components.feedback import flash, refused, run_write, show_flash
 from components.import_view import (imports_frame, load_workbook, mapping_editor, show_errors, show_preview)
 from db.archive_queries import active_schemes, owners
 from db.engine import session_scope
@@ -58,7 +58,7 @@ with tab_records:
                         with session_scope() as session:
                             counts = undo_import(session, user, chosen, reason)
                     except UserFacingError as exc:
-                        st.error(str(exc))
+                        refused(exc)
                     else:
                         flash(f"已撤销导入 #{chosen}：停用新建的档案 {counts['deactivated']} 份，"
                               f"恢复更新的档案 {counts['restored']} 份"
@@ -90,7 +90,7 @@ with tab_import:
     try:
         rows = workbook.rows(sheet)
     except UserFacingError as exc:
-        st.error(str(exc))
+        refused(exc)
         st.stop()
 
     template_name = st.selectbox("列对应模板", ["（自动识别）", *templates], key="import_template")
@@ -153,7 +153,7 @@ with tab_import:
                 plan = run_import(session, user, rows, file_name=upload.name, options=options, dry_run=True)
             st.session_state["import_plan"] = (fingerprint, plan)
         except UserFacingError as exc:
-            st.error(str(exc))
+            refused(exc)
     preview = st.session_state.get("import_plan")
     if preview and preview[0] == fingerprint:
         plan = preview[1]

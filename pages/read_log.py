@@ -29,7 +29,7 @@ if not rows:
     st.info("这段时间没有记录。")
 else:
     st.dataframe(pd.DataFrame([{"时间": local_time(r.at), "人员": r.who, "操作": r.what, "客户/内容": r.customer,
-                                "档案": f"/archive?id={r.customer_id}" if r.customer_id else None} for r in rows]),
+                                "档案": f"/archive?id={r.customer_id}" if r.customer_id else ""} for r in rows]),
                  hide_index=True, width="stretch",
                  column_config={"档案": st.column_config.LinkColumn("档案", display_text="打开")})
     if len(rows) >= SHOWN:

@@ -6,8 +6,9 @@ from components.auth import require_user
 from components.feedback import run_write, show_flash
 from domain.formatting import local_time
 from db import users as user_db
+from db.access import ALL, service_scope, set_service_scope
 from db.engine import session_scope
-from domain.roles import ADMIN, ALL_ROLES, ROLE_LABELS
+from domain.roles import ADMIN, ALL_ROLES, MANAGER, ROLE_LABELS, SERVICE
 
 admin = require_user(roles=(ADMIN,))
 st.title("用户管理")
@@ -51,6 +52,18 @@ with edit_tab:
         if st.form_submit_button("保存"):
             run_write(lambda s: user_db.update_user(s, actor_id=admin.id, user_id=target_id, name=new_name,
                                               role=new_role, supervisor_id=new_supervisor), "已保存")
+    if target.role == SERVICE:
+        with session_scope() as session:
+            scope = service_scope(session, target_id)
+        managers = {u.id: f"{u.name}的团队" for u in people if u.role == MANAGER and u.is_active}
+        with st.form(f"scope_{target_id}"):
+            st.markdown("**客服可查看的客户**（未设置时一位客户也看不到）")
+            everyone = st.checkbox("全部客户", value=ALL in scope)
+            teams = st.multiselect("或只看这些团队的客户", list(managers), format_func=lambda v: managers[v],
+                                   default=[m for m in scope if m in managers], placeholder="选择销售经理的团队")
+            if st.form_submit_button("保存查看范围"):
+                run_write(lambda s: set_service_scope(s, admin, target_id, [ALL] if everyone else teams),
+                          f"已保存 {target.name} 的查看范围")
     with st.form(f"reset_{target_id}", clear_on_submit=True):
         new_password = st.text_input("新密码", type="password")
         if st.form_submit_button("重置密码（该用户的所有登录将失效）"):

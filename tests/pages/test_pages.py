@@ -6,6 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from components.auth import SESSION_KEY
 from db.engine import session_scope
+from db.read_log import search
+from domain.formatting import local_today
 from db.models import AuditEvent
 from domain import roles as R
 from tests.factories import make_user
@@ -13,7 +15,7 @@ from tests.pages.apptest import ROOT, open_page, open_page_directly
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
          "pages/imports.py", "pages/board.py", "pages/calendar.py", "pages/receivables.py", "pages/reports.py", "pages/dashboard.py", "pages/handover.py", "pages/read_log.py",
-         "pages/pool.py",
+         "pages/pool.py", "pages/access.py",
          "pages/users.py", "pages/schemes.py"]
 DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
     (page, role) for page in ("pages/users.py", "pages/schemes.py") for role in R.ALL_ROLES if role != R.ADMIN} | {
@@ -77,8 +79,12 @@ def test_rep_cannot_open_someone_elses_archive_by_url(people):
     with session_scope() as s:
         stranger = make_user(s, R.REP)
     at = open_page("pages/archive.py", stranger, id=str(customer_id))
-    assert [e.value for e in at.error] == ["您无权查看这份档案（只有负责人及其上级可以查看）"]
+    assert [e.value for e in at.error] == ["您无权查看这份档案（只有负责人及其上级可以查看，其他同事请申请借阅）"]
     assert "页面测试客户" not in " ".join(t.value for t in at.title)
+    with session_scope() as s:  # the attempt is in the 查阅记录 search
+        rows = search(s, users[R.MANAGER], start=local_today(), end=local_today())
+    assert [(r.who, r.what, r.customer_id) for r in rows if r.what == "被拒绝"] == [
+        (stranger.name, "被拒绝", customer_id)]
 
 
 def test_not_logged_in_sees_only_the_login_form(people):

@@ -58,8 +58,10 @@ MATRIX = [  # who, whose, view, edit, move class, export
     (actor(R.MANAGER, id=5), customer(5), True, True, True, True),
     (actor(R.MANAGER, id=5), POOL, True, True, True, True),
     (actor(R.MANAGER, id=5), OTHER_TEAM, False, False, False, False),
-    (actor(R.SERVICE, id=7), customer(2, created_by_id=7), True, True, False, False),
-    (actor(R.SERVICE, id=7), OTHER_TEAM, True, False, False, False),
+    # Customer service sees what the admin granted — data, checked in the database (tests/db/test_access.py);
+    # by role alone it sees nothing, and it edits only archives it filed itself.
+    (actor(R.SERVICE, id=7), customer(2, created_by_id=7), False, True, False, False),
+    (actor(R.SERVICE, id=7), OTHER_TEAM, False, False, False, False),
     (actor(R.ARCHIVIST, id=8), OTHER_TEAM, True, True, True, True),
     (actor(R.GM, id=9), OTHER_TEAM, True, True, True, True),
     (actor(R.ADMIN, id=10), POOL, True, True, True, True),
@@ -88,3 +90,19 @@ def test_export_is_a_privilege():
     assert not permissions.can_export(actor(R.REP, id=1), customer(2))
     assert not permissions.can_export(actor(R.SERVICE, id=1), customer(1))
     assert permissions.can_export(actor(R.ARCHIVIST), customer(2))
+
+
+# 借阅: requester 1 (rep of manager 5) asks for customers of another team (manager 6), the pool, …
+@pytest.mark.parametrize("who, owner_id, owner_supervisor_id, allowed", [
+    (actor(R.MANAGER, id=6), 3, 6, True),      # the owner's supervisor
+    (actor(R.MANAGER, id=5), 3, 6, False),     # another team's manager
+    (actor(R.MANAGER, id=6), 6, None, True),   # the manager owns it
+    (actor(R.MANAGER, id=5), None, None, True),  # unowned: any manager
+    (actor(R.MANAGER, id=5), 4, None, True),   # an owner without a supervisor: any manager
+    (actor(R.GM, id=9), 3, 6, True),
+    (actor(R.REP, id=3), 3, 6, False),         # not even the owner
+    (actor(R.ARCHIVIST, id=8), 3, 6, False),
+    (actor(R.MANAGER, id=1), 3, 6, False),     # never one's own request (requester 1)
+])
+def test_who_decides_a_loan(who, owner_id, owner_supervisor_id, allowed):
+    assert permissions.can_decide_access(who, 1, owner_id, owner_supervisor_id) is allowed

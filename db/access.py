@@ -1,0 +1,184 @@
+"""借阅 requests, customer service's scopes, and the log of refused attempts.
+
+Each request, decision and return is written to the customer's history, so the archive itself says
+who read it on whose approval. Who may decide is domain/permissions.can_decide_access; what a
+loan opens is domain/permissions.visible_customers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from db.archive_queries import is_visible
+from db.audit import record
+from db.models import Customer, User, utcnow
+from db.models_access import AccessGrant, RefusedAttempt, ServiceScope
+from domain import access as A
+from domain import permissions
+from domain import roles as R
+from domain.errors import NotFound, PermissionDenied
+from domain.formatting import local_today
+
+
+def find_customer(session: Session, text: str) -> Customer:
+    """The archive to borrow, by its exact 档案号 or exact name (people ask for what they were told)."""
+    wanted = text.strip()
+    if not wanted:
+        raise A.AccessError("请输入要借阅的档案号或客户全称")
+    found = session.scalars(select(Customer).where(or_(Customer.archive_no == wanted, Customer.name == wanted))
+                            .limit(2)).all()
+    if not found:
+        raise NotFound(f"找不到档案号或全称为「{wanted}」的档案")
+    if len(found) > 1:
+        raise A.AccessError(f"有多份档案名为「{wanted}」，请输入档案号")
+    return found[0]
+
+
+def request_access(session: Session, actor: permissions.Actor, customer_id: int, reason: str,
+                   until: dt.date | None, today: dt.date | None = None) -> AccessGrant:
+    today = today or local_today()
+    A.check_request(reason, until, today)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"找不到编号为 {customer_id} 的档案")
+    if is_visible(session, actor, customer_id):
+        raise A.AccessError("您已经可以查看这份档案，无需借阅")
+    waiting = session.scalar(select(AccessGrant.id).where(
+        AccessGrant.customer_id == customer_id, AccessGrant.user_id == actor.id, AccessGrant.state == A.PENDING))
+    if waiting:
+        raise A.AccessError("您对这份档案的借阅申请还在等待审批")
+    grant = AccessGrant(customer_id=customer_id, user_id=actor.id, reason=reason.strip(), until=until, state=A.PENDING)
+    session.add(grant)
+    session.flush()
+    record(session, actor_id=actor.id, entity="customer", entity_id=customer_id, action="access_request",
+           reason=reason, changes=[{"field": "access", "label": "借阅", "old": None, "new": f"申请借阅至 {until}"}])
+    return grant
+
+
+def _owner_supervisor(session: Session, customer: Customer) -> int | None:
+    return session.scalar(select(User.supervisor_id).where(User.id == customer.owner_id)) if customer.owner_id else None
+
+
+def decide(session: Session, actor: permissions.Actor, grant_id: int, approve: bool, comment: str = "") -> AccessGrant:
+    """Approve or refuse a pending request (a refusal needs a reason)."""
+    grant = session.get(AccessGrant, grant_id)
+    if grant is None:
+        raise NotFound("找不到这条借阅申请")
+    customer = session.get(Customer, grant.customer_id)
+    if grant.user_id == actor.id:
+        raise PermissionDenied("不能审批自己的借阅申请")
+    if not permissions.can_decide_access(actor, grant.user_id, customer.owner_id, _owner_supervisor(session, customer)):
+        raise PermissionDenied("只有档案负责人的上级可以审批这条借阅申请")
+    if grant.state != A.PENDING:
+        raise A.AccessError(f"这条申请已经{A.STATE_LABELS[grant.state]}，无需再审批")
+    if not approve and not comment.strip():
+        raise A.AccessError("拒绝时请写明原因")
+    grant.state = A.APPROVED if approve else A.REFUSED
+    grant.decided_by_id, grant.decided_at, grant.comment = actor.id, utcnow(), comment.strip() or None
+    borrower = session.get(User, grant.user_id)
+    record(session, actor_id=actor.id, entity="customer", entity_id=grant.customer_id,
+           action="access_approve" if approve else "access_refuse", reason=comment,
+           changes=[{"field": "access", "label": "借阅", "old": f"{borrower.name} 申请借阅",
+                     "new": f"同意借阅至 {grant.until}" if approve else "拒绝"}])
+    return grant
+
+
+def give_back(session: Session, actor: permissions.Actor, grant_id: int) -> AccessGrant:
+    """The borrower returns an archive before its date (or withdraws a pending request)."""
+    grant = session.get(AccessGrant, grant_id)
+    if grant is None or grant.user_id != actor.id:
+        raise NotFound("找不到您的这条借阅")
+    if grant.state not in (A.PENDING, A.APPROVED):
+        raise A.AccessError("这条借阅已经结束")
+    was = A.STATE_LABELS[grant.state]
+    grant.state = A.RETURNED  # a returned loan opens nothing, whatever its date
+    record(session, actor_id=actor.id, entity="customer", entity_id=grant.customer_id, action="access_return",
+           changes=[{"field": "access", "label": "借阅", "old": was, "new": "已归还"}])
+    return grant
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    id: int
+    customer_id: int
+    customer: str
+    archive_no: str
+    borrower: str
+    reason: str
+    until: dt.date
+    state: str          # the label, 已到期 included
+    decided_by: str
+    comment: str
+    open: bool          # still pending or lent
+
+
+def _rows(session: Session, query, today: dt.date) -> list[GrantRow]:
+    decider = aliased(User)
+    rows = session.execute(query.add_columns(Customer.name, Customer.archive_no, User.name, decider.name)
+                           .join(Customer, Customer.id == AccessGrant.customer_id)
+                           .join(User, User.id == AccessGrant.user_id)
+                           .outerjoin(decider, decider.id == AccessGrant.decided_by_id)
+                           .order_by(AccessGrant.requested_at.desc(), AccessGrant.id.desc()).limit(200)).all()
+    return [GrantRow(g.id, g.customer_id, name, no, borrower, g.reason, g.until, A.state_label(g.state, g.until, today),
+                     decided or "", g.comment or "", g.state == A.PENDING or (g.state == A.APPROVED and g.until >= today))
+            for g, name, no, borrower, decided in rows]
+
+
+def my_requests(session: Session, actor: permissions.Actor, today: dt.date | None = None) -> list[GrantRow]:
+    return _rows(session, select(AccessGrant).where(AccessGrant.user_id == actor.id), today or local_today())
+
+
+def to_decide(session: Session, actor: permissions.Actor, today: dt.date | None = None) -> list[GrantRow]:
+    """Pending requests ``actor`` may approve or refuse."""
+    owner, today = aliased(User), today or local_today()
+    pending = session.execute(select(AccessGrant.id, AccessGrant.user_id, Customer.owner_id, owner.supervisor_id)
+                              .join(Customer, Customer.id == AccessGrant.customer_id)
+                              .outerjoin(owner, owner.id == Customer.owner_id)
+                              .where(AccessGrant.state == A.PENDING)).all()
+    mine = [g for g, requester, owner_id, supervisor in pending
+            if permissions.can_decide_access(actor, requester, owner_id, supervisor)]
+    return _rows(session, select(AccessGrant).where(AccessGrant.id.in_(mine)), today) if mine else []
+
+
+# --- customer service's scope -------------------------------------------------------------------
+
+ALL = 0  # in a scope list: every customer
+
+
+def service_scope(session: Session, user_id: int) -> list[int]:
+    """The managers whose teams a service user sees; [ALL] for everyone."""
+    return [m or ALL for m in session.scalars(select(ServiceScope.manager_id).where(ServiceScope.user_id == user_id))]
+
+
+def set_service_scope(session: Session, actor: permissions.Actor, user_id: int, managers: list[int]) -> None:
+    """Replace what customer service ``user_id`` sees: ALL, some managers' teams, or nothing."""
+    if not permissions.can_grant_service_scope(actor):
+        raise PermissionDenied("只有系统管理员可以设置客服的查看范围")
+    user = session.get(User, user_id)
+    if user is None or user.role != R.SERVICE:
+        raise NotFound("只能为客服设置查看范围")
+    chosen = [ALL] if ALL in managers else sorted(set(managers))
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(chosen))).all())
+    before = service_scope(session, user_id)
+    if sorted(before) == chosen:
+        return
+
+    def describe(ids: list[int]) -> str:
+        return "全部客户" if ALL in ids else "、".join(f"{names.get(i, i)}的团队" for i in ids) or "无"
+
+    session.execute(delete(ServiceScope).where(ServiceScope.user_id == user_id))
+    session.add_all(ServiceScope(user_id=user_id, manager_id=m or None) for m in chosen)
+    record(session, actor_id=actor.id, entity="user", entity_id=user_id, action="service_scope",
+           changes=[{"field": "service_scope", "label": "可查看的客户", "old": describe(before), "new": describe(chosen)}])
+
+
+# --- refused attempts ---------------------------------------------------------------------------
+
+def log_refusal(session: Session, user_id: int | None, message: str, *, customer_id: int | None = None,
+                page: str | None = None) -> None:
+    """Keep a refused attempt for the 查阅记录 search (in its own transaction: the refused one rolled back)."""
+    session.add(RefusedAttempt(user_id=user_id, customer_id=customer_id, page=page, message=message[:500]))
+

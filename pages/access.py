@@ -1,0 +1,68 @@
+"""借阅申请: ask to read an archive one cannot see, follow one's requests, and (supervisors) decide."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from components.auth import require_user
+from components.feedback import run_write, show_flash
+from db.access import decide, find_customer, give_back, my_requests, request_access, to_decide
+from db.engine import session_scope
+from db.models import Customer
+from domain.access import MAX_DAYS
+from domain.formatting import local_today
+
+user = require_user()
+show_flash()
+today = local_today()
+st.title("借阅申请")
+st.caption("看不到的档案（其他同事负责的客户）可以申请借阅：写明原因和归还日期，由负责人的上级审批；"
+           "到了归还日期借阅自动结束。借阅只能查看，不能修改。")
+
+with session_scope() as session:
+    asked_for = st.query_params.get("customer", "")
+    asked = session.get(Customer, int(asked_for)) if asked_for.isdigit() else None
+    preset = asked.archive_no if asked else ""
+    decisions = to_decide(session, user, today)
+    mine = my_requests(session, user, today)
+
+if decisions:
+    st.subheader(f"待我审批（{len(decisions)}）")
+    for row in decisions:
+        with st.container(border=True):
+            st.markdown(f"**{row.borrower}** 申请借阅 **{row.customer}**（{row.archive_no}）至 **{row.until}**")
+            st.write(f"原因：{row.reason}")
+            comment = st.text_input("审批意见（拒绝时必填）", key=f"access_comment:{row.id}")
+            yes, no, _ = st.columns([1, 1, 4])
+            if yes.button("同意", type="primary", key=f"access_yes:{row.id}"):
+                run_write(lambda s, g=row.id: decide(s, user, g, True, comment), f"已同意 {row.borrower} 借阅")
+            if no.button("拒绝", key=f"access_no:{row.id}"):
+                run_write(lambda s, g=row.id: decide(s, user, g, False, comment), f"已拒绝 {row.borrower} 的借阅申请")
+
+st.subheader("申请借阅")
+with st.form("access_request"):
+    wanted = st.text_input("档案号或客户全称 *", value=preset)
+    reason = st.text_area("借阅原因 *", placeholder="例如：客户来电投诉，需要查看往来记录")
+    until = st.date_input("归还日期 *", value=today + dt.timedelta(days=7), min_value=today,
+                          max_value=today + dt.timedelta(days=MAX_DAYS), format="YYYY-MM-DD")
+    if st.form_submit_button("提交申请", type="primary"):
+        run_write(lambda s: request_access(s, user, find_customer(s, wanted).id, reason, until),
+                  "借阅申请已提交，等待负责人的上级审批")
+
+st.subheader("我的借阅")
+if not mine:
+    st.info("您还没有借阅申请。")
+else:
+    st.dataframe(pd.DataFrame([{"客户": f"{r.customer}（{r.archive_no}）", "原因": r.reason, "归还日期": r.until,
+                                "状态": r.state, "审批人": r.decided_by, "审批意见": r.comment,
+                                "档案": f"/archive?id={r.customer_id}" if r.state == "借阅中" else ""}
+                               for r in mine]),
+                 hide_index=True, width="stretch",
+                 column_config={"档案": st.column_config.LinkColumn("档案", display_text="打开")})
+    open_ones = {r.id: r for r in mine if r.open}
+    if open_ones:
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        picked = left.selectbox("提前归还或撤回申请", [0, *open_ones], key="access_return_pick",
+                                format_func=lambda v: f"{open_ones[v].customer}（{open_ones[v].state}）" if v else "请选择")
+        if right.button("归还 / 撤回", key="access_return", disabled=not picked, width="stretch"):
+            run_write(lambda s: give_back(s, user, picked), "已归还，借阅结束")

@@ -1,0 +1,48 @@
+"""借阅 in AppTest: a rep asks for a colleague's archive from the refusal, the manager approves, the rep reads."""
+from db.engine import session_scope
+from domain import roles as R
+from tests.factories import make_customer, make_user
+from tests.pages.apptest import open_page
+
+
+def test_borrow_from_request_to_reading(people):
+    users, _ = people
+    with session_scope() as s:
+        other_manager = make_user(s, R.MANAGER, name="赵经理")
+        borrower = make_user(s, R.REP, name="孙丽", supervisor=other_manager)
+        wanted = make_customer(s, users[R.REP], name="被借阅的客户")
+    at = open_page("pages/archive.py", borrower, id=str(wanted.id))
+    assert at.error[0].value.startswith("您无权查看这份档案")
+
+    at = open_page("pages/access.py", borrower, customer=str(wanted.id))
+    assert at.text_input[0].value == wanted.archive_no  # the refusal's link fills in the archive
+    at.text_area[0].input("客户来电投诉，需要查看往来记录")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "借阅申请已提交，等待负责人的上级审批"
+    assert at.dataframe[0].value["状态"].tolist() == ["待审批"]
+
+    at = open_page("pages/access.py", other_manager)
+    assert not [b for b in at.button if b.key and b.key.startswith("access_yes")]  # not their team's archive
+    at = open_page("pages/access.py", users[R.MANAGER])
+    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("access_yes"))).click().run()
+    assert at.success[0].value == "已同意 孙丽 借阅"
+
+    at = open_page("pages/archive.py", borrower, id=str(wanted.id))
+    assert not at.error and at.title[0].value == "被借阅的客户"
+    assert "编辑" not in [t.label for t in at.tabs]  # read only
+
+
+def test_the_admin_sets_what_customer_service_sees(people):
+    users, customer_id = people
+    with session_scope() as s:
+        service = make_user(s, R.SERVICE, name="新客服")
+    at = open_page("pages/archive.py", service, id=str(customer_id))
+    assert at.error[0].value.startswith("您无权查看这份档案")  # deny by default
+    at = open_page("pages/users.py", users[R.ADMIN])
+    at.selectbox(key="edit_user").select(service.id).run()
+    at.multiselect[0].select(users[R.MANAGER].id)
+    at.button(key=next(b.key for b in at.button if "保存查看范围" in b.label)).click().run()
+    assert at.success[0].value == "已保存 新客服 的查看范围"
+    at = open_page("pages/archive.py", service, id=str(customer_id))
+    assert not at.error and at.title[0].value == "页面测试客户"
