@@ -10,6 +10,7 @@ from db.followups import review_follow_up
 from domain.cadence import overdue_days
 from domain.followups import plan_state
 from domain.formatting import local_today
+from domain.masking import mask_phone
 
 
 def _archive_link(customer, label: str | None = None) -> None:
@@ -101,11 +102,12 @@ def returning(items) -> None:
                          icon=":material/description:")
 
 
-def birthdays(items) -> None:
+def birthdays(items, masked: bool) -> None:
     for contact, customer in items:
         with st.container(border=True):
             role = f"（{contact.role}）" if contact.role else ""
-            phone = f" · {contact.mobile}" if contact.mobile else ""
+            mobile = mask_phone(contact.mobile) if masked else contact.mobile
+            phone = f" · {mobile}" if mobile else ""
             st.markdown(f"🎂 **{contact.birthday.month} 月 {contact.birthday.day} 日** · {contact.name}{role}{phone}")
             _archive_link(customer)
 
@@ -121,7 +123,7 @@ def agenda_view(user, today: Agenda) -> None:
          lambda: escalations(today.escalated, today.escalate_after)),
         (today.payments.total, f"回款提醒：3 天内到期（{today.payments.total}）", lambda: payments(today.payments)),
         (len(today.returning), f"即将退回公海（{len(today.returning)}）", lambda: returning(today.returning)),
-        (len(today.birthdays), f"本周生日关怀（{len(today.birthdays)}）", lambda: birthdays(today.birthdays)),
+        (len(today.birthdays), f"本周生日关怀（{len(today.birthdays)}）", lambda: birthdays(today.birthdays, user.masked)),
     ]
     if not any(count for count, _, _ in sections):
         st.success("今天没有待办事项。")

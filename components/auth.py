@@ -26,6 +26,7 @@ from streamlit_authenticator.utilities import LoginError
 
 from components.bootstrap import ensure_database
 from db import users as user_db
+from db.access import is_masked
 from db.engine import session_scope
 from domain import auth_rules
 from domain.roles import ROLE_LABELS
@@ -48,6 +49,7 @@ class CurrentUser:
     name: str
     role: str
     supervisor_id: int | None
+    masked: bool = False  # phone and bank numbers shown masked (domain/masking.py)
 
     @property
     def role_label(self) -> str:
@@ -144,7 +146,8 @@ def current_user() -> CurrentUser | None:
             _end_session(problem)
             return None
         auth["last_seen"] = time.time()
-        return CurrentUser(user.id, user.username, user.name, user.role, user.supervisor_id)
+        return CurrentUser(user.id, user.username, user.name, user.role, user.supervisor_id,
+                           masked=is_masked(session, user))
 
 
 def _sign_in(*, entry: bool) -> CurrentUser:

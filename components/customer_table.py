@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.feedback import refused
+from domain.masking import mask_phone
 from db.archive_queries import CustomerFilter, CustomerPage
 from db.engine import session_scope
 from db.exports import export_customers
@@ -24,7 +25,7 @@ def due_text(due: dt.date | None, today: dt.date) -> str:
     return f"⚠ 逾期 {late} 天" if late else f"{due} 前"
 
 
-def customer_frame(page: CustomerPage) -> pd.DataFrame:
+def customer_frame(page: CustomerPage, masked: bool = False) -> pd.DataFrame:
     today = local_today()
     return pd.DataFrame([{
         "档案号": c.archive_no,
@@ -33,7 +34,7 @@ def customer_frame(page: CustomerPage) -> pd.DataFrame:
         "完整度": c.completeness,
         "客户类型": c.customer_type,
         "区域": " ".join(x for x in (c.province, c.city) if x),
-        "电话": c.phone or "",
+        "电话": (mask_phone(c.phone) if masked else c.phone) or "",
         "分类": "、".join(page.classes.get(c.id, [])),
         "负责人": c.owner.name if c.owner else "（无）",
         "审核": STATE_LABELS.get(c.review_state, c.review_state),
@@ -42,13 +43,13 @@ def customer_frame(page: CustomerPage) -> pd.DataFrame:
     } for c in page.rows])
 
 
-def customer_table(page: CustomerPage, key: str) -> int | None:
+def customer_table(page: CustomerPage, key: str, masked: bool = False) -> int | None:
     """Show the page of customers; returns the id of the row the user clicked, if any."""
     if not page.rows:
         st.info("没有符合条件的档案。")
         return None
     event = st.dataframe(
-        customer_frame(page).style.map(lambda v: "color: #d62728" if str(v).startswith("⚠") else "",
+        customer_frame(page, masked).style.map(lambda v: "color: #d62728" if str(v).startswith("⚠") else "",
                                        subset=["应跟进"]), key=key, hide_index=True, width="stretch", on_select="rerun",
         selection_mode="single-row",
         column_config={"完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100,

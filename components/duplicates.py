@@ -7,18 +7,24 @@ import streamlit as st
 
 from components.auth import CurrentUser
 from domain import permissions
+from domain.masking import mask_phone
 
 
 def duplicate_warning(user: CurrentUser, duplicates: list[dict], key: str) -> bool:
     """Show the possible duplicates with links; True when the user confirms saving anyway."""
     st.warning("发现可能重复的档案（名称、电话或税号相同）。请先核对，确认不是同一客户后再保存。")
     for dup in duplicates:
-        text = f"{dup['archive_no']} · {dup['name']} · 电话 {dup['phone'] or '—'} · 负责人 {dup['owner']}"
+        visible = permissions.can_view(user, SimpleNamespace(**dup))
+        phone = dup["phone"] if visible else ""  # someone else's customer: no phone, as in the 公海
+        phone = (mask_phone(phone) if user.masked else phone) or "—"
+        text = f"{dup['archive_no']} · {dup['name']} · 电话 {phone} · 负责人 {dup['owner']}"
         if not dup["active"]:
             text += " · 已停用"
-        if permissions.can_view(user, SimpleNamespace(**dup)):
+        if visible:
             st.page_link("pages/archive.py", label=f"打开 {text}", query_params={"id": dup["id"]}, icon=":material/link:")
         else:
-            st.markdown(f"- {text}（您无权查看，请联系负责人）")
+            st.markdown(f"- {text}（您无权查看）")
+            st.page_link("pages/access.py", label="申请借阅这份档案", query_params={"customer": dup["id"]},
+                         icon=":material/key:")
     confirmed = st.checkbox("我已核对，这是不同的客户，仍要保存", key=f"{key}:dup_ok")
     return st.button("确认保存", key=f"{key}:dup_save", type="primary", disabled=not confirmed)

@@ -7,6 +7,7 @@ loan opens is domain/permissions.visible_customers.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.archive_queries import is_visible
 from db.audit import record
-from db.models import Customer, User, utcnow
+from db.models import Customer, Setting, User, utcnow
 from db.models_access import AccessGrant, RefusedAttempt, ServiceScope
 from domain import access as A
 from domain import permissions
@@ -173,6 +174,43 @@ def set_service_scope(session: Session, actor: permissions.Actor, user_id: int, 
     session.add_all(ServiceScope(user_id=user_id, manager_id=m or None) for m in chosen)
     record(session, actor_id=actor.id, entity="user", entity_id=user_id, action="service_scope",
            changes=[{"field": "service_scope", "label": "可查看的客户", "old": describe(before), "new": describe(chosen)}])
+
+
+# --- masking phone and bank numbers (domain/masking.py) ----------------------------------------
+
+MASK_KEY = "masked_roles"
+
+
+def masked_roles(session: Session) -> list[str]:
+    row = session.get(Setting, MASK_KEY)
+    return [r for r in json.loads(row.value) if r in R.ROLE_LABELS] if row else []
+
+
+def is_masked(session: Session, actor: permissions.Actor) -> bool:
+    return actor.role in masked_roles(session)
+
+
+def set_masked_roles(session: Session, actor: permissions.Actor, roles: list[str]) -> None:
+    if not permissions.can_manage_users(actor):
+        raise PermissionDenied("只有系统管理员可以设置哪些角色隐藏电话和银行账号")
+    if R.ADMIN in roles:
+        raise A.AccessError("系统管理员需要看到完整信息，不能隐藏")
+    chosen = sorted(set(roles) & set(R.ROLE_LABELS))
+    before = masked_roles(session)
+    if sorted(before) == chosen:
+        return
+    row = session.get(Setting, MASK_KEY)
+    if row is None:
+        session.add(Setting(key=MASK_KEY, value=json.dumps(chosen)))
+    else:
+        row.value = json.dumps(chosen)
+
+    def describe(roles: list[str]) -> str:
+        return "、".join(R.ROLE_LABELS[r] for r in roles) or "无"
+
+    record(session, actor_id=actor.id, entity="setting", entity_id=0, action="mask_roles",
+           changes=[{"field": MASK_KEY, "label": "隐藏电话和银行账号的角色", "old": describe(before),
+                     "new": describe(chosen)}])
 
 
 # --- refused attempts ---------------------------------------------------------------------------

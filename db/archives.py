@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from db.access import is_masked
 from db.archive_queries import find_duplicates, get_customer
 from db.audit import list_history, record
 from db.cadence import refresh_due
@@ -259,7 +260,7 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
                     expected_version: int, confirm_duplicates: bool = False) -> Customer:
     """Save an edit with its reason; refuses if someone saved the archive since ``expected_version``."""
     customer = get_customer(session, actor, customer_id)
-    if not permissions.can_edit(actor, customer):
+    if not permissions.can_edit(actor, customer) or is_masked(session, actor):
         raise PermissionDenied("您无权修改这份档案")
     if not reason.strip():
         raise ValidationError({"reason": "请填写修改原因"})

@@ -84,6 +84,7 @@ ACTION_LABELS = {
     "access_refuse": "拒绝借阅",
     "access_return": "归还借阅",
     "service_scope": "设置客服查看范围",
+    "mask_roles": "设置隐藏敏感信息的角色",
     "user_create": "新建用户",
     "user_update": "修改用户",
     "password_reset": "重置密码",

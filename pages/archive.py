@@ -22,7 +22,7 @@ from components.followup_form import follow_up_form, plan_form
 from components.followup_views import follow_up_list, plan_list, status_line
 from domain.roles import SUPERVISORS
 from db.engine import session_scope
-from domain import permissions, review
+from domain import masking, permissions, review
 from domain.card import card_sections
 from domain.completeness import missing_labels
 from domain.errors import PermissionDenied, UserFacingError
@@ -83,7 +83,7 @@ if customer.review_state == review.PENDING and permissions.can_review(user, cust
         if return_col.button("退回修改", key="return"):
             run_write(lambda s: review_customer(s, user, customer_id, review.RETURN, comment), "已退回给负责人")
 
-can_edit = permissions.can_edit(user, customer)
+can_edit = permissions.can_edit(user, customer) and not user.masked  # the form would save the masks back
 tab_names = ["资料卡", "跟进", "应收账款"] + (["编辑"] if can_edit else []) + ["历史"] + (
     ["停用/启用"] if permissions.can_deactivate(user) else [])
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
@@ -96,7 +96,11 @@ def record_export() -> None:
 with tabs["资料卡"]:
     header = {"档案号": customer.archive_no, "审核状态": state_label,
               "负责人": customer.owner.name if customer.owner else "", "建档日期": local_time(customer.created_at)[:10]}
-    sides = card_sections(header, initial.values, initial.contacts, initial.products, initial.competitors,
+    values, people_rows = initial.values, initial.contacts
+    if user.masked:
+        st.caption(masking.NOTICE)
+        values, people_rows = masking.mask_values(values), masking.mask_contacts(people_rows)
+    sides = card_sections(header, values, people_rows, initial.products, initial.competitors,
                           initial.sales, initial.sales_year)
     if permissions.can_export(user, customer):
         left, right = st.columns([1, 4])

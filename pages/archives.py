@@ -49,7 +49,7 @@ page_number = int(st.session_state.get("list_page", 1))
 with session_scope() as session:
     page = list_customers(session, user, flt, page=page_number, page_size=PAGE_SIZE)
 c8.metric("共", f"{page.total} 份")
-clicked = customer_table(page, key=f"list_table_{page.page}")
+clicked = customer_table(page, key=f"list_table_{page.page}", masked=user.masked)
 left, middle, right = st.columns([1, 2, 1])
 if left.button("‹ 上一页", disabled=page.page <= 1):
     st.session_state["list_page"] = page.page - 1

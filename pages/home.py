@@ -41,7 +41,7 @@ agenda_view(user, todo)
 if returned.rows:
     st.subheader("被退回的档案")
     st.caption("上级退回了这些档案，请按审核意见修改后重新提交。")
-    if (clicked := customer_table(returned, key="home_returned")) is not None:
+    if (clicked := customer_table(returned, key="home_returned", masked=user.masked)) is not None:
         st.switch_page("pages/archive.py", query_params={"id": clicked})
 if queue:
     st.subheader("待我审核")

@@ -6,7 +6,7 @@ from components.auth import require_user
 from components.feedback import run_write, show_flash
 from domain.formatting import local_time
 from db import users as user_db
-from db.access import ALL, service_scope, set_service_scope
+from db.access import ALL, masked_roles, service_scope, set_masked_roles, set_service_scope
 from db.engine import session_scope
 from domain.roles import ADMIN, ALL_ROLES, MANAGER, ROLE_LABELS, SERVICE
 
@@ -24,7 +24,7 @@ st.dataframe(pd.DataFrame([{
 
 
 role_name = lambda r: ROLE_LABELS[r]  # noqa: E731
-new_tab, edit_tab = st.tabs(["新建用户", "修改 / 重置密码 / 停用"])
+new_tab, edit_tab, mask_tab = st.tabs(["新建用户", "修改 / 重置密码 / 停用", "敏感信息"])
 with new_tab, st.form("new_user", clear_on_submit=False):
     c1, c2 = st.columns(2)
     username = c1.text_input("用户名 *（登录用，字母或数字）")
@@ -76,3 +76,14 @@ with edit_tab:
     elif st.button(f"启用 {target.name}", key="enable_user"):
         run_write(lambda s: user_db.set_user_active(s, actor_id=admin.id, user_id=target_id, active=True),
             f"已启用 {target.name}")
+
+with mask_tab:
+    with session_scope() as session:
+        masked = masked_roles(session)
+    with st.form("mask_roles"):
+        st.caption("所选角色看到的客户电话、传真、联系人手机和银行账号只显示部分数字（如 138****8000），"
+                   "并且不能修改档案。系统管理员总能看到完整信息。")
+        roles = st.multiselect("隐藏电话和银行账号的角色", [r for r in ALL_ROLES if r != ADMIN], default=masked,
+                               format_func=role_name, placeholder="不隐藏")
+        if st.form_submit_button("保存"):
+            run_write(lambda s: set_masked_roles(s, admin, roles), "已保存：这些角色下次打开页面时生效")

@@ -46,3 +46,18 @@ def test_the_admin_sets_what_customer_service_sees(people):
     assert at.success[0].value == "已保存 新客服 的查看范围"
     at = open_page("pages/archive.py", service, id=str(customer_id))
     assert not at.error and at.title[0].value == "页面测试客户"
+
+
+def test_masked_roles_see_partial_numbers_and_cannot_edit(people):
+    users, customer_id = people
+    at = open_page("pages/users.py", users[R.ADMIN])
+    masks = next(m for m in at.multiselect if m.label == "隐藏电话和银行账号的角色")
+    masks.select(R.SERVICE)
+    at.button(key=next(b.key for b in at.button if b.label == "保存" and "mask" in (b.key or ""))).click().run()
+    assert at.success[0].value.startswith("已保存")
+    at = open_page("pages/archive.py", users[R.SERVICE], id=str(customer_id))
+    shown = " ".join(str(m.value) for m in at.markdown)
+    assert "138****8000" in shown and "13800138000" not in shown
+    assert "编辑" not in [t.label for t in at.tabs]
+    at = open_page("pages/archive.py", users[R.MANAGER], id=str(customer_id))  # other roles unchanged
+    assert "13800138000" in " ".join(str(m.value) for m in at.markdown)
