@@ -20,9 +20,10 @@ from db.archive_queries import find_duplicates, get_customer
 from db.audit import list_history, record
 from db.cadence import refresh_due
 from db.classification import apply_classes, sync_classes
+from db.signoff import hold
 from db.models import (ArchiveSequence, ClassScheme, ClassValue, CompetitorProduct, Contact, Customer,
                        CustomerProduct, MonthlySales, utcnow)
-from domain import audit, permissions, review
+from domain import audit, permissions, review, signoff
 from domain import fields as F
 from domain.completeness import completeness
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
@@ -268,6 +269,10 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
         raise ConflictError(conflict_message(session, customer, expected_version))
     clean = _validate(data)
     old_values = customer.field_values()
+    held: list[audit.Change] = []
+    if signoff.needs_signoff(actor):  # 信用额度, 账期, bank data wait for the supervisor
+        wanted = clean.values
+        clean.values, held = signoff.split_sensitive(old_values, wanted)
     identity_changed = (normalize_name(clean.values.get("name")) != customer.name_key
                         or normalize_phone(clean.values.get("phone")) != customer.phone_key
                         or normalize_tax_no(clean.values.get("tax_no")) != customer.tax_key)
@@ -282,16 +287,20 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
                             reason=reason)
     changes = audit.diff_fields(old_values, clean.values)
     changes += _child_changes(before, after, _scheme_names(session), data.sales_year)
-    if not changes:
+    if not changes and not held:
         raise UserFacingError("没有任何改动，无需保存")
-    customer.updated_at = utcnow()
+    if changes:
+        customer.updated_at = utcnow()
     try:
         session.flush()
     except StaleDataError:  # another session saved between our read and this write
         raise ConflictError("保存失败：这份档案刚刚被他人修改。您填写的内容仍保留在表单中，"
                             "请载入最新版本后重新应用您的修改。") from None
-    record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="update",
-           reason=reason, changes=changes)
+    if changes:
+        record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="update",
+               reason=reason, changes=changes)
+    if held:
+        hold(session, actor, customer, held, wanted, reason)
     refresh_due(session, [customer.id])
     return customer
 

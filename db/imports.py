@@ -21,7 +21,7 @@ from db.cadence import fill_missing, refresh_due
 from db.classification import apply_classes
 from db.import_lookups import ExistingIndex, load_customers, load_lookups
 from db.models import AuditEvent, Contact, Customer, CustomerClass, ImportBatch, utcnow
-from domain import audit, permissions, review
+from domain import audit, permissions, review, signoff
 from domain.completeness import completeness
 from domain.errors import UserFacingError
 from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
@@ -240,6 +240,10 @@ class _Planner:
                  if k != "name" and (k not in row.filled_in or getattr(customer, k) is None)}
         if normalize_name(row.values.get("name")) != customer.name_key:
             item.note = f"文件中的名称「{row.values.get('name')}」与档案不同，名称未修改"
+        if signoff.needs_signoff(self.actor):  # 信用额度, 账期, bank data: only through the archive's sign-off
+            given, held = signoff.split_sensitive(customer.field_values(), given)
+            if held:
+                item.note = "、".join(c["label"] for c in held) + " 的修改需上级审批，未导入，请在档案中修改"
         merged = customer.field_values() | given
         errors = self._rule_errors(row, merged)
         if errors:

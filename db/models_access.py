@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from typing import Any, Optional
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models import Base, Customer, User, utcnow
@@ -88,3 +88,24 @@ class RefusedAttempt(Base):
     customer_id: Mapped[Optional[int]] = mapped_column(Integer)  # no foreign key: the id may not exist
     page: Mapped[Optional[str]] = mapped_column(String(60))
     message: Mapped[str] = mapped_column(Text)
+
+
+class PendingChange(Base):
+    """A rep's change to sensitive fields (信用额度, 账期, bank data) waiting for the supervisor."""
+
+    __tablename__ = "pending_changes"
+    __table_args__ = (Index("ix_pending_changes_customer_state", "customer_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    requested_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)   # [{field, label, old, new}] as displayed
+    new_values: Mapped[dict[str, Any]] = mapped_column(JSON)      # {field: new value} to apply
+    state: Mapped[str] = mapped_column(String(10), index=True)    # domain/signoff.py
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+
+    requested_by: Mapped[Optional[User]] = relationship(foreign_keys=[requested_by_id])

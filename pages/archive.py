@@ -15,6 +15,8 @@ from db.archives import (archive_input_from, record_card_export, review_customer
 from db.audit import list_history
 from db.pool import release
 from db.read_log import record_read
+from db.signoff import pending_for
+from components.signoff_views import pending_changes
 from db.followup_queries import timeline
 from db.receivables import for_customer
 from components.receivable_views import receivables_tab
@@ -22,7 +24,7 @@ from components.followup_form import follow_up_form, plan_form
 from components.followup_views import follow_up_list, plan_list, status_line
 from domain.roles import SUPERVISORS
 from db.engine import session_scope
-from domain import masking, permissions, review
+from domain import masking, permissions, review, signoff
 from domain.card import card_sections
 from domain.completeness import missing_labels
 from domain.errors import PermissionDenied, UserFacingError
@@ -47,6 +49,7 @@ try:
         contacts = timeline(session, customer_id)
         owed = for_customer(session, customer_id)
         owner_supervisor = customer.owner.supervisor_id if customer.owner else None
+        waiting = pending_for(session, customer_id)
 except UserFacingError as exc:
     refused(exc, customer_id=customer_id if isinstance(exc, PermissionDenied) else None)
     if isinstance(exc, PermissionDenied):
@@ -67,6 +70,8 @@ status_line(contacts.status)
 if not customer.is_active:
     st.warning("此档案已停用：默认列表中不再显示，历史全部保留。")
 
+
+pending_changes(user, waiting, permissions.can_review(user, customer, owner_supervisor))
 
 # Review (审核)
 if customer.review_state == review.RETURNED:
@@ -162,7 +167,8 @@ if can_edit:
                 confirm_duplicates=confirmed))
             if saved is not None:
                 reset_form_state(f"{key}:")
-                flash("修改已保存，并记入历史")
+                flash("修改已保存，并记入历史" + ("；信用额度、账期和银行信息的修改需上级审批后生效"
+                                                 if signoff.needs_signoff(user) else ""))
                 st.rerun()
 
 with tabs["历史"]:

@@ -1,0 +1,27 @@
+"""Sensitive changes waiting for sign-off: the banner on the archive, the supervisor's decision."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components.feedback import run_write
+from db.models_access import PendingChange
+from db.signoff import decide_change
+from domain.formatting import local_time
+from domain.signoff import describe
+
+
+def pending_changes(user, pending: list[PendingChange], may_decide: bool, *, title: str = "") -> None:
+    """One box per waiting change; the owner's supervisor approves or refuses it there."""
+    for change in pending:
+        who = change.requested_by.name if change.requested_by else "（已删除）"
+        with st.container(border=True):
+            st.markdown(f":orange[**待上级审批的修改**]{title} · {who} 于 {local_time(change.requested_at)} 提交")
+            st.write(describe(change.changes))
+            st.caption(f"修改原因：{change.reason or '（无）'} · 审批通过前，档案仍显示原来的值。")
+            if may_decide and change.requested_by_id != user.id:
+                comment = st.text_input("审批意见（拒绝时必填）", key=f"signoff_comment:{change.id}")
+                yes, no, _ = st.columns([1, 1, 4])
+                if yes.button("同意修改", type="primary", key=f"signoff_yes:{change.id}"):
+                    run_write(lambda s, c=change.id: decide_change(s, user, c, True, comment), "已同意，修改已生效")
+                if no.button("拒绝", key=f"signoff_no:{change.id}"):
+                    run_write(lambda s, c=change.id: decide_change(s, user, c, False, comment), "已拒绝这条修改")
