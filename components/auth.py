@@ -26,7 +26,7 @@ from streamlit_authenticator.utilities import LoginError
 
 from components.bootstrap import ensure_database
 from db import users as user_db
-from db.access import is_masked
+from db.access import is_masked, log_refusal
 from db.engine import session_scope
 from domain import auth_rules
 from domain.roles import ROLE_LABELS
@@ -143,6 +143,8 @@ def current_user() -> CurrentUser | None:
             login_at=auth["login_at"], last_seen=auth["last_seen"], now=time.time(),
             session_epoch=user.session_epoch, active=user.is_active, idle_hours=idle_hours())
         if problem:
+            if user is not None and not user.is_active:  # a disabled user's old browser: logged
+                log_refusal(session, user.id, "已停用的用户使用旧的登录继续操作，已强制退出")
             _end_session(problem)
             return None
         auth["last_seen"] = time.time()

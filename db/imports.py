@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from db.access import log_refusal
 from db.archives import reserve_archive_nos
 from db.cadence import fill_missing, refresh_due
 from db.classification import apply_classes
@@ -59,6 +60,7 @@ class PlannedRow:
     errors: list[RowError] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)   # a new archive's complete values
     owner_id: int | None = None
+    refused: bool = False  # matched an archive the importer may not edit (logged when the import is written)
 
     @property
     def row(self) -> int:
@@ -116,6 +118,10 @@ def run_import(session: Session, actor: permissions.Actor, rows: Sequence[Sequen
     plan = _Planner(session, actor, options, progress or (lambda *_: None)).plan(rows, file_name)
     if not dry_run:
         _Writer(session, actor, options, progress or (lambda *_: None)).write(plan)
+        for item in plan.rows:
+            if item.refused:
+                log_refusal(session, actor.id, f"导入「{file_name}」第 {item.row} 行：{item.note}",
+                            customer_id=item.customer_id, page="import")
     return plan
 
 
@@ -227,6 +233,7 @@ class _Planner:
             item.note = f"已有档案 {numbers[0]} 已停用，未更新"
         elif not permissions.can_edit(self.actor, customer):
             item.note = f"已有档案 {numbers[0]} 不归您负责，未更新"
+            item.refused = True
         else:
             self._plan_update(item, customer)
         return item

@@ -256,7 +256,7 @@ def claim(session: Session, actor: permissions.Actor, customer_id: int, today: d
     refusal = P.claim_refusal(get_settings(session), claims_today=standing.claims_today, owned=standing.owned,
                               last_left_me=last_left, today=today)
     if refusal:
-        raise P.PoolError(refusal)
+        raise P.ClaimRefused(refusal)
     customer.owner_id = actor.id
     customer.owner_since = today
     customer.updated_at = utcnow()

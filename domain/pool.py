@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, fields
 from typing import Iterable
 
-from domain.errors import UserFacingError
+from domain.errors import PermissionDenied, UserFacingError
 
 # Preloaded per class (scheme code, class code) -> days; other classes use PoolSettings.default_days.
 DEFAULT_CLASS_DAYS: dict[tuple[str, str], int] = {
@@ -21,7 +21,11 @@ DEFAULT_CLASS_DAYS: dict[tuple[str, str], int] = {
 
 
 class PoolError(UserFacingError):
-    """A claim or a rule the pool refuses; the message is for the user."""
+    """A pool rule that cannot be kept (settings out of range…); the message is for the user."""
+
+
+class ClaimRefused(PermissionDenied):
+    """A claim past the day's or the total limit, or within the reclaim ban: refused and logged."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from db.archive_queries import get_customer
 from db.audit import list_history
 from db.engine import session_scope
+from db.read_log import search
+from domain.formatting import local_today
 from db.import_records import undo_import
 from db.imports import ImportOptions, run_import
 from db.models import AuditEvent, Customer, ImportBatch
@@ -141,6 +143,9 @@ def test_rep_cannot_update_someone_elses_archive(team):
         make_customer(s, other, name="王芳的客户", phone="0755-3333333")
     plan = run(rep, sheet([1, "王芳的客户", None, None, None, "99"]), on_duplicate="update")
     assert plan.count("skip") == 1 and "不归您负责" in plan.rows[0].note
+    with session_scope() as s:  # the attempt is in the 查阅记录 search, with the row
+        [refusal] = [r for r in search(s, manager, start=local_today(), end=local_today()) if r.what == "被拒绝"]
+        assert refusal.customer.startswith("王芳的客户（") and "导入「客户.xlsx」第 5 行" in refusal.customer
 
 
 def test_ambiguous_match_is_an_error(team):

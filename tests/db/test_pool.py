@@ -14,7 +14,7 @@ from db.models import Customer
 from db.pool import claim, get_settings, pool_page, release, returning_soon, save_settings, set_class_days, sweep
 from domain.errors import PermissionDenied
 from domain.followups import FollowUpInput
-from domain.pool import PoolError, PoolSettings
+from domain.pool import ClaimRefused, PoolError, PoolSettings
 from tests.factories import class_value, make_customer, make_team, make_user
 
 TODAY = dt.date(2026, 6, 1)
@@ -96,13 +96,13 @@ def test_claim_limits_and_the_reclaim_ban(team):
     ids = [_customer(rep, TODAY - dt.timedelta(days=90)) for _ in range(4)]
     with session_scope() as s:
         assert sweep(s, TODAY)["returned"] == 4
-    with pytest.raises(PoolError, match="2026-07-01 起您才能再次认领"):  # rep lost them to the pool today
+    with pytest.raises(ClaimRefused, match="2026-07-01 起您才能再次认领"):  # rep lost them to the pool today
         with session_scope() as s:
             claim(s, rep, ids[0], TODAY)
     with session_scope() as s:
         claim(s, other, ids[0], TODAY)
         claim(s, other, ids[1], TODAY)
-    with pytest.raises(PoolError, match="每日上限 2 位"):
+    with pytest.raises(ClaimRefused, match="每日上限 2 位"):
         with session_scope() as s:
             claim(s, other, ids[2], TODAY)
     assert _owner(ids[2]) is None  # nothing changed
@@ -126,7 +126,7 @@ def test_owned_limit_and_roles(team):
         sweep(s, TODAY)
     for _ in range(2):
         _customer(other, TODAY)
-    with pytest.raises(PoolError, match="达到上限 2 位"):
+    with pytest.raises(ClaimRefused, match="达到上限 2 位"):
         with session_scope() as s:
             claim(s, other, pooled, TODAY)
     with pytest.raises(PermissionDenied):
@@ -152,7 +152,7 @@ def test_release_bans_the_releaser_and_keeps_history(team):
             release(s, other, customer_id, "不是我的")
     with session_scope() as s:
         release(s, rep, customer_id, "客户转行", TODAY)
-    with pytest.raises(PoolError, match="才能再次认领"):
+    with pytest.raises(ClaimRefused, match="才能再次认领"):
         with session_scope() as s:
             claim(s, rep, customer_id, TODAY + dt.timedelta(days=3))
     with session_scope() as s:

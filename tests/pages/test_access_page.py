@@ -1,5 +1,8 @@
 """借阅 in AppTest: a rep asks for a colleague's archive from the refusal, the manager approves, the rep reads."""
 from db.engine import session_scope
+from db.read_log import search
+from db.users import set_user_active
+from domain.formatting import local_today
 from domain import roles as R
 from tests.factories import make_customer, make_user
 from tests.pages.apptest import open_page
@@ -61,3 +64,18 @@ def test_masked_roles_see_partial_numbers_and_cannot_edit(people):
     assert "编辑" not in [t.label for t in at.tabs]
     at = open_page("pages/archive.py", users[R.MANAGER], id=str(customer_id))  # other roles unchanged
     assert "13800138000" in " ".join(str(m.value) for m in at.markdown)
+
+
+def test_a_disabled_users_open_session_ends_on_the_next_action_and_is_logged(people):
+    users, customer_id = people
+    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    assert at.title[0].value == "页面测试客户"
+    with session_scope() as s:
+        set_user_active(s, actor_id=users[R.ADMIN].id, user_id=users[R.REP].id, active=False)
+    at.run()  # the rep clicks something in the browser they left open
+    assert [t.label for t in at.text_input][:2] == ["用户名", "密码"]
+    assert "页面测试客户" not in " ".join(t.value for t in at.title)
+    with session_scope() as s:
+        rows = search(s, users[R.MANAGER], start=local_today(), end=local_today())
+    refusals = [r.customer for r in rows if r.what == "被拒绝"]
+    assert len(refusals) == 1 and refusals[0].startswith("已停用的用户使用旧的登录继续操作")

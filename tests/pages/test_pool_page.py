@@ -4,6 +4,7 @@ import datetime as dt
 from db.engine import session_scope
 from db.models import Customer
 from db.pool import release
+from db.read_log import search
 from domain import roles as R
 from domain.formatting import local_today
 from tests.factories import make_user
@@ -41,3 +42,5 @@ def test_the_previous_owner_is_refused_in_chinese(people):
     assert at.error[0].value.endswith(f"{free:%Y-%m-%d} 起您才能再次认领")
     with session_scope() as s:
         assert s.get(Customer, customer_id).owner_id is None
+        refusals = search(s, users[R.MANAGER], start=local_today(), end=local_today())
+    assert [(r.what, r.customer) for r in refusals][0][0] == "被拒绝"  # the attempt is logged
