@@ -5,6 +5,7 @@ is only loaded in demo mode (``start.sh``) or by ``manage.py seed-demo``.
 """
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from sqlalchemy import func, select
@@ -13,14 +14,16 @@ from sqlalchemy.orm import Session
 from db.archives import ArchiveInput, create_customer, review_customer, set_customer_active
 from db.models import ClassScheme, ClassValue, Customer, User
 from db.cadence import fill_missing
-from db.models_followups import CadenceRule
-from db.seed_followups import seed_demo_follow_ups
 from db.models_access import ServiceScope
+from db.models_followups import CadenceRule, ContactStatus
+from db.pool import release
+from db.seed_followups import seed_demo_follow_ups
 from db.users import create_user, get_user_by_username
 from domain import fields as F
 from domain.cadence import DEFAULT_RULES
 from domain.pool import DEFAULT_CLASS_DAYS
 from domain import review
+from domain.formatting import local_today
 from domain import roles as R
 
 # (code, name, [(value code, value name, meaning, colour)]) — from DOMAIN.md §2.
@@ -181,4 +184,18 @@ def seed_demo(session: Session, customers: int = 300, seed: int = 42) -> int:
             set_customer_active(session, manager, customer.id, False, "客户已停业")
         created.append(customer)
     seed_demo_follow_ups(session, created, rng)
+    _seed_demo_pool(session, manager, users["zhangwei"], created)
     return customers
+
+
+def _seed_demo_pool(session: Session, manager: User, rep: User, created: list[Customer]) -> None:
+    """A few customers in the 公海, and three of 张伟's long untended (on 今日待办: 即将退回公海)."""
+    active = [c for c in created if c.is_active]
+    for customer in active[3::15]:
+        release(session, manager, customer.id, "演示：原负责人调岗，客户转入公海")
+    session.flush()
+    last = dict(session.execute(select(ContactStatus.customer_id, ContactStatus.last_any)).all())
+    long_ago = local_today() - dt.timedelta(days=57)
+    untended = [c for c in active if c.owner_id == rep.id and (last.get(c.id) or long_ago) <= long_ago]
+    for customer in untended[:3]:
+        customer.owner_since = long_ago

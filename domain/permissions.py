@@ -41,10 +41,21 @@ def _owner_supervisor(customer: CustomerLike) -> int | None:
 
 
 def visible_customers(actor: Actor, today: dt.date | None = None) -> ColumnElement[bool]:
-    """The ``where`` clause of the customers ``actor`` may see: everyone's for the roles that look
-    after the whole archive; a manager's own, their team's and the unowned; a rep's own; customer
-    service the teams the admin granted. Plus, for anyone, the archives lent to them (借阅) until
-    their return date. Deny by default: a user with no team, customers or grants sees none."""
+    """The ``where`` clause of the customers ``actor`` may see: those they are entitled to by role
+    (``entitled_customers``) and, for anyone, the archives lent to them (借阅) until their return date."""
+    if actor.role in R.SEE_ALL:
+        return true()
+    if actor.id is None:
+        return false()
+    from db.models import Customer
+
+    return or_(entitled_customers(actor), Customer.id.in_(borrowed_by(actor, today)))
+
+
+def entitled_customers(actor: Actor) -> ColumnElement[bool]:
+    """Everyone's for the roles that look after the whole archive; a manager's own, their team's and
+    the unowned; a rep's own; customer service the teams the admin granted. Deny by default: a user
+    with no team, customers or grants is entitled to none."""
     from db.models import Customer, User  # db depends on domain, not the other way round at import time
 
     if actor.role in R.SEE_ALL:
@@ -56,14 +67,12 @@ def visible_customers(actor: Actor, today: dt.date | None = None) -> ColumnEleme
         # one test on an expression, not an OR over owner_id: a team sees most of the archive, and
         # the planner should walk the newest-first index rather than owner_id (bench/board_bench.py).
         team_and_self = select(User.id).where(or_(User.supervisor_id == actor.id, User.id == actor.id))
-        entitled = func.coalesce(Customer.owner_id, actor.id).in_(team_and_self)
-    elif actor.role == R.REP:
-        entitled = Customer.owner_id == actor.id
-    elif actor.role == R.SERVICE:
-        entitled = _service_scope(actor)
-    else:
-        entitled = false()
-    return or_(entitled, Customer.id.in_(borrowed_by(actor, today)))
+        return func.coalesce(Customer.owner_id, actor.id).in_(team_and_self)
+    if actor.role == R.REP:
+        return Customer.owner_id == actor.id
+    if actor.role == R.SERVICE:
+        return _service_scope(actor)
+    return false()
 
 
 def borrowed_by(actor: Actor, today: dt.date | None = None):
@@ -181,11 +190,12 @@ def can_export_list(actor: Actor) -> bool:
 
 
 def exportable_customers(actor: Actor) -> ColumnElement[bool]:
-    """``can_export`` as a ``where`` clause, for exporting a whole list."""
+    """``can_export`` as a ``where`` clause, for exporting a whole list (a borrowed archive is read,
+    never exported)."""
     if actor.role in EXPORT_ALL:
         return true()
     if actor.role in (R.MANAGER, R.REP):
-        return visible_customers(actor)
+        return entitled_customers(actor)
     return false()
 
 

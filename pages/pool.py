@@ -15,7 +15,7 @@ st.title("公海")
 with session_scope() as session:
     settings = get_settings(session)
     standing = claim_standing(session, user)
-st.caption(f"超过规定天数未跟进的客户会自动退回公海（默认 {settings.default_days} 天，重点客户更短，见「分类方案」）。"
+st.caption(f"超过规定天数未跟进的客户会自动退回公海（默认 {settings.default_days} 天，重点客户更短，由管理员在「分类方案」中设置）。"
            f"公海中只显示名称、地区、类型和分类；认领后才能看到电话、往来和历史。")
 if permissions.can_claim(user):
     a, b = st.columns(2)

@@ -1,5 +1,5 @@
 """分类方案 (admins): rename, reorder, add and retire classes; choose which schemes are active; each
-class's contact cadence (跟进频率) and the escalation days."""
+class's contact cadence (跟进频率), the escalation days and the 公海 rules."""
 import pandas as pd
 import streamlit as st
 
@@ -41,6 +41,7 @@ with st.form(f"scheme_{scheme_id}"):
 st.dataframe(pd.DataFrame([{
     "顺序": n, "名称": v.name, "含义": v.meaning or "", "颜色": v.color or "", "移入须填原因": "是" if v.is_terminal else "",
     "跟进频率": describe(rules.get(v.id, [])),
+    "退回公海": f"{v.pool_days} 天未跟进" if v.pool_days else f"默认（{pool_settings.default_days} 天）",
     "状态": "已停用" if v.is_retired else "在用", "客户数": counts.get(v.id, 0)}
     for n, v in enumerate(scheme.values, start=1)]), hide_index=True, width="stretch")
 

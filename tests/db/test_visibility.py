@@ -72,3 +72,29 @@ def test_board_export_calendar_and_dashboard_follow_the_same_rule(two_teams):
         dues = calendar_items(s, people["赵经理"], TODAY - dt.timedelta(days=40), TODAY + dt.timedelta(days=40),
                               CalendarFilter(), TODAY)
         assert all(item.customer_id in (ids["孙丽的客户"], ids["公海客户"]) for item in dues)
+
+
+def test_customer_service_and_borrowers_everywhere(two_teams):
+    """Customer service granted 赵经理's team, and 张伟 borrowing 孙丽的客户: the same share in the list,
+    the board, the export and the dashboard; a service user granted nothing sees nothing."""
+    from db.access import decide, request_access, set_service_scope
+
+    people, ids = two_teams
+    with session_scope() as s:
+        admin = make_user(s, "admin")
+        service = make_user(s, "service", name="客服")
+        idle = make_user(s, "service", name="未授权客服")
+        set_service_scope(s, admin, service.id, [people["赵经理"].id])
+        grant = request_access(s, people["张伟"], ids["孙丽的客户"], "投诉核查", TODAY + dt.timedelta(days=2))
+        decide(s, people["赵经理"], grant.id, True)
+    with session_scope() as s:
+        scheme = s.scalar(select(ClassScheme.id).where(ClassScheme.code == "importance"))
+        for who, expected in ((service, ["孙丽的客户"]), (people["张伟"], ["孙丽的客户", "张伟的客户"]), (idle, [])):
+            assert names(s, who) == expected
+            board = load_board(s, who, scheme, CustomerFilter())
+            assert sorted(card.name for column in board for card in column.cards) == expected
+            assert headline(s, who, default_filter(TODAY), TODAY).active == len(expected)
+        _, count = export_customers(s, people["张伟"], CustomerFilter(), description="测试")
+        assert count == 1  # a borrowed archive is read, never exported
+        with pytest.raises(PermissionDenied):
+            get_customer(s, idle, ids["孙丽的客户"])
