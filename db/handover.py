@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from db.audit import record
 from db.models import Customer, User, utcnow
+from db.models_access import AccessGrant
 from db.models_followups import FollowUp, Receivable, VisitPlan
 from db.users import set_user_active
-from domain import permissions
+from domain import access, permissions
 from domain.errors import NotFound, PermissionDenied, UserFacingError
 from domain.formatting import local_today
 from domain.followups import PLANNED
@@ -33,6 +34,7 @@ class Holdings:
     unreviewed: int           # their follow-ups still without 审阅意见
     receivables: int          # open receivables of their customers
     outstanding: float
+    loans: int = 0            # their 借阅 requests and loans still open (ended by the handover)
 
 
 def holdings(session: Session, actor: permissions.Actor, user_id: int) -> Holdings:
@@ -51,7 +53,12 @@ def holdings(session: Session, actor: permissions.Actor, user_id: int) -> Holdin
     count, owed = session.execute(select(func.count(), func.sum(Receivable.amount - Receivable.paid))
                                   .join(Customer, Customer.id == Receivable.customer_id)
                                   .where(Customer.owner_id == user_id, Receivable.paid < Receivable.amount)).one()
-    return Holdings(leaving, customers, plans, unreviewed, count, float(owed or 0))
+    loans = session.scalar(select(func.count()).select_from(AccessGrant).where(_open_loans(user_id))) or 0
+    return Holdings(leaving, customers, plans, unreviewed, count, float(owed or 0), loans)
+
+
+def _open_loans(user_id: int):
+    return (AccessGrant.user_id == user_id) & AccessGrant.state.in_((access.PENDING, access.APPROVED))
 
 
 def receivers(session: Session, leaving_id: int) -> list[User]:
@@ -91,10 +98,16 @@ def hand_over(session: Session, actor: permissions.Actor, leaving_id: int, targe
         owner = customers[plan.customer_id].owner_id if plan.customer_id in customers else \
             session.scalar(select(Customer.owner_id).where(Customer.id == plan.customer_id))
         plan.assignee_id = owner
+    loans = list(session.scalars(select(AccessGrant).where(_open_loans(leaving_id))))
+    for grant in loans:  # a borrowed archive goes back with its borrower
+        record(session, actor_id=actor.id, entity="customer", entity_id=grant.customer_id, action="access_return",
+               reason=reason, changes=[{"field": "access", "label": "借阅", "old": access.STATE_LABELS[grant.state],
+                                        "new": "已归还（离职交接）"}])
+        grant.state = access.RETURNED
     if disable:
         set_user_active(session, actor_id=actor.id, user_id=leaving_id, active=False)
     session.flush()
-    return {"moved": moved, "pooled": pooled, "plans": len(plans)}
+    return {"moved": moved, "pooled": pooled, "plans": len(plans), "loans": len(loans)}
 
 
 @dataclass

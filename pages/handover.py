@@ -27,11 +27,12 @@ else:
     with session_scope() as session:
         held = holdings(session, user, leaving_id)
         people = {u.id: u.name for u in receivers(session, leaving_id)}
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric("负责的客户", len(held.customers))
     cols[1].metric("未完成的回访计划", held.open_plans)
     cols[2].metric("未审阅的跟进记录", held.unreviewed)
     cols[3].metric("客户未收账款（元）", f"{held.outstanding:,.0f}")
+    cols[4].metric("未结束的借阅", held.loans, help="交接时一并归还")
     targets = {POOL: "转入公海", **people}
     default = st.selectbox("默认接手人", list(targets), format_func=targets.get, key=f"handover_default:{leaving_id}",
                            index=1 if len(targets) > 1 else 0)
@@ -52,7 +53,7 @@ else:
             refused(exc)
         else:
             flash(f"交接完成：{done['moved']} 位客户转给同事，{done['pooled']} 位转入公海，"
-                  f"{done['plans']} 条回访计划随客户转交；{held.user.name} 的账户已停用")
+                  f"{done['plans']} 条回访计划随客户转交，{done['loans']} 项借阅已归还；{held.user.name} 的账户已停用")
             st.rerun()
 
 st.subheader("遗留检查")

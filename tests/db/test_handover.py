@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from db.audit import list_history
+from db.access import decide, my_requests, request_access
 from db.engine import session_scope
 from db.followups import plan_visits
 from db.handover import POOL, hand_over, holdings, orphans
@@ -36,7 +37,7 @@ def test_holdings_and_a_handover_that_leaves_nothing_behind(leaving):
     with session_scope() as s:
         result = hand_over(s, manager, rep.id, {ids[0]: other.id, ids[1]: POOL, ids[2]: other.id},
                            reason="张伟离职")
-        assert result == {"moved": 2, "pooled": 1, "plans": 2}
+        assert result == {"moved": 2, "pooled": 1, "plans": 2, "loans": 0}
     with session_scope() as s:
         owners = {c.id: c.owner_id for c in s.scalars(select(Customer))}
         assert (owners[ids[0]], owners[ids[1]], owners[ids[2]]) == (other.id, None, other.id)
@@ -77,3 +78,19 @@ def test_a_handover_is_refused_whole(leaving):
     with session_scope() as s:
         assert {c.owner_id for c in s.scalars(select(Customer))} == {rep.id}
         assert s.get(User, rep.id).is_active is True
+
+
+def test_open_loans_go_back_with_the_leaver(leaving):
+    manager, rep, other, ids = leaving
+    with session_scope() as s:
+        boss = make_user(s, "manager", name="赵经理")
+        theirs = make_customer(s, make_user(s, "rep", supervisor=boss), name="别队客户").id
+        grant = request_access(s, rep, theirs, "查看往来", local_today() + dt.timedelta(days=5))
+        decide(s, boss, grant.id, True)
+    with session_scope() as s:
+        assert holdings(s, manager, rep.id).loans == 1
+        result = hand_over(s, manager, rep.id, {i: other.id for i in ids}, reason="张伟离职")
+        assert result["loans"] == 1
+    with session_scope() as s:
+        assert my_requests(s, rep)[0].state == "已归还"
+        assert list_history(s, entity="customer", entity_id=theirs)[0].action == "access_return"
