@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from db.audit import record
 from db.cadence import refresh_due
@@ -249,7 +250,7 @@ def claim(session: Session, actor: permissions.Actor, customer_id: int, today: d
     if customer is None or not customer.is_active:
         raise NotFound("找不到这位公海客户（可能已停用）")
     if customer.owner_id is not None:
-        raise P.PoolError("这位客户刚刚已被认领，不在公海中了")
+        raise P.ClaimRefused("这位客户刚刚已被认领，不在公海中了")
     standing = claim_standing(session, actor, today)
     last_left = session.scalar(select(func.max(PoolEvent.day)).where(
         PoolEvent.customer_id == customer_id, PoolEvent.user_id == actor.id, PoolEvent.action.in_((RETURN, RELEASE))))
@@ -260,6 +261,10 @@ def claim(session: Session, actor: permissions.Actor, customer_id: int, today: d
     customer.owner_id = actor.id
     customer.owner_since = today
     customer.updated_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError:  # someone else claimed (or edited) it between our read and this write
+        raise P.ClaimRefused("这位客户刚刚已被认领，不在公海中了") from None
     session.add(PoolEvent(day=today, customer_id=customer_id, user_id=actor.id, action=CLAIM))
     me = session.get(User, actor.id)
     record(session, actor_id=actor.id, entity="customer", entity_id=customer_id, action="pool_claim",

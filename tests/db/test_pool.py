@@ -110,7 +110,7 @@ def test_claim_limits_and_the_reclaim_ban(team):
         claim(s, other, ids[2], TODAY + dt.timedelta(days=1))  # a new day
         customer = s.get(Customer, ids[2])
         assert (customer.owner_id, customer.owner_since) == (other.id, TODAY + dt.timedelta(days=1))
-    with pytest.raises(PoolError, match="刚刚已被认领"):
+    with pytest.raises(ClaimRefused, match="刚刚已被认领"):
         with session_scope() as s:
             claim(s, manager, ids[2], TODAY)
     with session_scope() as s:
@@ -182,3 +182,31 @@ def test_manage_pool_sweep_json(team, db_url):
     assert (first["returned"], first["customer_ids"], again["returned"]) == (1, [customer_id], 0)
     with session_scope() as s:
         assert s.scalars(select(Customer.owner_id).where(Customer.id == customer_id)).one() is None
+
+
+def test_two_reps_claiming_at_once_get_one_owner_and_one_clear_refusal(team):
+    import threading
+
+    manager, rep, other = team
+    pooled = _customer(manager, TODAY)
+    with session_scope() as s:
+        release(s, manager, pooled, "测试并发认领")
+    start, outcomes = threading.Barrier(2), {}
+
+    def attempt(who):
+        start.wait()
+        try:
+            with session_scope() as s:
+                claim(s, who, pooled)
+            outcomes[who.id] = "claimed"
+        except ClaimRefused as exc:
+            outcomes[who.id] = str(exc)
+
+    threads = [threading.Thread(target=attempt, args=(who,)) for who in (rep, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["claimed", "这位客户刚刚已被认领，不在公海中了"]
+    winner = next(uid for uid, outcome in outcomes.items() if outcome == "claimed")
+    assert _owner(pooled) == winner
