@@ -23,13 +23,14 @@ CUSTOMER = "深圳好运来大酒店"
 
 
 def overdue_customer(session, server) -> None:
-    """A key account (weekly cadence) of rep1, filed 30 days ago and never contacted."""
+    """A key account (weekly cadence) of rep1, filed 20 days ago and never contacted: overdue, and not
+    yet back in the 公海 (重点客户 return after 30 untended days)."""
     team(session, server)
     ensure_reference_data(session)
     key = factories.class_value(session, "importance", "key")
     rep = session.get(User, server.ids["rep1"])
     customer = factories.make_customer(session, rep, name=CUSTOMER, classes={key.scheme_id: key.id})
-    customer.created_at -= dt.timedelta(days=30)
+    customer.created_at -= dt.timedelta(days=20)
     refresh_due(session, [customer.id])
     server.ids["customer"] = customer.id
 

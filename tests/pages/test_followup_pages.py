@@ -18,7 +18,8 @@ TODAY = local_today()
 
 
 def make_overdue(people):
-    """Make the page-test customer a key account filed 30 days ago, never contacted."""
+    """Make the page-test customer a key account filed 20 days ago, never contacted (overdue by its weekly
+    cadence, not yet back in the 公海 after 30 untended days)."""
     users, customer_id = people
     with session_scope() as s:
         key = class_value(s, "importance", "key")
@@ -26,7 +27,7 @@ def make_overdue(people):
         data = archive_input_from(customer)
         data.classes = {key.scheme_id: key.id}
         update_customer(s, users[R.REP], customer_id, data, reason="重点客户", expected_version=customer.version)
-        s.get(Customer, customer_id).created_at -= dt.timedelta(days=30)
+        s.get(Customer, customer_id).created_at -= dt.timedelta(days=20)
         refresh_due(s, [customer_id])
 
 
