@@ -10,6 +10,7 @@ from db.followups import review_follow_up
 from domain.cadence import overdue_days
 from domain.followups import plan_state
 from domain.formatting import local_today
+from domain.complaints import STATE_LABELS, age_days
 from domain.masking import mask_phone
 
 
@@ -90,6 +91,23 @@ def payments(rows: Rows) -> None:
     _more(rows)
 
 
+def complaints(items) -> None:
+    today = local_today()
+    for complaint, customer in items:
+        with st.container(border=True):
+            st.markdown(f":red[**{STATE_LABELS[complaint.state]}**] · 已 {age_days(complaint.day, today)} 天 · "
+                        f"{complaint.category}（{complaint.severity}）")
+            st.write(complaint.content[:120])
+            _archive_link(customer, f"{customer.name}：打开「投诉与折价」处理")
+
+
+def contracts(items) -> None:
+    for contract, customer in items:
+        with st.container(border=True):
+            st.markdown(f":orange[**{contract.ends_on} 到期**] · {contract.kind} {contract.number}")
+            _archive_link(customer)
+
+
 def returning(items) -> None:
     st.caption("这些客户很久没有跟进了：到期仍未跟进，将自动退回公海，由其他同事认领。记录一次跟进即可保留。")
     today = local_today()
@@ -122,6 +140,8 @@ def agenda_view(user, today: Agenda) -> None:
         (today.escalated.total, f"逾期升级（{today.escalated.total}）",
          lambda: escalations(today.escalated, today.escalate_after)),
         (today.payments.total, f"回款提醒：3 天内到期（{today.payments.total}）", lambda: payments(today.payments)),
+        (len(today.complaints), f"待处理的投诉（{len(today.complaints)}）", lambda: complaints(today.complaints)),
+        (len(today.contracts), f"合同即将到期（{len(today.contracts)}）", lambda: contracts(today.contracts)),
         (len(today.returning), f"即将退回公海（{len(today.returning)}）", lambda: returning(today.returning)),
         (len(today.birthdays), f"本周生日关怀（{len(today.birthdays)}）", lambda: birthdays(today.birthdays, user.masked)),
     ]

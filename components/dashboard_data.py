@@ -17,6 +17,7 @@ from db import dashboard_customers as customers
 from db.engine import data_version, session_scope
 from db.movements import movement_flows
 from db.archive_queries import CustomerFilter
+from db.complaints import summary as complaint_summary
 from db.receivables import aging
 from domain.dashboard import DashboardFilter
 from domain.periods import WEEK
@@ -55,6 +56,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
         s, actor, flt, (min(flt.end, today).replace(day=1) - dt.timedelta(days=335)).replace(day=1)),
     "sales": lambda s, actor, flt, today: activity.sales_by_product(s, actor, flt, today.year),
     "investment": lambda s, actor, flt, today: activity.investment_vs_volume(s, actor, flt, today.year),
+    "complaints": lambda s, actor, flt, today: complaint_summary(s, actor, today, where=customers.scope(actor, flt)),
 }
 
 

@@ -22,6 +22,8 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
     archive_pages.append(st.Page("pages/dashboard.py", title="驾驶舱", icon=":material/monitoring:",
                                  url_path="dashboard"))
     archive_pages.append(st.Page("pages/reports.py", title="工作报表", icon=":material/summarize:", url_path="reports"))
+    archive_pages.append(st.Page("pages/market.py", title="市场与竞品", icon=":material/storefront:",
+                                 url_path="market"))
     archive_pages.append(st.Page("pages/access.py", title="借阅申请", icon=":material/key:", url_path="access"))
     archive_pages.append(st.Page("pages/pool.py", title="公海", icon=":material/waves:", url_path="pool"))
     archive_pages.append(st.Page("pages/board.py", title="分类看板", icon=":material/view_kanban:", url_path="board"))
@@ -40,6 +42,9 @@ def pages_for(user: CurrentUser) -> dict[str, list[st.Page]]:
     if permissions.may_hand_over(user):
         admin_pages.append(st.Page("pages/handover.py", title="离职交接", icon=":material/move_up:",
                                    url_path="handover"))
+    if permissions.can_close_year(user):
+        admin_pages.append(st.Page("pages/volumes.py", title="年度归档", icon=":material/inventory_2:",
+                                   url_path="volumes"))
     if permissions.can_manage_users(user):
         admin_pages.append(st.Page("pages/users.py", title="用户管理", icon=":material/group:", url_path="users"))
     if permissions.can_manage_schemes(user):

@@ -2,4 +2,4 @@
 
 Every table module is imported here, so the metadata (migrations, tests) always knows all tables.
 """
-from db import models, models_access, models_followups  # noqa: F401
+from db import models, models_access, models_followups, models_papers  # noqa: F401

@@ -74,7 +74,7 @@ def decide(session: Session, actor: permissions.Actor, grant_id: int, approve: b
     if not permissions.can_decide_access(actor, grant.user_id, customer.owner_id, _owner_supervisor(session, customer)):
         raise PermissionDenied("只有档案负责人的上级可以审批这条借阅申请")
     if grant.state != A.PENDING:
-        raise A.AccessError(f"这条申请已经{A.STATE_LABELS[grant.state]}，无需再审批")
+        raise A.AccessError(f"这条申请已是「{A.STATE_LABELS[grant.state]}」，无需再审批")
     if not approve and not comment.strip():
         raise A.AccessError("拒绝时请写明原因")
     grant.state = A.APPROVED if approve else A.REFUSED

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from db.cadence import escalate_after_days
 from db.paging import SHOWN, Rows, first_rows
+from db.complaints import open_for_handler
+from db.contracts import ending_soon
 from db.pool import returning_soon
 from db.receivables import due_soon
 from db.models import Contact, Customer, User
@@ -53,6 +55,8 @@ class Agenda:
     birthdays: list[tuple[Contact, Customer]] = field(default_factory=list)
     escalate_after: int = cadence.ESCALATE_AFTER_DAYS
     returning: list = field(default_factory=list)  # my customers about to return to the 公海 (db/pool.py)
+    complaints: list = field(default_factory=list)  # complaints I handle, not closed yet (db/complaints.py)
+    contracts: list = field(default_factory=list)   # my customers' contracts ending within 30 days (db/contracts.py)
 
 
 def due_customers(actor: permissions.Actor, until: dt.date) -> Select:
@@ -89,7 +93,8 @@ def agenda(session: Session, actor: permissions.Actor, today: dt.date) -> Agenda
                                  permissions.reviewable_follow_ups(actor, owner.id, owner.supervisor_id))
                           .order_by(ContactStatus.next_due, Customer.id))
     return Agenda(plans, due, to_review, escalated, due_soon(session, actor, today),
-                  birthdays_this_week(session, actor, today), days, returning_soon(session, actor, today))
+                  birthdays_this_week(session, actor, today), days, returning_soon(session, actor, today),
+                  open_for_handler(session, actor), ending_soon(session, actor, today))
 
 
 def birthdays_this_week(session: Session, actor: permissions.Actor, today: dt.date) -> list[tuple[Contact, Customer]]:

@@ -17,6 +17,7 @@ from db.cadence import refresh_due
 from db.classification import apply_classes
 from db.models import ClassValue, Customer, User, utcnow
 from db.models_followups import FollowUp, VisitPlan
+from db.volumes import check_not_frozen
 from domain import permissions
 from domain.errors import ConflictError, NotFound, PermissionDenied, UserFacingError
 from domain.followups import (CANCELLED, DONE, PLANNED, VISIT_METHODS, FollowUpInput, PlanInput,
@@ -41,6 +42,7 @@ def log_follow_up(session: Session, actor: permissions.Actor, customer_id: int, 
     customer = _open_customer(session, actor, customer_id)
     today = local_today()
     check_follow_up(data, today)
+    check_not_frozen(session, actor, data.day)  # a backdated record in a closed year
     plan = _plan_answered(session, customer_id, data)
     follow_up = FollowUp(
         customer_id=customer_id, day=data.day, time=data.time, method=data.method, topic=data.topic or None,

@@ -22,7 +22,7 @@ from domain.formatting import utc_start_of
 REPEAT_MINUTES = 30
 OPENED = "打开档案"
 REFUSED = "被拒绝"
-EXPORTS = ("export_list", "export_card")
+EXPORTS = ("export_list", "export_card", "export_volume")
 SHOWN = 500
 
 

@@ -18,6 +18,7 @@ from db.audit import record
 from db.paging import Rows, first_rows
 from db.models import Customer
 from db.models_followups import Receivable
+from db.volumes import check_not_frozen
 from domain import permissions
 from domain import receivables as rules
 from domain.errors import NotFound, PermissionDenied, UserFacingError
@@ -35,6 +36,7 @@ def add_receivable(session: Session, actor: permissions.Actor, customer_id: int,
     if not permissions.can_edit(actor, customer):
         raise PermissionDenied("您无权为这份档案录入应收账款")
     clean = rules.check_receivable(data, customer.credit_days)
+    check_not_frozen(session, actor, clean.doc_date)
     receivable = Receivable(customer_id=customer_id, doc_no=clean.doc_no or None, doc_date=clean.doc_date,
                             amount=clean.amount, due_date=clean.due_date, paid=clean.paid, note=clean.note or None,
                             created_by_id=actor.id)

@@ -56,7 +56,7 @@ def decide_change(session: Session, actor: permissions.Actor, change_id: int, ap
     if not permissions.can_review(actor, customer, supervisor):
         raise PermissionDenied("只有负责人的上级可以审批信用额度、账期和银行信息的修改")
     if pending.state != S.PENDING:
-        raise UserFacingError(f"这条修改已经{S.STATE_LABELS[pending.state]}")
+        raise UserFacingError(f"这条修改已是「{S.STATE_LABELS[pending.state]}」，不能再审批")
     if not approve and not comment.strip():
         raise UserFacingError("拒绝时请写明原因")
     if approve:

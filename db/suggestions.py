@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from db.archive_queries import CustomerFilter, filtered_query
 from db.classification import move_class
+from db.contracts import long_term_in_force
 from db.models import ClassScheme, CustomerClass, MonthlySales, User
+from db.models_papers import Contract
 from domain import permissions
 from domain import suggestions as rules
 from domain.errors import UserFacingError
@@ -56,6 +58,7 @@ def load_suggestions(session: Session, actor: permissions.Actor, scheme_id: int,
                                    .where(CustomerClass.scheme_id == scheme_id)).all())
     code_of = {v.id: v.code for v in scheme.values}
     sales = _sales_facts(session, visible, today)
+    contracted = set(session.scalars(select(Contract.customer_id).where(long_term_in_force(today))))
     found = []
     for row in session.execute(
             select(visible.c.id, visible.c.name, visible.c.archive_no, visible.c.owner_id,
@@ -64,6 +67,7 @@ def load_suggestions(session: Session, actor: permissions.Actor, scheme_id: int,
                    visible.c.expected_deal_date)
             .outerjoin(User, User.id == visible.c.owner_id)
             .where(or_(visible.c.id.in_(select(MonthlySales.customer_id)), visible.c.payment_behaviour.is_not(None),
+                       visible.c.id.in_(select(Contract.customer_id).where(long_term_in_force(today))),
                        visible.c.expected_deal_date.is_not(None), visible.c.tripartite_signed.is_(True),
                        visible.c.tripartite_date.is_not(None)))):
         if not permissions.can_move_class(actor, _Owned(row.owner_id, owner_supervisor_id=row.owner_supervisor_id)):
@@ -72,7 +76,7 @@ def load_suggestions(session: Session, actor: permissions.Actor, scheme_id: int,
         facts = rules.Facts(current={scheme.code: code_of.get(current.get(row.id))}, first_order=first_order,
                             volume_12m=volume, payment=row.payment_behaviour,
                             agreement=bool(row.tripartite_signed or row.tripartite_date),
-                            expected_deal=row.expected_deal_date)
+                            long_contract=row.id in contracted, expected_deal=row.expected_deal_date)
         for suggestion in rules.suggest(facts, [scheme.code], today):
             target = values.get(suggestion.to)
             if target is not None:

@@ -223,6 +223,22 @@ def can_follow_up(actor: Actor, customer: CustomerLike) -> bool:
     return actor.role == R.SERVICE or can_view(actor, customer)
 
 
+def can_handle_complaint(actor: Actor, handler_id: int | None) -> bool:
+    """Moving a complaint on (处理, 解决, 结案): its handler, customer service, or a supervisor — on a
+    customer they may see (db/complaints opens the customer through get_customer first)."""
+    return actor.id is not None and (actor.id == handler_id or actor.role in R.SUPERVISORS or actor.role == R.SERVICE)
+
+
+def can_decide_discount(actor: Actor, requester_id: int | None) -> bool:
+    """折价/让利 is approved by a manager, the GM or an admin — never by the one who asked for it."""
+    return actor.id is not None and actor.id != requester_id and actor.role in R.SUPERVISORS
+
+
+def can_close_year(actor: Actor) -> bool:
+    """年度归档 (closing a year, exporting the yearly volumes): the archivist and admins."""
+    return actor.role in (R.ARCHIVIST, R.ADMIN)
+
+
 def can_decide_access(actor: Actor, requester_id: int, owner_id: int | None, owner_supervisor_id: int | None) -> bool:
     """借阅: the owner's supervisor approves or refuses; admins and the general manager may too. A
     manager decides for unowned archives and owners without a supervisor. Never one's own request."""

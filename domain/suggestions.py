@@ -1,7 +1,8 @@
 """Rules that suggest a customer's next class, each with its reason (confirmed by a person, never applied alone).
 
 - 生命周期 (lifecycle): 目标及意向 → 新签 on the first recorded order (月度销量 > 0);
-  → 长期 once a long-term agreement is signed (三方协议). 流失 customers are left to people.
+  → 长期 once a long-term agreement is signed (三方协议) after the first order, or a contract marked
+  长期 is in force (合同与协议). 流失 customers are left to people.
 - 成交周期 (closing horizon): from 预计成交日期 — A within a month, B three months, C half a year, D later.
 - 价值等级 (value grade): from the last 12 months' volume and 回款表现 — chronic late payment → E;
   occasional late payment caps the grade at C; A needs on-time payment, more than a year of
@@ -34,6 +35,7 @@ class Facts:
     volume_12m: int = 0                 # quantity over the last 12 months
     payment: str | None = None          # 回款表现
     agreement: bool = False             # a long-term agreement (三方协议) is signed
+    long_contract: bool = False         # a long-term contract (合同与协议, marked 长期) is in force
     expected_deal: dt.date | None = None
 
 
@@ -48,6 +50,8 @@ def lifecycle(facts: Facts, today: dt.date) -> Suggestion | None:
     current = facts.current.get(LIFECYCLE)
     if current in ("long", "lost"):
         return None
+    if facts.long_contract:
+        return Suggestion(LIFECYCLE, "long", "已签订长期合同（合同与协议）")
     if facts.agreement and (facts.first_order or current == "new"):
         return Suggestion(LIFECYCLE, "long", "已签订长期协议（三方协议）")
     if facts.first_order and current in (None, "target"):

@@ -1,33 +1,43 @@
-"""档案详情: the card, editing with a reason, the history, review and 停用/启用."""
+"""档案详情: the card, follow-ups, complaints and discounts, contracts, files, receivables, editing with
+a reason, the history, review and 停用/启用. Each tab's content is a component."""
 import streamlit as st
 
 from components.archive_form import archive_form, submit_archive
 from components.auth import require_user
 from components.card import print_button, show_card
+from components.complaint_views import complaints_tab
+from components.contract_views import contracts_tab
+from components.document_views import documents_tab
 from components.duplicates import duplicate_warning
 from components.feedback import flash, refused, run_write, show_flash
 from components.field_widgets import reset_form_state
-from domain.formatting import local_time
+from components.followup_form import follow_up_form, plan_form
+from components.followup_views import follow_up_list, plan_list, status_line
 from components.history import show_history
+from components.receivable_views import receivables_tab
+from components.signoff_views import pending_changes
+from db import complaints as complaint_db
+from db import contracts as contract_db
+from db import documents as document_db
+from db import market as market_db
 from db.archive_queries import active_schemes, get_customer, owners
 from db.archives import (archive_input_from, record_card_export, review_customer, set_customer_active,
                          update_customer)
 from db.audit import list_history
+from db.engine import session_scope
+from db.followup_queries import timeline
 from db.pool import release
 from db.read_log import record_read
-from db.signoff import pending_for
-from components.signoff_views import pending_changes
-from db.followup_queries import timeline
 from db.receivables import for_customer
-from components.receivable_views import receivables_tab
-from components.followup_form import follow_up_form, plan_form
-from components.followup_views import follow_up_list, plan_list, status_line
-from domain.roles import SUPERVISORS
-from db.engine import session_scope
+from db.signoff import pending_for
+from db.users import list_users
 from domain import masking, permissions, review, signoff
 from domain.card import card_sections
+from domain.complaints import RESOLVED
 from domain.completeness import missing_labels
 from domain.errors import PermissionDenied, UserFacingError
+from domain.formatting import local_time
+from domain.roles import SUPERVISORS
 from domain.workbooks import card_workbook
 
 user = require_user()
@@ -50,6 +60,13 @@ try:
         owed = for_customer(session, customer_id)
         owner_supervisor = customer.owner.supervisor_id if customer.owner else None
         waiting = pending_for(session, customer_id)
+        complaints = complaint_db.for_customer(session, customer_id)
+        visits_done = {c.id: complaint_db.return_visit_done(session, c) for c in complaints if c.state == RESOLVED}
+        discounts = complaint_db.discounts_for(session, customer_id)
+        contracts = contract_db.for_customer(session, customer_id)
+        documents = document_db.for_customer(session, customer_id)
+        staff = {u.id: u.name for u in list_users(session, active_only=True)}
+        market = market_db.for_customer(session, user, customer)
 except UserFacingError as exc:
     refused(exc, customer_id=customer_id if isinstance(exc, PermissionDenied) else None)
     if isinstance(exc, PermissionDenied):
@@ -89,7 +106,7 @@ if customer.review_state == review.PENDING and permissions.can_review(user, cust
             run_write(lambda s: review_customer(s, user, customer_id, review.RETURN, comment), "已退回给负责人")
 
 can_edit = permissions.can_edit(user, customer) and not user.masked  # the form would save the masks back
-tab_names = ["资料卡", "跟进", "应收账款"] + (["编辑"] if can_edit else []) + ["历史"] + (
+tab_names = ["资料卡", "跟进", "投诉与折价", "合同", "文件", "应收账款"] + (["编辑"] if can_edit else []) + ["历史"] + (
     ["停用/启用"] if permissions.can_deactivate(user) else [])
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
 
@@ -116,6 +133,13 @@ with tabs["资料卡"]:
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               on_click=record_export)
     show_card(customer.name, sides)
+    if market:
+        st.subheader("市场动态（竞品）")
+        for note in market:
+            price = f" {note.price:,.2f} 元" if note.price is not None else ""
+            where = "本客户" if note.customer_id == customer_id else f"{note.city or note.province or ''}"
+            st.caption(f"{note.day} · {where} · {note.competitor} {note.product or ''}{price} · {note.topic}："
+                       f"{note.content}")
 
 with tabs["跟进"]:
     if permissions.can_follow_up(user, customer) and customer.is_active:
@@ -137,6 +161,16 @@ with tabs["跟进"]:
             why = st.text_input("释放原因 *", key="release_reason", placeholder="例如：客户已转行，暂无合作可能")
             if st.button("释放到公海", key="release_go"):
                 run_write(lambda s: release(s, user, customer_id, why), "客户已释放到公海")
+
+with tabs["投诉与折价"]:
+    complaints_tab(user, customer, complaints, discounts, staff, visits_done,
+                   can_log=permissions.can_follow_up(user, customer) and customer.is_active)
+
+with tabs["合同"]:
+    contracts_tab(user, customer_id, contracts, can_edit)
+
+with tabs["文件"]:
+    documents_tab(user, customer_id, documents, can_upload=permissions.can_follow_up(user, customer))
 
 with tabs["应收账款"]:
     receivables_tab(user, customer_id, customer.credit_days, owed, can_edit)

@@ -131,6 +131,9 @@ def dashboard() -> None:
     drill("class", late_class, overdue=True)
     drill("owner", late_owner, overdue=True)
 
+    st.subheader("投诉")
+    charts.complaints_chart(load("complaints", user, flt, today))
+
     st.subheader("档案质量")
     a, b = st.columns(2)
     with a:

@@ -5,6 +5,7 @@ With CI=true a missing PostgreSQL is a failure, not a skip.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import text
 
 os.environ.setdefault("KEDANG_BCRYPT_ROUNDS", "4")
 os.environ.setdefault("KEDANG_DEMO", "0")
+os.environ.setdefault("KEDANG_FILES_DIR", tempfile.mkdtemp(prefix="kedang-files-"))  # attached documents
 
 from db.engine import dispose_all, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402

@@ -15,11 +15,12 @@ from tests.pages.apptest import ROOT, open_page, open_page_directly
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
          "pages/imports.py", "pages/board.py", "pages/calendar.py", "pages/receivables.py", "pages/reports.py", "pages/dashboard.py", "pages/handover.py", "pages/read_log.py",
-         "pages/pool.py", "pages/access.py",
+         "pages/pool.py", "pages/access.py", "pages/market.py", "pages/volumes.py",
          "pages/users.py", "pages/schemes.py"]
 DENIED = {("pages/review.py", role) for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
     (page, role) for page in ("pages/users.py", "pages/schemes.py") for role in R.ALL_ROLES if role != R.ADMIN} | {
-    (page, role) for page in ("pages/handover.py", "pages/read_log.py") for role in (R.REP, R.SERVICE, R.ARCHIVIST)}
+    (page, role) for page in ("pages/handover.py", "pages/read_log.py") for role in (R.REP, R.SERVICE, R.ARCHIVIST)} | {
+    ("pages/volumes.py", role) for role in (R.REP, R.SERVICE, R.MANAGER, R.GM)}
 
 
 @pytest.mark.parametrize("role", [R.ADMIN, R.MANAGER, R.REP, R.SERVICE, R.ARCHIVIST, R.GM])
@@ -42,7 +43,7 @@ def test_detail_shows_card_history_and_review_for_manager(people):
     at = open_page("pages/archive.py", users[R.MANAGER], id=str(customer_id))
     assert at.title[0].value == "页面测试客户"
     assert [b.label for b in at.button if b.key == "approve"] == ["审核通过，归档"]
-    assert [t.label for t in at.tabs][:4] == ["资料卡", "跟进", "应收账款", "编辑"]
+    assert [t.label for t in at.tabs][:7] == ["资料卡", "跟进", "投诉与折价", "合同", "文件", "应收账款", "编辑"]
     assert [t.label for t in at.tabs][-2:] == ["历史", "停用/启用"]
 
 

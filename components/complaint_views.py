@@ -1,0 +1,107 @@
+"""An archive's 投诉与折价 tab: complaints through their states (the return visit included) and
+discount requests with the manager's decision."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import streamlit as st
+
+from components.feedback import run_write
+from db.complaints import close, decide_discount, log_complaint, request_discount, resolve, start_handling
+from db.models_papers import Complaint, Discount
+from domain import complaints as C
+from domain import permissions
+from domain.formatting import local_time, local_today
+
+
+def complaints_tab(user, customer, complaints: list[Complaint], discounts: list[Discount], people: dict[int, str],
+                   visits_done: dict[int, bool], can_log: bool) -> None:
+    open_count = sum(c.state in C.UNFINISHED for c in complaints)
+    st.caption(f"投诉 {len(complaints)} 条，未结案 {open_count} 条。每条投诉解决后都要现场回访，回访记录完成后才能结案。")
+    if can_log:
+        _log_form(user, customer, people)
+    for complaint in complaints:
+        _complaint_box(user, complaint, people, visits_done.get(complaint.id, False))
+    st.subheader("折价 / 让利")
+    _discounts(user, customer, discounts, complaints, can_log)
+
+
+def _log_form(user, customer, people: dict[int, str]) -> None:
+    with st.expander("登记投诉"), st.form(f"complaint:{customer.id}", clear_on_submit=True):
+        a, b, c = st.columns(3)
+        day = a.date_input("投诉日期 *", value=local_today(), max_value=local_today(), format="YYYY-MM-DD")
+        channel = b.selectbox("渠道 *", C.CHANNELS)
+        category = c.selectbox("类别 *", C.CATEGORIES)
+        severity = a.selectbox("严重程度 *", C.SEVERITIES)
+        default = customer.owner_id if customer.owner_id in people else user.id
+        handler = b.selectbox("处理人 *", list(people), index=list(people).index(default) if default in people else 0,
+                              format_func=people.get)
+        content = st.text_area("投诉内容 *", placeholder="客户反映的问题、涉及的产品/批次、客户的要求")
+        if st.form_submit_button("保存投诉", type="primary"):
+            data = C.ComplaintInput(day, channel, category, severity, content, handler)
+            run_write(lambda s: log_complaint(s, user, customer.id, data), "投诉已登记，处理人会在今日待办中看到")
+
+
+def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit_done: bool) -> None:
+    colour = {C.OPEN: "red", C.HANDLING: "orange", C.RESOLVED: "blue", C.CLOSED: "green"}[complaint.state]
+    with st.container(border=True):
+        st.markdown(f":{colour}[**{C.STATE_LABELS[complaint.state]}**] · {complaint.day} · {complaint.category} · "
+                    f"{complaint.severity} · {complaint.channel} · 处理人 {people.get(complaint.handler_id, '（无）')}")
+        st.write(complaint.content)
+        if complaint.resolution:
+            st.caption(f"处理结果：{complaint.resolution} · 责任鉴定：{complaint.responsibility} · "
+                       f"解决于 {local_time(complaint.resolved_at)}")
+        if complaint.state == C.CLOSED:
+            st.caption(f"已回访结案 · 客户满意度：{complaint.satisfaction} · {local_time(complaint.closed_at)}")
+        if complaint.state == C.CLOSED or not permissions.can_handle_complaint(user, complaint.handler_id):
+            return
+        key = f"complaint:{complaint.id}"
+        if complaint.state == C.OPEN:
+            if st.button("开始处理", key=f"{key}:start"):
+                run_write(lambda s: start_handling(s, user, complaint.id), "投诉已转为处理中")
+        elif complaint.state == C.HANDLING:
+            resolution = st.text_area("处理结果 *", key=f"{key}:resolution")
+            left, right = st.columns(2)
+            responsibility = left.selectbox("责任鉴定 *", C.RESPONSIBILITIES, key=f"{key}:responsibility")
+            visit_on = right.date_input("现场回访日期", value=None, min_value=local_today(), format="YYYY-MM-DD",
+                                        key=f"{key}:visit", help=f"不填则为 {C.RETURN_VISIT_WITHIN_DAYS} 天后")
+            if st.button("已解决，安排现场回访", key=f"{key}:resolve", type="primary"):
+                run_write(lambda s: resolve(s, user, complaint.id, resolution, responsibility, visit_on),
+                          "已解决：现场回访计划已安排，回访后即可结案")
+        elif not visit_done:
+            st.info("等待现场回访：在「跟进」中回访计划「现场-问题处理」记录一次登门回访后，才能结案。")
+        else:
+            satisfaction = st.selectbox("客户满意度 *", C.SATISFACTION, key=f"{key}:satisfaction")
+            if st.button("回访完成，结案", key=f"{key}:close", type="primary"):
+                run_write(lambda s: close(s, user, complaint.id, satisfaction), "投诉已结案")
+
+
+def _discounts(user, customer, discounts: list[Discount], complaints: list[Complaint], can_request: bool) -> None:
+    for discount in discounts:
+        with st.container(border=True):
+            who = discount.requested_by.name if discount.requested_by else "（无）"
+            st.markdown(f"**{discount.kind} {discount.amount:,.2f} 元** · {C.DISCOUNT_STATES[discount.state]} · "
+                        f"{who} 于 {local_time(discount.requested_at)} 申请")
+            st.caption(f"原因：{discount.reason}" + (f" · 审批意见：{discount.comment}" if discount.comment else "")
+                       + (f" · 审批人：{discount.decided_by.name}" if discount.decided_by else ""))
+            if discount.state == C.PENDING and permissions.can_decide_discount(user, discount.requested_by_id):
+                comment = st.text_input("审批意见（拒绝时必填）", key=f"discount:{discount.id}:comment")
+                yes, no, _ = st.columns([1, 1, 4])
+                if yes.button("批准", type="primary", key=f"discount:{discount.id}:yes"):
+                    run_write(lambda s, d=discount.id: decide_discount(s, user, d, True, comment), "折价申请已批准")
+                if no.button("拒绝", key=f"discount:{discount.id}:no"):
+                    run_write(lambda s, d=discount.id: decide_discount(s, user, d, False, comment), "折价申请已拒绝")
+    if not discounts:
+        st.caption("还没有折价或让利申请。")
+    if not can_request:
+        return
+    linked = {0: "（不关联投诉）", **{c.id: f"{c.day} {c.category}" for c in complaints}}
+    with st.expander("申请折价 / 让利"), st.form(f"discount:{customer.id}", clear_on_submit=True):
+        a, b, c = st.columns(3)
+        kind = a.selectbox("类型 *", C.DISCOUNT_KINDS)
+        amount = b.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+        complaint_id = c.selectbox("关联投诉", list(linked), format_func=linked.get)
+        reason = st.text_area("原因 *", placeholder="例如：配送延误，按合同给予 5% 折价")
+        if st.form_submit_button("提交申请", type="primary"):
+            data = C.DiscountInput(kind, Decimal(str(amount)) if amount is not None else None, reason, complaint_id or None)
+            run_write(lambda s: request_discount(s, user, customer.id, data), "折价申请已提交，等待经理审批")

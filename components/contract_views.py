@@ -1,0 +1,46 @@
+"""An archive's 合同 tab: the contracts with their status, and the form to register one."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from components.feedback import run_write
+from db.contracts import add_contract
+from db.models_papers import Contract
+from domain import contracts as K
+from domain.formatting import local_today
+
+
+def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: bool) -> None:
+    today = local_today()
+    if contracts:
+        frame = pd.DataFrame([{
+            "合同编号": c.number, "类型": c.kind, "签订日期": c.signed_on, "开始": c.starts_on,
+            "结束": c.ends_on if c.ends_on else "长期", "金额（元）": float(c.amount) if c.amount is not None else None,
+            "长期合同": "是" if c.long_term else "", "状态": K.status(c.starts_on, c.ends_on, today),
+            "主要条款": c.terms or ""} for c in contracts])
+        st.dataframe(frame.style.apply(lambda col: ["color: #d62728" if v in (K.ENDING, K.EXPIRED) else ""
+                                                    for v in col], subset=["状态"]),
+                     hide_index=True, width="stretch")
+        st.caption(f"到期前 {K.REMIND_DAYS} 天出现在负责人的今日待办。标为「长期合同」且在有效期内的，"
+                   "分类看板的规则建议会提示把生命周期改为「长期客户」。")
+    else:
+        st.info("还没有合同或协议。")
+    if not can_edit:
+        return
+    with st.expander("登记合同 / 协议"), st.form(f"contract:{customer_id}", clear_on_submit=True):
+        a, b, c = st.columns(3)
+        number = a.text_input("合同编号 *", max_chars=60)
+        kind = b.selectbox("类型 *", K.KINDS)
+        amount = c.number_input("金额（元）", min_value=0.0, step=1000.0, format="%.2f", value=None)
+        signed = a.date_input("签订日期 *", value=today, max_value=today, format="YYYY-MM-DD")
+        starts = b.date_input("开始日期 *", value=today, format="YYYY-MM-DD")
+        ends = c.date_input("结束日期（长期有效可不填）", value=None, format="YYYY-MM-DD")
+        long_term = st.checkbox("长期合同（签订后建议把生命周期改为「长期客户」）")
+        terms = st.text_area("主要条款", placeholder="供货价格、返利、账期、排他条款等")
+        if st.form_submit_button("保存合同", type="primary"):
+            data = K.ContractInput(number, kind, signed, starts, ends,
+                                   Decimal(str(amount)) if amount is not None else None, terms, long_term)
+            run_write(lambda s: add_contract(s, user, customer_id, data), f"合同 {number.strip()} 已登记")

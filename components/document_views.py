@@ -1,0 +1,74 @@
+"""An archive's 文件 tab: attached documents with their versions, preview, download and upload."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components.feedback import refused, run_write
+from db.documents import Versions, read, upload
+from db.engine import session_scope
+from domain import documents as D
+from domain.errors import UserFacingError
+from domain.formatting import local_time
+
+
+def documents_tab(user, customer_id: int, documents: list[Versions], can_upload: bool) -> None:
+    st.caption(f"营业执照、合同扫描件、门头和陈列照片等：{D.ALLOWED_TEXT}，每个不超过 {D.MAX_MB} MB。"
+               "替换文件时保留旧版本；查看和下载都会记入查阅记录。")
+    if can_upload:
+        _upload_form(user, customer_id, documents)
+    if not documents:
+        st.info("还没有附件。")
+        return
+    for item in documents:
+        _document_box(user, item)
+
+
+def _upload_form(user, customer_id: int, documents: list[Versions]) -> None:
+    current = {0: "（新文件）", **{v.current.id: f"替换：{v.current.file_name}" for v in documents}}
+    with st.expander("上传文件"), st.form(f"upload:{customer_id}", clear_on_submit=True):
+        left, right = st.columns(2)
+        category = left.selectbox("类别 *", D.CATEGORIES)
+        replaces = right.selectbox("新文件或替换", list(current), format_func=current.get)
+        note = st.text_input("说明", max_chars=200)
+        # No type filter here: Streamlit's filter is only checked in the browser; the server judges the content.
+        chosen = st.file_uploader("选择文件 *", accept_multiple_files=False)
+        if st.form_submit_button("上传", type="primary"):
+            if chosen is None:
+                st.error("请先选择文件")
+            else:
+                run_write(lambda s: upload(s, user, customer_id, category=category, name=chosen.name,
+                                           data=chosen.getvalue(), note=note, replaces_id=replaces or None),
+                          f"已上传「{chosen.name}」")
+
+
+def _document_box(user, item: Versions) -> None:
+    document = item.current
+    who = document.uploaded_by.name if document.uploaded_by else "（无）"
+    with st.container(border=True):
+        st.markdown(f"**{document.file_name}** · {document.category} · {D.LABELS.get(document.kind, document.kind)} · "
+                    f"{document.size / 1024:,.0f} KB · {who} 于 {local_time(document.uploaded_at)} 上传"
+                    + (f" · 共 {len(item.older) + 1} 个版本" if item.older else ""))
+        if document.note:
+            st.caption(document.note)
+        key = f"doc:{document.id}"
+        if st.toggle("预览 / 下载", key=f"{key}:open"):
+            _show(user, document.id, key)
+        for old in item.older:
+            st.caption(f"旧版本：{old.file_name} · {old.size / 1024:,.0f} KB · {local_time(old.uploaded_at)}")
+            if st.toggle(f"打开旧版本 #{old.id}", key=f"doc:{old.id}:open"):
+                _show(user, old.id, f"doc:{old.id}")
+
+
+def _show(user, document_id: int, key: str) -> None:
+    try:
+        with session_scope() as session:
+            document, data = read(session, user, document_id)
+    except UserFacingError as exc:
+        refused(exc)
+        return
+    if document.kind in D.IMAGES:
+        st.image(data, caption=document.file_name)
+    elif document.kind == "pdf":
+        st.pdf(data, height=600, key=f"{key}:pdf")
+    st.download_button("下载", data, file_name=document.file_name, mime=D.MIME.get(document.kind),
+                       key=f"{key}:download")

@@ -1,0 +1,60 @@
+"""市场与竞品: dated notes on competitors (prices, promotions, policies), searchable; a note about a
+customer also shows on its card."""
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from components.auth import require_user
+from components.feedback import run_write, show_flash
+from db.access import find_customer
+from db.engine import session_scope
+from db.market import SHOWN, add_note, search_notes
+from domain.fields import PROVINCES
+from domain.formatting import local_today
+from domain.market import TOPICS, MarketNoteInput
+
+user = require_user()
+show_flash()
+today = local_today()
+st.title("市场与竞品")
+st.caption("市场走访中看到的竞品价格、促销、政策和新品，按日期记下来；关联客户的记录也显示在该客户的资料卡上。")
+
+with st.expander("记一条市场动态"), st.form("market_note", clear_on_submit=True):
+    a, b, c = st.columns(3)
+    day = a.date_input("日期 *", value=today, max_value=today, format="YYYY-MM-DD")
+    competitor = b.text_input("竞品品牌/厂家 *", max_chars=80)
+    topic = c.selectbox("类别 *", TOPICS)
+    product = a.text_input("产品", max_chars=80)
+    price = b.number_input("价格（元）", min_value=0.0, step=1.0, format="%.2f", value=None)
+    number = c.text_input("关联客户（档案号或全称，可不填）")
+    province = a.selectbox("省份（不关联客户时必填）", ["", *PROVINCES], format_func=lambda v: v or "请选择")
+    city = b.text_input("城市", max_chars=40)
+    content = st.text_area("情况 *", placeholder="例如：某品牌 500ml 终端价降到 39 元，买二送一，至月底")
+    if st.form_submit_button("保存", type="primary"):
+        def save(s):
+            customer_id = find_customer(s, number).id if number.strip() else None
+            add_note(s, user, MarketNoteInput(day, competitor, topic, content, product,
+                                              Decimal(str(price)) if price is not None else None,
+                                              province or None, city, customer_id))
+        run_write(save, "已记录")
+
+c1, c2, c3 = st.columns([3, 1, 2])
+text = c1.text_input("搜索（品牌、产品、内容、城市）", key="market_text")
+where = c2.selectbox("省份", ["", *PROVINCES], format_func=lambda v: v or "全部", key="market_province")
+picked = c3.date_input("日期范围", value=(today - dt.timedelta(days=90), today), max_value=today,
+                       format="YYYY-MM-DD", key="market_range")
+start, end = picked if isinstance(picked, tuple) and len(picked) == 2 else (None, None)
+with session_scope() as session:
+    notes = search_notes(session, user, text=text, province=where or None, start=start, end=end)
+if not notes:
+    st.info("没有符合条件的记录。")
+    st.stop()
+st.dataframe(pd.DataFrame([{
+    "日期": n.day, "地区": f"{n.province or ''}{n.city or ''}", "客户": n.customer.name if n.customer else "",
+    "竞品": n.competitor, "产品": n.product or "", "价格（元）": float(n.price) if n.price is not None else None,
+    "类别": n.topic, "情况": n.content, "记录人": n.author.name if n.author else ""} for n in notes]),
+    hide_index=True, width="stretch")
+if len(notes) >= SHOWN:
+    st.caption(f"只显示最近的 {SHOWN} 条，请缩小范围。")

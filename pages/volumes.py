@@ -1,0 +1,47 @@
+"""年度归档 (archivist, admin): export customers' yearly volumes and close a year against edits."""
+import streamlit as st
+
+from components.auth import require_user
+from components.feedback import refused, run_write, show_flash
+from db.engine import session_scope
+from db.volumes import MAX_CUSTOMERS, close_year, closed_years, export_volumes, volume_candidates
+from domain.errors import UserFacingError
+from domain.formatting import local_time, local_today
+from domain.roles import ADMIN, ARCHIVIST
+from domain.volumes import CATEGORIES
+
+user = require_user(roles=(ARCHIVIST, ADMIN))
+show_flash()
+st.title("年度归档")
+st.caption("每位客户的年度档案按六大类整理（" + "、".join(f"{i}. {c}" for i, c in enumerate(CATEGORIES, 1)) +
+           "），每个工作簿前有目录，当年上传的附件按类别放在同一文件夹。年度封存后，该年的记录只能由经理更正，并记入历史。")
+this_year = local_today().year
+year = st.selectbox("年度", list(range(this_year - 1, this_year - 11, -1)), key="volume_year")
+with session_scope() as session:
+    closed = {c.year: c for c in closed_years(session)}
+    candidates = volume_candidates(session, user, year)
+
+if year in closed:
+    st.success(f"{year} 年已于 {local_time(closed[year].closed_at)} 封存。")
+else:
+    with st.form("close_year"):
+        note = st.text_input("封存说明", placeholder="例如：2025 年度档案已导出并装订")
+        if st.form_submit_button(f"封存 {year} 年度（此后该年记录只能由经理更正）"):
+            run_write(lambda s: close_year(s, user, year, note), f"{year} 年已封存")
+
+st.subheader("导出年度档案")
+names = {cid: f"{number} {name}" for cid, name, number in candidates}
+text = st.text_input("按名称或档案号筛选", key="volume_filter")
+shown = [cid for cid in names if text.strip() in names[cid]] if text.strip() else list(names)
+st.caption(f"符合条件的客户 {len(shown)} 位；一次最多导出 {MAX_CUSTOMERS} 位。")
+chosen = st.multiselect("选择客户（不选则导出上面筛选出的全部）", shown, format_func=names.get, key="volume_pick",
+                        placeholder="全部")
+if st.button("生成年度档案（.zip）", type="primary", key="volume_build"):
+    try:
+        with session_scope() as session:
+            st.session_state["volume_zip"] = (year, export_volumes(session, user, year, chosen or shown))
+    except UserFacingError as exc:
+        refused(exc)
+if (built := st.session_state.get("volume_zip")) and built[0] == year:
+    st.download_button(f"下载 {year} 年度档案", built[1], file_name=f"客户档案_{year}年度.zip",
+                       mime="application/zip", key="volume_download")
