@@ -118,7 +118,7 @@ def move_form(user, scheme_id: int, columns: list[BoardColumn]) -> None:
     seen = {card.id: column.value_id for column in columns for card in column.cards}
     labels = {card.id: f"{card.name}（{card.archive_no}，{column.name}）" for column in columns for card in column.cards}
     targets = {c.value_id: c.name for c in columns if c.value_id is not None}
-    with st.expander("移动客户：选择看板上的客户，移到另一分类（可多选）"), st.form("board_move"):
+    with st.expander("移动客户：选择看板上的客户，移到另一分类（可多选）", key="board_move_open"), st.form("board_move"):
         chosen = st.multiselect("客户（可多选）", list(labels), format_func=labels.get, placeholder="选择看板上的客户")
         target = st.selectbox("移动到", list(targets), format_func=targets.get)
         reason = st.text_input("原因（降级或移入流失/淘汰时必填）")

@@ -27,7 +27,7 @@ def complaints_tab(user, customer, complaints: list[Complaint], discounts: list[
 
 
 def _log_form(user, customer, people: dict[int, str]) -> None:
-    with st.expander("登记投诉"), st.form(f"complaint:{customer.id}", clear_on_submit=True):
+    with st.expander("登记投诉", key=f"complaint_open:{customer.id}"), st.form(f"complaint:{customer.id}", clear_on_submit=True):
         a, b, c = st.columns(3)
         day = a.date_input("投诉日期 *", value=local_today(), max_value=local_today(), format="YYYY-MM-DD")
         channel = b.selectbox("渠道 *", C.CHANNELS)
@@ -96,7 +96,7 @@ def _discounts(user, customer, discounts: list[Discount], complaints: list[Compl
     if not can_request:
         return
     linked = {0: "（不关联投诉）", **{c.id: f"{c.day} {c.category}" for c in complaints}}
-    with st.expander("申请折价 / 让利"), st.form(f"discount:{customer.id}", clear_on_submit=True):
+    with st.expander("申请折价 / 让利", key=f"discount_open:{customer.id}"), st.form(f"discount:{customer.id}", clear_on_submit=True):
         a, b, c = st.columns(3)
         kind = a.selectbox("类型 *", C.DISCOUNT_KINDS)
         amount = b.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)

@@ -30,7 +30,7 @@ def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: b
         st.info("还没有合同或协议。")
     if not can_edit:
         return
-    with st.expander("登记合同 / 协议"), st.form(f"contract:{customer_id}", clear_on_submit=True):
+    with st.expander("登记合同 / 协议", key=f"contract_open:{customer_id}"), st.form(f"contract:{customer_id}", clear_on_submit=True):
         a, b, c = st.columns(3)
         number = a.text_input("合同编号 *", max_chars=60)
         kind = b.selectbox("类型 *", K.KINDS)

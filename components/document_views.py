@@ -25,7 +25,7 @@ def documents_tab(user, customer_id: int, documents: list[Versions], can_upload:
 
 def _upload_form(user, customer_id: int, documents: list[Versions]) -> None:
     current = {0: "（新文件）", **{v.current.id: f"替换：{v.current.file_name}" for v in documents}}
-    with st.expander("上传文件"), st.form(f"upload:{customer_id}", clear_on_submit=True):
+    with st.expander("上传文件", key=f"upload_open:{customer_id}"), st.form(f"upload:{customer_id}", clear_on_submit=True):
         left, right = st.columns(2)
         category = left.selectbox("类别 *", D.CATEGORIES)
         replaces = right.selectbox("新文件或替换", list(current), format_func=current.get)
@@ -46,7 +46,7 @@ def _document_box(user, item: Versions) -> None:
     who = document.uploaded_by.name if document.uploaded_by else "（无）"
     with st.container(border=True):
         st.markdown(f"**{document.file_name}** · {document.category} · {D.LABELS.get(document.kind, document.kind)} · "
-                    f"{document.size / 1024:,.0f} KB · {who} 于 {local_time(document.uploaded_at)} 上传"
+                    f"{D.size_text(document.size)} · {who} 于 {local_time(document.uploaded_at)} 上传"
                     + (f" · 共 {len(item.older) + 1} 个版本" if item.older else ""))
         if document.note:
             st.caption(document.note)
@@ -54,7 +54,7 @@ def _document_box(user, item: Versions) -> None:
         if st.toggle("预览 / 下载", key=f"{key}:open"):
             _show(user, document.id, key)
         for old in item.older:
-            st.caption(f"旧版本：{old.file_name} · {old.size / 1024:,.0f} KB · {local_time(old.uploaded_at)}")
+            st.caption(f"旧版本：{old.file_name} · {D.size_text(old.size)} · {local_time(old.uploaded_at)}")
             if st.toggle(f"打开旧版本 #{old.id}", key=f"doc:{old.id}:open"):
                 _show(user, old.id, f"doc:{old.id}")
 
@@ -67,7 +67,7 @@ def _show(user, document_id: int, key: str) -> None:
         refused(exc)
         return
     if document.kind in D.IMAGES:
-        st.image(data, caption=document.file_name)
+        st.image(data, caption=document.file_name, width=480)
     elif document.kind == "pdf":
         st.pdf(data, height=600, key=f"{key}:pdf")
     st.download_button("下载", data, file_name=document.file_name, mime=D.MIME.get(document.kind),

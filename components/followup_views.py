@@ -61,7 +61,7 @@ def _record(record: FollowUp) -> None:
 
 
 def _review(user, record: FollowUp, key: str) -> None:
-    with st.expander("修改审阅意见" if record.reviewed_at else "写审阅意见"):
+    with st.expander("修改审阅意见" if record.reviewed_at else "写审阅意见", key=f"{key}:review_open:{record.id}"):
         comment = st.text_area("审阅意见", key=f"{key}:review:{record.id}", value=record.review_comment or "",
                                height=68)
         if st.button("保存审阅意见", key=f"{key}:review_save:{record.id}"):

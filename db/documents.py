@@ -72,7 +72,7 @@ def upload(session: Session, actor: permissions.Actor, customer_id: int, *, cate
     record(session, actor_id=actor.id, entity="customer", entity_id=customer_id, action="document",
            changes=[{"field": "文件", "label": f"文件·{category}",
                      "old": previous.file_name if previous else None,
-                     "new": f"{checked.name}（{checked.size / 1024:.0f} KB）"}])
+                     "new": f"{checked.name}（{D.size_text(checked.size)}）"}])
     return document
 
 

@@ -41,6 +41,14 @@ class Checked:
     size: int
 
 
+def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def clean_name(name: str) -> str:
     """The display name; refuses names that try to be paths (../../x, C:\\x, /etc/x) or carry control characters."""
     name = unicodedata.normalize("NFC", (name or "").strip())

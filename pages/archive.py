@@ -108,7 +108,8 @@ if customer.review_state == review.PENDING and permissions.can_review(user, cust
 can_edit = permissions.can_edit(user, customer) and not user.masked  # the form would save the masks back
 tab_names = ["资料卡", "跟进", "投诉与折价", "合同", "文件", "应收账款"] + (["编辑"] if can_edit else []) + ["历史"] + (
     ["停用/启用"] if permissions.can_deactivate(user) else [])
-tabs = dict(zip(tab_names, st.tabs(tab_names)))
+# Keyed: the open tab stays open across reruns (after a save, a toggle), instead of jumping back to 资料卡.
+tabs = dict(zip(tab_names, st.tabs(tab_names, key=f"archive_tabs:{customer_id}", on_change="rerun")))
 
 def record_export() -> None:
     with session_scope() as s:
@@ -147,7 +148,7 @@ with tabs["跟进"]:
         if follow_up_form(user, customer_id, key=f"fu:{customer_id}", schemes=movable,
                           current={c.scheme_id: c.value_id for c in customer.classes}):
             st.rerun()
-        with st.expander("安排回访"):
+        with st.expander("安排回访", key=f"plan_open:{customer_id}"):
             if plan_form(user, [customer_id], key=f"plan:{customer_id}",
                          assignees=people if user.role in SUPERVISORS else None):
                 st.rerun()
@@ -156,7 +157,7 @@ with tabs["跟进"]:
     st.subheader("跟进记录")
     follow_up_list(user, contacts, supervisor_of={p.id: p.supervisor_id for p in people}, key=f"fus:{customer_id}")
     if customer.owner_id is not None and (customer.owner_id == user.id or permissions.can_assign_owner(user)):
-        with st.expander("释放到公海"):
+        with st.expander("释放到公海", key=f"release_open:{customer_id}"):
             st.caption("释放后客户进入公海，任何业务员都可认领；原负责人在规定天数内不能再认领（见「分类方案」中的公海规则）。")
             why = st.text_input("释放原因 *", key="release_reason", placeholder="例如：客户已转行，暂无合作可能")
             if st.button("释放到公海", key="release_go"):

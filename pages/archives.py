@@ -64,7 +64,7 @@ if clicked is not None:
 st.caption("点击一行打开档案。")
 if permissions.can_export_list(user):
     export_list_button(user, flt)
-with st.expander("批量安排回访（当前筛选结果）"):
+with st.expander("批量安排回访（当前筛选结果）", key="bulk_plan_open"):
     if page.total > BULK_PLAN_LIMIT:
         st.warning(f"筛选结果有 {page.total} 位客户，一次最多为 {BULK_PLAN_LIMIT} 位安排；请缩小筛选范围。")
     elif status != "active":

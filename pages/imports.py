@@ -132,7 +132,7 @@ with tab_import:
         c2.caption("导入的新档案由您负责，并提交上级审核。")
     on_duplicate = c2.radio("与已有档案相同（名称、电话或税号）时", list(ON_DUPLICATE), format_func=ON_DUPLICATE.get,
                             horizontal=True, key="import_on_duplicate")
-    with st.expander("保存为列对应模板（下次同样格式的文件自动套用）"):
+    with st.expander("保存为列对应模板（下次同样格式的文件自动套用）", key="template_open"):
         name = st.text_input("模板名称", key="import_template_name")
         by_header = {header_text(headers, i): t for i, t in mapping.items()}
         if st.button("保存模板", key="import_template_save"):

@@ -21,7 +21,7 @@ today = local_today()
 st.title("市场与竞品")
 st.caption("市场走访中看到的竞品价格、促销、政策和新品，按日期记下来；关联客户的记录也显示在该客户的资料卡上。")
 
-with st.expander("记一条市场动态"), st.form("market_note", clear_on_submit=True):
+with st.expander("记一条市场动态", key="market_note_open"), st.form("market_note", clear_on_submit=True):
     a, b, c = st.columns(3)
     day = a.date_input("日期 *", value=today, max_value=today, format="YYYY-MM-DD")
     competitor = b.text_input("竞品品牌/厂家 *", max_chars=80)

@@ -47,5 +47,5 @@ else:
     st.caption("没有逾期的应收账款。")
 
 if permissions.can_import(user):
-    with st.expander("导入应收账款"):
+    with st.expander("导入应收账款", key="receivable_import_open"):
         import_section(user)

@@ -74,13 +74,13 @@ if value:
     cadence_editor(admin, value, rules.get(value.id, []))
     class_days_editor(admin, value, pool_settings.default_days)
 
-with st.expander("逾期升级"):
+with st.expander("逾期升级", key="escalation_open"):
     escalation_setting(admin, escalate_after)
 
-with st.expander("公海规则"):
+with st.expander("公海规则", key="pool_rules_open"):
     pool_settings_form(admin, pool_settings)
 
-with st.expander("新增分类方案"), st.form("new_scheme", clear_on_submit=True):
+with st.expander("新增分类方案", key="new_scheme_open"), st.form("new_scheme", clear_on_submit=True):
     new_name = st.text_input("方案名称")
     new_ranked = st.checkbox("分类有优劣顺序", value=True)
     if st.form_submit_button("创建方案"):
