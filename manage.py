@@ -7,6 +7,8 @@
                      [--owner USERNAME] [--on-duplicate skip|update] [--dry-run] [--json]
     python manage.py export-customers OUT.xlsx [--search 文本] [--province 广东] [--type 餐饮终端] ...
     python manage.py pool-sweep [--date YYYY-MM-DD] [--json]     (daily; safe to run again)
+    python manage.py backup OUT.zip                               (database + documents; safe while in use)
+    python manage.py restore IN.zip [--force]                     (checks the file first)
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ import sys
 from pathlib import Path
 
 from db.archive_queries import CustomerFilter
-from db.engine import session_scope
+from db.backup import backup, restore
+from db.engine import database_url, session_scope
 from db.exports import export_customers
 from db.imports import ImportOptions, find_header, run_import
 from db.migrate import upgrade
@@ -181,6 +184,28 @@ def cmd_pool_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    try:
+        summary = backup(database_url(), args.out)
+    except UserFacingError as exc:
+        print(f"备份失败：{exc}", file=sys.stderr)
+        return 1
+    print(f"备份完成：{summary.path}（{summary.database}，结构版本 {summary.revision}，"
+          f"客户 {summary.rows.get('customers', 0)} 份，文件 {summary.files} 个）")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    try:
+        manifest = restore(database_url(), args.file, force=args.force)
+    except UserFacingError as exc:
+        print(f"恢复失败：{exc}", file=sys.stderr)
+        return 1
+    upgrade()  # a backup from an older version is brought up to this one
+    print(f"恢复完成：{args.file}（备份于 {manifest['created_at']}，客户 {manifest['rows'].get('customers', 0)} 份）")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="manage.py", description="客档 KeDang 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,6 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--date", help="按哪一天计算（默认今天，团队时区）")
     p.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
     p.set_defaults(func=cmd_pool_sweep)
+    p = sub.add_parser("backup", help="备份数据库和附件到一个文件（使用中也可以备份）")
+    p.add_argument("out")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="从备份文件恢复（先校验文件；目标库已有数据时须加 --force）")
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="覆盖目标数据库中的现有数据")
+    p.set_defaults(func=cmd_restore)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -12,6 +12,7 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || need_apt+=(fonts-wqy-zenhei)
+command -v pg_dump >/dev/null || need_apt+=(postgresql-client)  # manage.py backup/restore on PostgreSQL
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "安装浏览器测试所需的系统包：${need_apt[*]}"
