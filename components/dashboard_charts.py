@@ -161,14 +161,16 @@ def aging_chart(buckets) -> None:
 
 def complaints_chart(summary) -> None:
     """未结案投诉: count and age, and how many per category."""
-    a, b, c = st.columns(3)
+    left, right = st.columns(2)
+    a, b, c = left.columns(3)
     a.metric("未结案投诉", summary.open)
     b.metric("最久（天）", summary.oldest_days)
     c.metric("平均已处理（天）", summary.average_days)
-    if not summary.by_category:
-        _empty("未结案投诉：按类别")
-        return
-    frame = pd.DataFrame(sorted(summary.by_category.items(), key=lambda kv: -kv[1]), columns=["类别", "投诉数"])
-    st.altair_chart(alt.Chart(frame, title="未结案投诉：按类别").mark_bar().encode(
-        x=alt.X("投诉数:Q", title="投诉数"), y=alt.Y("类别:N", sort="-x", title=None),
-        tooltip=["类别", "投诉数"]), width="stretch")
+    with right:
+        if not summary.by_category:
+            _empty("未结案投诉：按类别")
+            return
+        frame = pd.DataFrame(sorted(summary.by_category.items(), key=lambda kv: -kv[1]), columns=["类别", "投诉数"])
+        st.altair_chart(alt.Chart(frame, title="未结案投诉：按类别").mark_bar().encode(
+            x=alt.X("投诉数:Q", title="投诉数", axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("类别:N", sort="-x", title=None), tooltip=["类别", "投诉数"]), width="stretch")

@@ -18,6 +18,7 @@ from db.models_access import ServiceScope
 from db.models_followups import CadenceRule, ContactStatus
 from db.pool import release
 from db.seed_followups import seed_demo_follow_ups
+from db.seed_papers import seed_demo_papers
 from db.users import create_user, get_user_by_username
 from domain import fields as F
 from domain.cadence import DEFAULT_RULES
@@ -184,6 +185,7 @@ def seed_demo(session: Session, customers: int = 300, seed: int = 42) -> int:
             set_customer_active(session, manager, customer.id, False, "客户已停业")
         created.append(customer)
     seed_demo_follow_ups(session, created, rng)
+    seed_demo_papers(session, created, rng)
     _seed_demo_pool(session, manager, users["zhangwei"], created)
     return customers
 

@@ -53,7 +53,7 @@ if not notes:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "日期": n.day, "地区": f"{n.province or ''}{n.city or ''}", "客户": n.customer.name if n.customer else "",
-    "竞品": n.competitor, "产品": n.product or "", "价格（元）": float(n.price) if n.price is not None else None,
+    "竞品": n.competitor, "产品": n.product or "", "价格（元）": f"{n.price:,.2f}" if n.price is not None else "",
     "类别": n.topic, "情况": n.content, "记录人": n.author.name if n.author else ""} for n in notes]),
     hide_index=True, width="stretch")
 if len(notes) >= SHOWN:
