@@ -39,7 +39,11 @@ EXIT_UNREADABLE = 2  # import-customers: the file could not be read at all; noth
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
-    upgrade()
+    try:
+        upgrade()
+    except UserFacingError as exc:
+        print(f"升级失败：{exc}", file=sys.stderr)
+        return 1
     with session_scope() as session:
         ensure_reference_data(session)
     print("数据库已升级到最新版本")

@@ -9,7 +9,7 @@ import os
 import streamlit as st
 
 from db.engine import database_url, session_scope
-from db.migrate import upgrade
+from db.migrate import DatabaseTooNew, upgrade
 from db.pool import sweep_if_due
 from db.seed import ensure_reference_data, seed_demo
 from domain.formatting import local_today
@@ -34,5 +34,9 @@ def _daily_sweep(url: str, day: str) -> bool:
 
 def ensure_database() -> None:
     url = database_url()
-    _prepare(url)
+    try:
+        _prepare(url)
+    except DatabaseTooNew as exc:  # never run old code on a newer schema
+        st.error(str(exc))
+        st.stop()
     _daily_sweep(url, local_today().isoformat())

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import inspect, text
 
-from db.engine import ROOT, database_url
+from db.engine import ROOT, database_url, get_engine
+from domain.errors import UserFacingError
+
+
+class DatabaseTooNew(UserFacingError):
+    """The database was upgraded by a newer KeDang than this one."""
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -14,6 +22,27 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+def current_revision(url: str | None = None) -> str | None:
+    engine = get_engine(url)
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return None
+    with engine.connect() as connection:
+        return connection.scalar(text("SELECT version_num FROM alembic_version"))
+
+
 def upgrade(url: str | None = None) -> None:
-    """Apply every migration not yet applied; a no-op on an up-to-date database."""
-    command.upgrade(alembic_config(url), "head")
+    """Apply every migration not yet applied; a no-op on an up-to-date database. Refuses a database
+    whose schema this version of the app does not know (upgraded by a newer KeDang)."""
+    config = alembic_config(url)
+    revision = current_revision(url)
+    if revision is not None and not _known(config, revision):
+        raise DatabaseTooNew(f"数据库的结构版本（{revision}）比本程序新：它已被更新版本的客档升级过。"
+                             "请安装最新版本的客档后再启动，不要用旧版本打开，以免损坏数据。")
+    command.upgrade(config, "head")
+
+
+def _known(config: Config, revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(config).get_revision(revision) is not None
+    except CommandError:
+        return False

@@ -65,3 +65,45 @@ def test_class_movement_migration_marks_existing_seed_schemes(tmp_path):
         assert terminal == {"new": False, "lost": True}
     finally:
         cleanup()
+
+
+def test_a_database_from_a_newer_kedang_is_refused(tmp_path):
+    """Opening a database a newer version upgraded would run old code on an unknown schema: refused."""
+    import pytest
+    from sqlalchemy import text
+
+    from db.migrate import DatabaseTooNew
+
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    upgrade(url)
+    with get_engine(url).begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+    with pytest.raises(DatabaseTooNew, match="比本程序新"):
+        upgrade(url)
+
+
+def test_pool_migration_starts_every_owned_customers_clock_on_upgrade_day(tmp_path):
+    """Upgrading an old database must not send its customers to the 公海 at the first sweep."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "5140765699f4")  # the revision before the 公海
+    with get_engine(url).begin() as connection:
+        connection.execute(text("INSERT INTO users (id, username, name, role, password_hash, is_active, session_epoch, "
+                                "created_at) VALUES (1, 'rep', '张伟', 'rep', 'x', 1, 0, '2020-01-01')"))
+        for cid, owner in ((1, 1), (2, None)):
+            connection.execute(text(
+                "INSERT INTO customers (id, archive_no, owner_id, review_state, is_active, completeness, name_key, "
+                "phone_key, tax_key, created_at, updated_at, version, name) VALUES "
+                f"({cid}, 'KD-{cid}', {owner if owner else 'NULL'}, 'filed', 1, 0, '', '', '', '2020-01-01', "
+                f"'2020-01-01', 1, '老客户{cid}')"))
+    command.upgrade(config, "head")
+    with get_engine(url).connect() as connection:
+        rows = dict(connection.execute(text("SELECT id, owner_since FROM customers")).all())
+    assert rows[1] == dt.date.today().isoformat() and rows[2] is None
