@@ -1,7 +1,9 @@
 """客档 KeDang: login gate and the navigation built from the user's role."""
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from components.auth import logout, require_user, return_to_deep_link
+from components.errors import show_error
 from components.navigation import pages_for
 
 st.set_page_config(page_title="客档 KeDang", page_icon="📁", layout="wide")
@@ -14,4 +16,9 @@ with st.sidebar:
     st.markdown(f"**{user.name}** · {user.role_label}")
     if st.button("退出登录", key="kd_logout_button"):
         logout(user)
-navigation.run()
+try:
+    navigation.run()
+except (RerunException, StopException):
+    raise  # Streamlit's own control flow (st.rerun, st.stop, st.switch_page)
+except Exception as exc:  # noqa: BLE001 - a bug: a Chinese message and an error id, never a traceback
+    show_error(exc, user)

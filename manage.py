@@ -9,6 +9,7 @@
     python manage.py pool-sweep [--date YYYY-MM-DD] [--json]     (daily; safe to run again)
     python manage.py backup OUT.zip                               (database + documents; safe while in use)
     python manage.py restore IN.zip [--force]                     (checks the file first)
+    python manage.py check [--json]                               (database, schema, last backup, pool sweep)
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from db.archive_queries import CustomerFilter
 from db.backup import backup, restore
 from db.engine import database_url, session_scope
+from db.health import check as health_check
 from db.exports import export_customers
 from db.imports import ImportOptions, find_header, run_import
 from db.migrate import upgrade
@@ -210,6 +212,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    report = health_check(database_url())
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        backup_at = (report.get("last_backup") or {}).get("at", "无")
+        print(f"数据库：{report['database']} · 结构版本 {report.get('schema')}（最新 {report.get('schema_head')}）"
+              f" · 最近备份 {backup_at} · 公海回收 {report.get('pool_sweep_last') or '未运行'}"
+              f" · 附件目录 {report.get('files_dir')}")
+        for problem in report["problems"]:
+            print(f"  问题：{problem}")
+        print("一切正常" if report["ok"] else "需要处理上面的问题")
+    return 0 if report["ok"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="manage.py", description="客档 KeDang 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -253,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--force", action="store_true", help="覆盖目标数据库中的现有数据")
     p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("check", help="健康检查：数据库、结构版本、最近备份、公海回收、附件目录")
+    p.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
+    p.set_defaults(func=cmd_check)
     args = parser.parse_args(argv)
     return args.func(args)
 

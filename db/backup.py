@@ -26,8 +26,8 @@ from pathlib import Path
 from sqlalchemy import func, inspect, select, text
 
 from db.documents import files_dir
-from db.engine import dispose_all, get_engine
-from db.models import Base, Customer
+from db.engine import dispose_all, get_engine, session_scope
+from db.models import Base, Customer, Setting
 from domain.errors import UserFacingError
 
 FORMAT = "kedang-backup-1"
@@ -84,9 +84,42 @@ def _run(command: list[str], what: str) -> None:
         raise BackupError(f"{what}失败：{done.stderr.strip()[:500]}")
 
 
+LAST_BACKUP_KEY = "last_backup"
+
+
+def last_backup(url: str) -> dict | None:
+    """When and where the last backup was written (``manage.py check``)."""
+    with session_scope(url) as session:
+        row = session.get(Setting, LAST_BACKUP_KEY)
+        return json.loads(row.value) if row else None
+
+
+def _note_backup(url: str, value: dict | None) -> None:
+    with session_scope(url) as session:
+        row = session.get(Setting, LAST_BACKUP_KEY)
+        if value is None:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(Setting(key=LAST_BACKUP_KEY, value=json.dumps(value, ensure_ascii=False)))
+        else:
+            row.value = json.dumps(value, ensure_ascii=False)
+
+
 def backup(url: str, out: str | Path) -> Summary:
-    """Write the backup of ``url`` (and the documents folder) to ``out``."""
+    """Write the backup of ``url`` (and the documents folder) to ``out``. The backup records itself
+    (setting ``last_backup``, written first so the copy holds it too); a failed one is taken back."""
     out = Path(out)
+    previous = last_backup(url)
+    _note_backup(url, {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "path": str(out.resolve())})
+    try:
+        return _write_backup(url, out)
+    except Exception:
+        _note_backup(url, previous)
+        raise
+
+
+def _write_backup(url: str, out: Path) -> Summary:
     kind = "sqlite" if url.startswith("sqlite") else "postgresql"
     with tempfile.TemporaryDirectory() as work:
         member = Path(work) / (SQLITE_MEMBER if kind == "sqlite" else PG_MEMBER)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 os.environ.setdefault("KEDANG_BCRYPT_ROUNDS", "4")
 os.environ.setdefault("KEDANG_DEMO", "0")
 os.environ.setdefault("KEDANG_FILES_DIR", tempfile.mkdtemp(prefix="kedang-files-"))  # attached documents
+os.environ.setdefault("KEDANG_LOG_DIR", tempfile.mkdtemp(prefix="kedang-logs-"))  # the error log
 
 from db.engine import dispose_all, session_scope  # noqa: E402
 from db.migrate import upgrade  # noqa: E402

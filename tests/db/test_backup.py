@@ -1,6 +1,6 @@
 """Backup and restore: every table comes back row by row, with the documents; a damaged file or a
 database with data (without --force) is refused and nothing changes."""
-import datetime as dt
+import json
 import subprocess
 import sys
 import zipfile
@@ -61,7 +61,8 @@ def test_a_damaged_backup_is_refused_before_anything_changes(filled, db_url, tmp
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename.startswith("database."):
-                data = data[:-64] + b"\x00" * 64
+                middle = len(data) // 2
+                data = data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:]  # one flipped byte
             target.writestr(item, data)
     before = snapshot(db_url)
     with pytest.raises(BackupError, match="已损坏"):
@@ -108,3 +109,19 @@ def test_manage_backup_and_restore_commands(filled, db_url, tmp_path):
     assert done.returncode == 0 and done.stdout.startswith("恢复完成"), done.stderr
     with get_engine(db_url).connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM customers")) == 1
+
+
+def test_manage_check_reports_what_needs_an_admin(filled, db_url, tmp_path):
+    env = {"DATABASE_URL": db_url, "PATH": "/usr/bin:/bin", "KEDANG_DEMO": "0",
+           "KEDANG_FILES_DIR": str(tmp_path / "files")}
+    command = [sys.executable, "manage.py", "check", "--json"]
+    before = subprocess.run(command, env=env, capture_output=True, text=True)
+    report = json.loads(before.stdout)
+    assert before.returncode == 1 and report["schema"] == report["schema_head"]
+    assert report["problems"] == ["还没有备份（manage.py backup）"]
+    backup(db_url, tmp_path / "b.zip")
+    after = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert after.returncode == 0 and json.loads(after.stdout)["last_backup"]["path"].endswith("b.zip")
+    down = subprocess.run(command, env={**env, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"},
+                          capture_output=True, text=True)
+    assert down.returncode == 1 and json.loads(down.stdout)["problems"][0].startswith("数据库无法连接")

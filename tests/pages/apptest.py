@@ -9,14 +9,14 @@ from components.auth import SESSION_KEY
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _login(at, user):
+def login(at, user):
     at.session_state[SESSION_KEY] = {"user_id": user.id, "login_at": time.time(), "last_seen": time.time()}
 
 
 def open_page(path, user, **query):
     """Run the real app (app.py navigation for the user's role) and switch to ``path``."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    _login(at, user)
+    login(at, user)
     at.run()
     assert not at.exception, at.exception
     for key, value in query.items():
@@ -29,5 +29,5 @@ def open_page(path, user, **query):
 def open_page_directly(path, user):
     """Run a page file on its own, as a freshly started server does for a deep link."""
     at = AppTest.from_file(str(ROOT / path), default_timeout=30)
-    _login(at, user)
+    login(at, user)
     return at.run()
