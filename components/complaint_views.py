@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from components.feedback import run_write
+from components.feedback import decision, run_write
 from db.complaints import close, decide_discount, log_complaint, request_discount, resolve, start_handling
 from db.models_papers import Complaint, Discount
 from domain import complaints as C
@@ -85,12 +85,9 @@ def _discounts(user, customer, discounts: list[Discount], complaints: list[Compl
             st.caption(f"原因：{discount.reason}" + (f" · 审批意见：{discount.comment}" if discount.comment else "")
                        + (f" · 审批人：{discount.decided_by.name}" if discount.decided_by else ""))
             if discount.state == C.PENDING and permissions.can_decide_discount(user, discount.requested_by_id):
-                comment = st.text_input("审批意见（拒绝时必填）", key=f"discount:{discount.id}:comment")
-                yes, no, _ = st.columns([1, 1, 4])
-                if yes.button("批准", type="primary", key=f"discount:{discount.id}:yes"):
-                    run_write(lambda s, d=discount.id: decide_discount(s, user, d, True, comment), "折价申请已批准")
-                if no.button("拒绝", key=f"discount:{discount.id}:no"):
-                    run_write(lambda s, d=discount.id: decide_discount(s, user, d, False, comment), "折价申请已拒绝")
+                decision(f"discount:{discount.id}",
+                         lambda s, ok, comment, d=discount.id: decide_discount(s, user, d, ok, comment),
+                         approved="折价申请已批准", refused_message="折价申请已拒绝", approve_label="批准")
     if not discounts:
         st.caption("还没有折价或让利申请。")
     if not can_request:

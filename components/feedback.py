@@ -45,3 +45,14 @@ def refused(exc: UserFacingError, *, customer_id: int | None = None) -> None:
         page = urlsplit(st.context.url or "").path.strip("/") or None
         with session_scope() as session:  # its own transaction: the refused one has rolled back
             log_refusal(session, user_id, str(exc), customer_id=customer_id, page=page)
+
+
+def decision(key: str, decide: Callable[[Session, bool, str], Any], *, approved: str, refused_message: str,
+             approve_label: str = "同意") -> None:
+    """An approve / refuse pair with a comment (the rule behind ``decide`` requires it to refuse)."""
+    comment = st.text_input("审批意见（拒绝时必填）", key=f"{key}:comment")
+    yes, no, _ = st.columns([1, 1, 4])
+    if yes.button(approve_label, type="primary", key=f"{key}:yes"):
+        run_write(lambda s: decide(s, True, comment), approved)
+    if no.button("拒绝", key=f"{key}:no"):
+        run_write(lambda s: decide(s, False, comment), refused_message)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.feedback import run_write
+from components.feedback import decision
 from db.models_access import PendingChange
 from db.signoff import decide_change
 from domain.formatting import local_time
@@ -19,9 +19,5 @@ def pending_changes(user, pending: list[PendingChange], may_decide: bool, *, tit
             st.write(describe(change.changes))
             st.caption(f"修改原因：{change.reason or '（无）'} · 审批通过前，档案仍显示原来的值。")
             if may_decide and change.requested_by_id != user.id:
-                comment = st.text_input("审批意见（拒绝时必填）", key=f"signoff_comment:{change.id}")
-                yes, no, _ = st.columns([1, 1, 4])
-                if yes.button("同意修改", type="primary", key=f"signoff_yes:{change.id}"):
-                    run_write(lambda s, c=change.id: decide_change(s, user, c, True, comment), "已同意，修改已生效")
-                if no.button("拒绝", key=f"signoff_no:{change.id}"):
-                    run_write(lambda s, c=change.id: decide_change(s, user, c, False, comment), "已拒绝这条修改")
+                decision(f"signoff:{change.id}", lambda s, ok, comment, c=change.id: decide_change(s, user, c, ok, comment),
+                         approved="已同意，修改已生效", refused_message="已拒绝这条修改", approve_label="同意修改")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
-from components.feedback import run_write, show_flash
+from components.feedback import decision, run_write, show_flash
 from db.access import decide, find_customer, give_back, my_requests, request_access, to_decide
 from db.engine import session_scope
 from db.models import Customer
@@ -32,12 +32,8 @@ if decisions:
         with st.container(border=True):
             st.markdown(f"**{row.borrower}** 申请借阅 **{row.customer}**（{row.archive_no}）至 **{row.until}**")
             st.write(f"原因：{row.reason}")
-            comment = st.text_input("审批意见（拒绝时必填）", key=f"access_comment:{row.id}")
-            yes, no, _ = st.columns([1, 1, 4])
-            if yes.button("同意", type="primary", key=f"access_yes:{row.id}"):
-                run_write(lambda s, g=row.id: decide(s, user, g, True, comment), f"已同意 {row.borrower} 借阅")
-            if no.button("拒绝", key=f"access_no:{row.id}"):
-                run_write(lambda s, g=row.id: decide(s, user, g, False, comment), f"已拒绝 {row.borrower} 的借阅申请")
+            decision(f"access:{row.id}", lambda s, ok, comment, g=row.id: decide(s, user, g, ok, comment),
+                     approved=f"已同意 {row.borrower} 借阅", refused_message=f"已拒绝 {row.borrower} 的借阅申请")
 
 st.subheader("申请借阅")
 with st.form("access_request"):

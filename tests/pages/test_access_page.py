@@ -8,6 +8,10 @@ from tests.factories import make_customer, make_user
 from tests.pages.apptest import open_page
 
 
+def approve_buttons(at) -> list[str]:
+    return [b.key for b in at.button if (b.key or "").startswith("access:") and b.key.endswith(":yes")]
+
+
 def test_borrow_from_request_to_reading(people):
     users, _ = people
     with session_scope() as s:
@@ -26,9 +30,9 @@ def test_borrow_from_request_to_reading(people):
     assert at.dataframe[0].value["状态"].tolist() == ["待审批"]
 
     at = open_page("pages/access.py", other_manager)
-    assert not [b for b in at.button if b.key and b.key.startswith("access_yes")]  # not their team's archive
+    assert not approve_buttons(at)  # not their team's archive
     at = open_page("pages/access.py", users[R.MANAGER])
-    at.button(key=next(b.key for b in at.button if b.key and b.key.startswith("access_yes"))).click().run()
+    at.button(key=approve_buttons(at)[0]).click().run()
     assert at.success[0].value == "已同意 孙丽 借阅"
 
     at = open_page("pages/archive.py", borrower, id=str(wanted.id))
