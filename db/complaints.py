@@ -31,8 +31,9 @@ def log_complaint(session: Session, actor: permissions.Actor, customer_id: int, 
     C.check_complaint(data, local_today())
     check_not_frozen(session, actor, data.day)
     handler_id = data.handler_id or customer.owner_id or actor.id
-    if session.get(User, handler_id) is None:
-        raise NotFound("找不到指定的处理人")
+    handler = session.get(User, handler_id)
+    if handler is None or not handler.is_active:
+        raise NotFound("找不到指定的处理人（或已停用）")
     complaint = Complaint(customer_id=customer_id, day=data.day, channel=data.channel, category=data.category,
                           severity=data.severity, content=data.content.strip(), handler_id=handler_id,
                           state=C.OPEN, created_by_id=actor.id)

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from db.archive_queries import get_customer
 from db.audit import record
 from db.cadence import refresh_due
 from db.models import ClassScheme, ClassValue, Customer, CustomerClass, Setting, User, utcnow
@@ -277,10 +278,9 @@ def release(session: Session, actor: permissions.Actor, customer_id: int, reason
             today: dt.date | None = None) -> Customer:
     """An owner gives a customer back to the pool, with a reason; the reclaim ban applies to them."""
     today = today or local_today()
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(f"找不到编号为 {customer_id} 的档案")
-    if customer.owner_id is None or customer.owner_id != actor.id and not permissions.can_assign_owner(actor):
+    customer = get_customer(session, actor, customer_id)  # a supervisor only within what they may see
+    mine = customer.owner_id == actor.id
+    if customer.owner_id is None or not (mine or permissions.can_assign_owner(actor)):
         raise PermissionDenied("只有负责人（或其上级）可以把客户释放到公海")
     if not reason.strip():
         raise P.PoolError("请填写释放到公海的原因")

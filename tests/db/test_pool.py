@@ -210,3 +210,14 @@ def test_two_reps_claiming_at_once_get_one_owner_and_one_clear_refusal(team):
     assert sorted(outcomes.values()) == ["claimed", "这位客户刚刚已被认领，不在公海中了"]
     winner = next(uid for uid, outcome in outcomes.items() if outcome == "claimed")
     assert _owner(pooled) == winner
+
+
+def test_a_manager_cannot_release_another_teams_customer(team):
+    _, rep, _ = team
+    customer_id = _customer(rep, TODAY)
+    with session_scope() as s:
+        stranger = make_user(s, "manager", name="别的经理")
+    with pytest.raises(PermissionDenied):
+        with session_scope() as s:
+            release(s, stranger, customer_id, "不是我的团队")
+    assert _owner(customer_id) == rep.id
