@@ -29,8 +29,11 @@ with session_scope() as session:
 
 # Filters: the widgets own them and write them to the URL; a URL that says something else (a
 # bookmark or a link just opened, also when the login's rerun brings it back) sets the widgets.
-if st.query_params.to_dict() != st.session_state.get("dash_params"):
-    start = rules.from_params(st.query_params.to_dict(), today)
+# A URL without parameters says nothing: the sidebar link, or a rerun that raced the deep link's
+# switch (it used to reset a bookmark's filters now and then) — the session keeps its view.
+incoming = st.query_params.to_dict()
+if (incoming or "dash_params" not in st.session_state) and incoming != st.session_state.get("dash_params"):
+    start = rules.from_params(incoming, today)
     st.session_state.update(  # "" / 0 stand for 全部 (a None value would show an empty picker)
         dash_range=(start.start, start.end), dash_province=start.province or "",
         dash_type=start.customer_type or "", dash_owner=start.owner_id if start.owner_id in people else 0,
