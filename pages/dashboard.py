@@ -30,20 +30,27 @@ with session_scope() as session:
 # Filters: the widgets own them and write them to the URL; a URL that says something else (a
 # bookmark or a link just opened, also when the login's rerun brings it back) sets the widgets.
 # A URL without parameters says nothing: the sidebar link, or a rerun that raced the deep link's
-# switch (it used to reset a bookmark's filters now and then) — the session keeps its view.
+# switch — the session keeps its view. Taking a URL's filters gives the pickers new keys: a picker
+# the browser already shows would keep showing its old choice next to the new filter.
 incoming = st.query_params.to_dict()
 if (incoming or "dash_params" not in st.session_state) and incoming != st.session_state.get("dash_params"):
     start = rules.from_params(incoming, today)
-    st.session_state.update(  # "" / 0 stand for 全部 (a None value would show an empty picker)
-        dash_range=(start.start, start.end), dash_province=start.province or "",
-        dash_type=start.customer_type or "", dash_owner=start.owner_id if start.owner_id in people else 0,
-        dash_scheme=start.scheme_id if start.scheme_id in schemes else next(iter(schemes), None))
+    st.session_state["dash_gen"] = st.session_state.get("dash_gen", 0) + 1
+    gen = st.session_state["dash_gen"]
+    st.session_state.update({  # "" / 0 stand for 全部 (a None value would show an empty picker)
+        f"dash_range:{gen}": (start.start, start.end), f"dash_province:{gen}": start.province or "",
+        f"dash_type:{gen}": start.customer_type or "",
+        f"dash_owner:{gen}": start.owner_id if start.owner_id in people else 0,
+        f"dash_scheme:{gen}": start.scheme_id if start.scheme_id in schemes else next(iter(schemes), None)})
+gen = st.session_state["dash_gen"]
 c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 2, 2])
-picked = c1.date_input("日期范围", key="dash_range", format="YYYY-MM-DD", max_value=today)
-province = c2.selectbox("区域", ["", *PROVINCES], key="dash_province", format_func=lambda v: v or "全部区域") or None
-ctype = c3.selectbox("客户类型", ["", *CUSTOMER_TYPES], key="dash_type", format_func=lambda v: v or "全部类型") or None
-scheme_id = c4.selectbox("分类方案", list(schemes), key="dash_scheme", format_func=schemes.get)
-owner_id = (c5.selectbox("业务员", [0, *people], key="dash_owner", format_func=lambda v: people.get(v, "全部"))
+picked = c1.date_input("日期范围", key=f"dash_range:{gen}", format="YYYY-MM-DD", max_value=today)
+province = c2.selectbox("区域", ["", *PROVINCES], key=f"dash_province:{gen}",
+                        format_func=lambda v: v or "全部区域") or None
+ctype = c3.selectbox("客户类型", ["", *CUSTOMER_TYPES], key=f"dash_type:{gen}",
+                     format_func=lambda v: v or "全部类型") or None
+scheme_id = c4.selectbox("分类方案", list(schemes), key=f"dash_scheme:{gen}", format_func=schemes.get)
+owner_id = (c5.selectbox("业务员", [0, *people], key=f"dash_owner:{gen}", format_func=lambda v: people.get(v, "全部"))
             or None) if people else None
 start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (picked[0], picked[0]) if picked
               else (today, today))
