@@ -76,18 +76,23 @@ def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit_don
                 run_write(lambda s: close(s, user, complaint.id, satisfaction), "投诉已结案")
 
 
+def discount_box(user, discount: Discount, title: str = "") -> None:
+    """One discount request; a manager (never its requester) approves or refuses it here."""
+    with st.container(border=True):
+        who = discount.requested_by.name if discount.requested_by else "（无）"
+        st.markdown(f"**{discount.kind} {discount.amount:,.2f} 元**{title} · {C.DISCOUNT_STATES[discount.state]} · "
+                    f"{who} 于 {local_time(discount.requested_at)} 申请")
+        st.caption(f"原因：{discount.reason}" + (f" · 审批意见：{discount.comment}" if discount.comment else "")
+                   + (f" · 审批人：{discount.decided_by.name}" if discount.decided_by else ""))
+        if discount.state == C.PENDING and permissions.can_decide_discount(user, discount.requested_by_id):
+            decision(f"discount:{discount.id}",
+                     lambda s, ok, comment, d=discount.id: decide_discount(s, user, d, ok, comment),
+                     approved="折价申请已批准", refused_message="折价申请已拒绝", approve_label="批准")
+
+
 def _discounts(user, customer, discounts: list[Discount], complaints: list[Complaint], can_request: bool) -> None:
     for discount in discounts:
-        with st.container(border=True):
-            who = discount.requested_by.name if discount.requested_by else "（无）"
-            st.markdown(f"**{discount.kind} {discount.amount:,.2f} 元** · {C.DISCOUNT_STATES[discount.state]} · "
-                        f"{who} 于 {local_time(discount.requested_at)} 申请")
-            st.caption(f"原因：{discount.reason}" + (f" · 审批意见：{discount.comment}" if discount.comment else "")
-                       + (f" · 审批人：{discount.decided_by.name}" if discount.decided_by else ""))
-            if discount.state == C.PENDING and permissions.can_decide_discount(user, discount.requested_by_id):
-                decision(f"discount:{discount.id}",
-                         lambda s, ok, comment, d=discount.id: decide_discount(s, user, d, ok, comment),
-                         approved="折价申请已批准", refused_message="折价申请已拒绝", approve_label="批准")
+        discount_box(user, discount)
     if not discounts:
         st.caption("还没有折价或让利申请。")
     if not can_request:

@@ -204,6 +204,6 @@ def discounts_to_decide(session: Session, actor: permissions.Actor) -> list[tupl
         return []
     return [tuple(row) for row in session.execute(
         select(Discount, Customer).join(Customer, Customer.id == Discount.customer_id)
-        .options(joinedload(Discount.requested_by))
+        .options(joinedload(Discount.requested_by), joinedload(Discount.decided_by))
         .where(Discount.state == C.PENDING, Discount.requested_by_id != actor.id, permissions.visible_customers(actor))
         .order_by(Discount.id))]

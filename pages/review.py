@@ -1,30 +1,38 @@
-"""审核队列: new archives waiting for this supervisor's review."""
+"""审核队列: what waits for this supervisor — rep's sensitive changes, discount requests, new archives."""
 import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
+from components.complaint_views import discount_box
 from components.feedback import show_flash
-from domain.formatting import local_time
+from components.signoff_views import pending_changes
 from db.archive_queries import review_queue
+from db.complaints import discounts_to_decide
 from db.engine import session_scope
 from db.signoff import to_sign
-from components.signoff_views import pending_changes
+from domain.formatting import local_time
 from domain.roles import SUPERVISORS
 
 user = require_user(roles=SUPERVISORS)
 show_flash()
 st.title("审核队列")
 st.caption("业务员新建的档案先由直接上级审核：通过即归档，退回需写明意见。点击一行打开档案进行审核。"
-           "业务员对信用额度、账期和银行信息的修改也在这里审批。")
+           "业务员对信用额度、账期和银行信息的修改，以及折价 / 让利申请，也在这里审批。")
 
 with session_scope() as session:
     queue = review_queue(session, user)
     changes = to_sign(session, user)
+    discounts = discounts_to_decide(session, user)
 if changes:
     st.subheader(f"待审批的敏感修改（{len(changes)}）")
     st.caption("业务员对信用额度、账期、开户行和账号的修改，须经上级同意后才生效。")
     for change, customer in changes:
         pending_changes(user, [change], True, title=f" · {customer.name}（{customer.archive_no}）")
+if discounts:
+    st.subheader(f"待审批的折价 / 让利（{len(discounts)}）")
+    for discount, customer in discounts:
+        discount_box(user, discount, title=f" · {customer.name}（{customer.archive_no}）")
+if changes or discounts:
     st.subheader("待审核的新档案")
 if not queue:
     st.success("没有待审核的档案。")

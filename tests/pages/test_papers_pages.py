@@ -73,3 +73,22 @@ def test_the_archivist_builds_a_yearly_volume(people):
     at.button(key="volume_build").click().run()
     assert not at.exception, at.exception
     assert [b.label for b in at.get("download_button")] == [f"下载 {local_today().year - 1} 年度档案"]
+
+
+def test_a_manager_approves_a_discount_from_the_review_queue(people):
+    from decimal import Decimal
+
+    from db.complaints import request_discount
+    from db.models_papers import Discount
+    from domain.complaints import DiscountInput
+
+    users, customer_id = people
+    with session_scope() as s:
+        request_discount(s, users[R.REP], customer_id, DiscountInput("折价", Decimal("500"), "配送延误补偿"))
+    at = open_page("pages/review.py", users[R.MANAGER])
+    assert "待审批的折价 / 让利（1）" in [h.value for h in at.subheader]
+    key = next(b.key for b in at.button if (b.key or "").startswith("discount:") and b.key.endswith(":yes"))
+    at.button(key=key).click().run()
+    assert at.success[0].value == "折价申请已批准"
+    with session_scope() as s:
+        assert s.query(Discount).one().state == "approved"
