@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, Numeric,
-                        String, Text, UniqueConstraint, false, true)
+                        String, Text, UniqueConstraint, false, text, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from domain import fields as F
@@ -119,6 +119,13 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # Optimistic locking: a save based on an old version fails instead of overwriting.
     __mapper_args__ = {"version_id_col": version}
+    # 删除 is a soft delete (db/personal_data.py; who did it: the 历史): the row and its history stay, the archive leaves every
+    # list, search and export, and its 税号 is free again (the partial unique index below).
+    deleted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    deleted_reason: Mapped[Optional[str]] = mapped_column(Text)
+    __table_args__ = (Index("uq_customers_live_tax_key", "tax_key", unique=True,
+                            sqlite_where=text("deleted_at IS NULL AND tax_key <> ''"),
+                            postgresql_where=text("deleted_at IS NULL AND tax_key <> ''")),)
 
     # One column per field of the archive registry (domain/fields.py).
     for _field in F.ARCHIVE_FIELDS:
@@ -162,6 +169,8 @@ class Contact(Base):
     notes: Mapped[Optional[str]] = mapped_column(Text)
     mobile_key: Mapped[str] = mapped_column(String(40), index=True, default="")
     phone_key: Mapped[str] = mapped_column(String(40), index=True, default="")
+    # Set when the person asked to be forgotten (个人信息保护法): the row stays for the business history.
+    anonymised_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
@@ -234,6 +243,8 @@ class ClassScheme(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     # Ranked: the class order is best → worst, so a move down the list is a downgrade (needs a reason).
     is_ranked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # two admins editing the scheme at once: the second is told
 
     values: Mapped[list["ClassValue"]] = relationship(
         back_populates="scheme", order_by="ClassValue.sort_order")
@@ -255,6 +266,8 @@ class ClassValue(Base):
     is_terminal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # 公海: untended this many days, a holder returns to the pool (None: the default, domain/pool.py).
     pool_days: Mapped[Optional[int]] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     scheme: Mapped[ClassScheme] = relationship(back_populates="values")
 

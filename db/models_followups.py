@@ -46,6 +46,9 @@ class FollowUp(Base):
     review_comment: Mapped[Optional[str]] = mapped_column(Text)
     reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # A correction (db/followups.correct_follow_up) or a review based on an old version is refused.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     customer: Mapped[Customer] = relationship()
     follower: Mapped[Optional[User]] = relationship(foreign_keys=[follower_id])
@@ -72,6 +75,8 @@ class VisitPlan(Base):
     status: Mapped[str] = mapped_column(String(20), default=PLANNED)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # two people moving the same visit at once
 
     customer: Mapped[Customer] = relationship()
     assignee: Mapped[Optional[User]] = relationship(foreign_keys=[assignee_id])
