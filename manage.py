@@ -23,7 +23,7 @@ from pathlib import Path
 
 from db.archive_queries import CustomerFilter
 from db.backup import backup, restore
-from db.engine import database_url, session_scope
+from db.engine import database_url, retrying, session_scope
 from db.health import check as health_check
 from db.exports import export_customers
 from db.imports import ImportOptions, find_header, run_import
@@ -181,8 +181,7 @@ def cmd_pool_sweep(args: argparse.Namespace) -> int:
         day = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         return _fail(args, f"日期格式不对：{args.date}（应为 YYYY-MM-DD）", 1, "公海回收失败")
-    with session_scope() as session:
-        result = sweep(session, day)
+    result = retrying(lambda session: sweep(session, day))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

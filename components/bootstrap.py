@@ -8,7 +8,7 @@ import os
 
 import streamlit as st
 
-from db.engine import database_url, session_scope
+from db.engine import database_url, retrying, session_scope
 from db.migrate import DatabaseTooNew, upgrade
 from db.pool import sweep_if_due
 from db.seed import ensure_reference_data, seed_demo
@@ -27,8 +27,7 @@ def _prepare(url: str) -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _daily_sweep(url: str, day: str) -> bool:
-    with session_scope(url) as session:
-        sweep_if_due(session, dt.date.fromisoformat(day))
+    retrying(lambda session: sweep_if_due(session, dt.date.fromisoformat(day)), url=url)
     return True
 
 

@@ -5,11 +5,11 @@ import streamlit as st
 
 from components.feedback import run_write
 from db.followup_queries import Timeline
-from db.followups import cancel_plan, review_follow_up
+from db.followups import cancel_plan, correct_follow_up, review_follow_up
 from db.models_followups import ContactStatus, FollowUp
 from domain import permissions
 from domain.cadence import overdue_days
-from domain.followups import PLANNED, plan_state
+from domain.followups import CORRECTABLE, PLANNED, plan_state
 from domain.formatting import local_time, local_today
 
 
@@ -38,6 +38,9 @@ def follow_up_list(user, timeline: Timeline, *, supervisor_of: dict[int, int | N
             follower_supervisor = supervisor_of.get(record.follower_id) if record.follower_id else None
             if permissions.can_review_follow_up(user, record.follower_id, follower_supervisor):
                 _review(user, record, key)
+            if permissions.can_correct_follow_up(user, record.follower_id, follower_supervisor,
+                                                 record.reviewed_at is not None):
+                _correct(user, record, key)
 
 
 def _record(record: FollowUp) -> None:
@@ -68,6 +71,22 @@ def _review(user, record: FollowUp, key: str) -> None:
             run_write(lambda s: review_follow_up(s, user, record.id, comment), "审阅意见已保存，跟进人可以看到")
 
 
+def _correct(user, record: FollowUp, key: str) -> None:
+    """更正: the record's words with a reason. The version the form was filled from is kept until the
+    save, so a save after someone else's change is refused instead of overwriting it."""
+    with st.expander("更正这条记录", key=f"{key}:correct_open:{record.id}"):
+        opened = f"{key}:correct_version:{record.id}"
+        st.session_state.setdefault(opened, record.version)
+        values = {name: st.text_area(label, value=getattr(record, name) or "", height=68,
+                                     key=f"{key}:correct:{name}:{record.id}")
+                  for name, label in CORRECTABLE.items()}
+        reason = st.text_input("更正原因 *", key=f"{key}:correct_reason:{record.id}")
+        if st.button("保存更正", key=f"{key}:correct_save:{record.id}"):
+            version = st.session_state.pop(opened)  # after a conflict, saving again applies to the latest
+            run_write(lambda s: correct_follow_up(s, user, record.id, values, reason=reason, expected_version=version),
+                      "更正已保存，原内容留在档案历史中")
+
+
 def plan_list(user, timeline: Timeline, *, key: str) -> None:
     """Open plans (overdue in red) with 取消; then the latest done or cancelled ones."""
     today = local_today()
@@ -86,6 +105,7 @@ def plan_list(user, timeline: Timeline, *, key: str) -> None:
         with right.popover("取消", width="stretch"):
             why = st.text_input("取消原因 *", key=f"{key}:cancel_reason:{plan.id}")
             if st.button("确认取消", key=f"{key}:cancel:{plan.id}"):
-                run_write(lambda s, plan_id=plan.id: cancel_plan(s, user, plan_id, why), "回访计划已取消")
+                run_write(lambda s, plan_id=plan.id, version=plan.version:
+                          cancel_plan(s, user, plan_id, why, expected_version=version), "回访计划已取消")
     for plan in closed:
         st.caption(f"{plan_state(plan.status, plan.day, today)} · {plan.day} · {plan.method} · {plan.purpose or ''}")

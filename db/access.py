@@ -29,7 +29,8 @@ def find_customer(session: Session, text: str) -> Customer:
     wanted = text.strip()
     if not wanted:
         raise A.AccessError("请输入要借阅的档案号或客户全称")
-    found = session.scalars(select(Customer).where(or_(Customer.archive_no == wanted, Customer.name == wanted))
+    found = session.scalars(select(Customer).where(or_(Customer.archive_no == wanted, Customer.name == wanted),
+                                                   Customer.deleted_at.is_(None))
                             .limit(2)).all()
     if not found:
         raise NotFound(f"找不到档案号或全称为「{wanted}」的档案")

@@ -67,6 +67,8 @@ def get_customer(session: Session, actor: permissions.Actor, customer_id: int) -
         selectinload(Customer.owner), selectinload(Customer.created_by)])
     if customer is None:
         raise NotFound(f"找不到编号为 {customer_id} 的档案")
+    if customer.deleted_at is not None:
+        raise NotFound(f"档案 {customer.archive_no} 已删除")
     if not (permissions.can_view(actor, customer) or is_visible(session, actor, customer_id)):
         raise PermissionDenied("您无权查看这份档案（只有负责人及其上级可以查看，其他同事请申请借阅）")
     return customer
@@ -173,7 +175,8 @@ def find_duplicates(session: Session, *, name: str | None, phones: Sequence[str 
         conditions.append(Customer.tax_key == tax_key)
     if not conditions:
         return []
-    query = select(Customer).options(selectinload(Customer.owner)).where(or_(*conditions))
+    query = (select(Customer).options(selectinload(Customer.owner))
+             .where(or_(*conditions), Customer.deleted_at.is_(None)))
     if exclude_id is not None:
         query = query.where(Customer.id != exclude_id)
     return list(session.scalars(query.order_by(Customer.id).limit(20)))

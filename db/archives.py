@@ -28,7 +28,7 @@ from domain import fields as F
 from domain.completeness import completeness
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
 from domain.formatting import local_today
-from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
+from domain.normalize import normalize_name, normalize_phone, tax_key
 from domain.numbering import format_archive_no, region_code
 from domain.validation import (ValidationError, validate_archive, validate_contacts, validate_priced_rows,
                                validate_sales)
@@ -82,6 +82,19 @@ def _validate(data: ArchiveInput) -> _Clean:
     if errors:
         raise ValidationError(errors)
     return _Clean(values, contacts, products, competitors, sales)
+
+
+def _check_tax_free(session: Session, key: str, exclude_id: int | None) -> None:
+    """One live archive per 税号: unlike a similar name or phone, the same 税号 is the same taxpayer,
+    so it cannot be confirmed past. A deleted archive's 税号 is free again."""
+    if not key:
+        return
+    query = select(Customer.archive_no).where(Customer.tax_key == key, Customer.deleted_at.is_(None))
+    if exclude_id is not None:
+        query = query.where(Customer.id != exclude_id)
+    if (taken := session.scalar(query.limit(1))) is not None:
+        raise ValidationError({"tax_no": f"该税号已登记在档案 {taken}，一个税号只能有一份在用档案"
+                                         "（请在那份档案上修改，或先删除重复的档案）"})
 
 
 def _check_duplicates(session: Session, clean: _Clean, exclude_id: int | None) -> None:
@@ -223,7 +236,7 @@ def _apply_values(customer: Customer, clean: _Clean) -> None:
         setattr(customer, name, value)
     customer.name_key = normalize_name(clean.values.get("name"))
     customer.phone_key = normalize_phone(clean.values.get("phone"))
-    customer.tax_key = normalize_tax_no(clean.values.get("tax_no"))
+    customer.tax_key = tax_key(clean.values.get("tax_no"), customer.tax_key or "")
     customer.completeness = completeness(clean.values, contacts=len(clean.contacts),
                                          products=len(clean.products))
 
@@ -238,6 +251,7 @@ def create_customer(session: Session, actor: permissions.Actor, data: ArchiveInp
     if not permissions.can_create(actor):
         raise PermissionDenied("您无权新建档案")
     clean = _validate(data)
+    _check_tax_free(session, tax_key(clean.values.get("tax_no")), exclude_id=None)
     if not confirm_duplicates:
         _check_duplicates(session, clean, exclude_id=None)
     owner_id = data.owner_id if (data.owner_id and permissions.can_assign_owner(actor)) else actor.id
@@ -273,9 +287,12 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
     if signoff.needs_signoff(actor):  # 信用额度, 账期, bank data wait for the supervisor
         wanted = clean.values
         clean.values, held = signoff.split_sensitive(old_values, wanted)
+    new_tax_key = tax_key(clean.values.get("tax_no"), customer.tax_key)
+    if new_tax_key != customer.tax_key:
+        _check_tax_free(session, new_tax_key, exclude_id=customer.id)
     identity_changed = (normalize_name(clean.values.get("name")) != customer.name_key
                         or normalize_phone(clean.values.get("phone")) != customer.phone_key
-                        or normalize_tax_no(clean.values.get("tax_no")) != customer.tax_key)
+                        or new_tax_key != customer.tax_key)
     if identity_changed and not confirm_duplicates:
         _check_duplicates(session, clean, exclude_id=customer.id)
     before = _snapshot(customer, data.sales_year)

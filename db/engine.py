@@ -7,18 +7,26 @@ busy timeout, and write transactions that take the write lock up front.
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from domain.errors import BusyError, ConflictError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "data" / "kedang.db"
-SQLITE_BUSY_MS = 15_000
+SQLITE_BUSY_MS = 30_000
+# PostgreSQL: serialization failure and deadlock detected. The transaction is rolled back whole.
+TRANSIENT_SQLSTATES = ("40001", "40P01")
 
 _makers: dict[str, sessionmaker[Session]] = {}
+T = TypeVar("T")
 
 
 def database_url() -> str:
@@ -62,11 +70,43 @@ def _sessionmaker(url: str) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
-    """One unit of work: commits when the block ends, rolls back on any error, always closes."""
-    with _sessionmaker(url or database_url()).begin() as session:
-        yield session
+    """One unit of work: commits when the block ends, rolls back on any error, always closes.
+
+    A save that lost a race ends as a Chinese ``ConflictError`` (a record changed since it was read:
+    its version moved) or ``BusyError`` (the database's own lock or deadlock refusal), never as a
+    traceback; either way the whole unit was rolled back and the user can try again."""
+    try:
+        with _sessionmaker(url or database_url()).begin() as session:
+            yield session
+    except StaleDataError as exc:
+        raise ConflictError("保存失败：这条记录刚刚被他人修改，您的这次操作没有保存，请刷新后重试") from exc
+    except DBAPIError as exc:
+        if is_transient(exc):
+            raise BusyError() from exc
+        raise
     if session.info.get("wrote"):
         _bump_data_version()
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """A refusal that says nothing about the data, only about timing: trying again may succeed."""
+    if getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+def retrying(work: Callable[[Session], T], *, attempts: int = 3, url: str | None = None) -> T:
+    """Run ``work`` as one unit of work, again (after a short pause) if the database refused it for
+    timing alone; for jobs with nobody to click 重试 (manage.py, the daily 公海 sweep)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with session_scope(url) as session:
+                return work(session)
+        except BusyError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
 
 
 # --- the data version: cached read results (the dashboard's) are keyed by it -------------------

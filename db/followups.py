@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.archive_queries import get_customer
-from db.audit import record
+from db.audit import list_history, record
 from db.cadence import refresh_due
 from db.classification import apply_classes
 from db.models import ClassValue, Customer, User, utcnow
@@ -20,8 +20,8 @@ from db.models_followups import FollowUp, VisitPlan
 from db.volumes import check_not_frozen
 from domain import permissions
 from domain.errors import ConflictError, NotFound, PermissionDenied, UserFacingError
-from domain.followups import (CANCELLED, DONE, PLANNED, VISIT_METHODS, FollowUpInput, PlanInput,
-                              check_follow_up, check_plan)
+from domain.followups import (CANCELLED, CORRECTABLE, DONE, PLANNED, VISIT_METHODS, FollowUpInput, PlanInput,
+                              check_correction, check_follow_up, check_plan)
 from domain.formatting import local_today
 from domain.roles import SUPERVISORS
 
@@ -123,19 +123,22 @@ def plan_visits(session: Session, actor: permissions.Actor, customer_ids: Iterab
     return len(ids)
 
 
-def _open_plan(session: Session, actor: permissions.Actor, plan_id: int) -> VisitPlan:
+def _open_plan(session: Session, actor: permissions.Actor, plan_id: int, expected_version: int | None) -> VisitPlan:
     plan = session.get(VisitPlan, plan_id)
     if plan is None:
         raise NotFound("找不到这条回访计划")
     _open_customer(session, actor, plan.customer_id)
     if plan.status != PLANNED:
         raise ConflictError("这条回访计划已经完成或取消了（可能刚被他人处理），日历已刷新")
+    if expected_version is not None and plan.version != expected_version:
+        raise ConflictError(f"这条回访计划刚刚被他人改过（现在是 {plan.day}），日历已刷新，请核对后再操作")
     return plan
 
 
-def reschedule_plan(session: Session, actor: permissions.Actor, plan_id: int, day: dt.date) -> VisitPlan:
+def reschedule_plan(session: Session, actor: permissions.Actor, plan_id: int, day: dt.date, *,
+                    expected_version: int | None = None) -> VisitPlan:
     """Move a planned visit to another day (dragging it in the calendar)."""
-    plan = _open_plan(session, actor, plan_id)
+    plan = _open_plan(session, actor, plan_id, expected_version)
     if day < local_today():
         raise UserFacingError("不能把回访改到今天以前")
     old = plan.day
@@ -146,8 +149,9 @@ def reschedule_plan(session: Session, actor: permissions.Actor, plan_id: int, da
     return plan
 
 
-def cancel_plan(session: Session, actor: permissions.Actor, plan_id: int, reason: str) -> VisitPlan:
-    plan = _open_plan(session, actor, plan_id)
+def cancel_plan(session: Session, actor: permissions.Actor, plan_id: int, reason: str, *,
+                expected_version: int | None = None) -> VisitPlan:
+    plan = _open_plan(session, actor, plan_id, expected_version)
     if not reason.strip():
         raise UserFacingError("取消回访计划请填写原因")
     plan.status = CANCELLED
@@ -171,5 +175,49 @@ def review_follow_up(session: Session, actor: permissions.Actor, follow_up_id: i
     follow_up.review_comment, follow_up.reviewed_by_id, follow_up.reviewed_at = comment.strip(), actor.id, utcnow()
     record(session, actor_id=actor.id, entity="customer", entity_id=follow_up.customer_id, action="follow_up_review",
            changes=[{"field": "审阅意见", "label": f"审阅意见（{follow_up.day} 跟进）", "old": old,
-                     "new": follow_up.review_comment}])
+                     "new": follow_up.review_comment, "record": follow_up.id}])
     return follow_up
+
+
+def correct_follow_up(session: Session, actor: permissions.Actor, follow_up_id: int, values: dict[str, str], *,
+                      reason: str, expected_version: int) -> FollowUp:
+    """更正 a record's words with a reason. Refused (ConflictError, naming who did what) if the record
+    changed since the user opened it at ``expected_version``; the user's text stays in the form."""
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFound("找不到这条跟进记录")
+    customer = get_customer(session, actor, follow_up.customer_id)
+    follower = session.get(User, follow_up.follower_id) if follow_up.follower_id else None
+    if not permissions.can_correct_follow_up(actor, follow_up.follower_id, follower.supervisor_id if follower else None,
+                                             follow_up.reviewed_at is not None):
+        raise PermissionDenied("只有跟进人本人（上级审阅之前）或其上级可以更正这条记录")
+    clean = check_correction(values, reason)
+    if follow_up.version != expected_version:
+        raise ConflictError(_changed_meanwhile(session, follow_up, expected_version))
+    check_not_frozen(session, actor, follow_up.day)
+    changes = [{"field": name, "label": f"{CORRECTABLE[name]}（{follow_up.day} 跟进）",
+                "old": getattr(follow_up, name), "new": new, "record": follow_up.id}
+               for name, new in clean.items() if getattr(follow_up, name) != new]
+    if not changes:
+        raise UserFacingError("没有任何改动，无需保存")
+    for change in changes:
+        setattr(follow_up, change["field"], change["new"])
+    session.flush()  # the version check: a save that raced this one makes it a StaleDataError
+    record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="follow_up_correct",
+           reason=reason.strip(), changes=changes)
+    return follow_up
+
+
+def _changed_meanwhile(session: Session, follow_up: FollowUp, expected_version: int) -> str:
+    """Chinese: who changed the record since the user opened it, and what."""
+    events = [e for e in list_history(session, entity="customer", entity_id=follow_up.customer_id)
+              if any(c.get("record") == follow_up.id for c in e.changes)][: max(1, follow_up.version - expected_version)]
+    done = []
+    for event in events:
+        who = event.actor.name if event.actor else "系统"
+        if event.action == "follow_up_review":
+            done.append(f"{who} 审阅了它")
+        else:
+            done.append(f"{who} 更正了 " + "、".join(CORRECTABLE.get(c["field"], c["label"]) for c in event.changes))
+    return ("保存失败：您打开这条跟进记录后，" + "；".join(done or ["其他人已修改过它"])
+            + "。您填写的内容仍保留在表单中，请核对最新内容后重新更正。")

@@ -21,13 +21,15 @@ class ExistingIndex:
     def load(cls, session: Session) -> "ExistingIndex":
         by_key: dict[tuple[str, str], set[int]] = {}
         archive_no: dict[int, str] = {}
-        query = select(Customer.id, Customer.archive_no, Customer.name_key, Customer.phone_key, Customer.tax_key)
+        query = (select(Customer.id, Customer.archive_no, Customer.name_key, Customer.phone_key, Customer.tax_key)
+                 .where(Customer.deleted_at.is_(None)))  # a deleted archive is no match: the row files anew
         for cid, number, name_key, phone_key, tax_key in session.execute(query):
             archive_no[cid] = number
             for kind, key in (("name", name_key), ("phone", phone_key), ("tax", tax_key)):
                 if key:
                     by_key.setdefault((kind, key), set()).add(cid)
-        contacts = select(Contact.customer_id, Contact.mobile_key, Contact.phone_key)
+        contacts = (select(Contact.customer_id, Contact.mobile_key, Contact.phone_key)
+                    .join(Customer, Customer.id == Contact.customer_id).where(Customer.deleted_at.is_(None)))
         for cid, mobile_key, phone_key in session.execute(contacts):
             for key in (mobile_key, phone_key):
                 if key:

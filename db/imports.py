@@ -27,7 +27,7 @@ from domain.completeness import completeness
 from domain.errors import UserFacingError
 from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
 from domain.import_rows import Lookups, ParsedRow, RowError, mark_in_file_duplicates, parse_row
-from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
+from domain.normalize import normalize_name, normalize_phone, tax_key
 from domain.validation import check_archive
 
 NEW, UPDATE, UNCHANGED, SKIP, ERROR = "new", "update", "unchanged", "skip", "error"
@@ -316,7 +316,7 @@ class _Writer:
             "is_active": True, "review_state": state, "version": 1, "created_at": now, "updated_at": now,
             "completeness": completeness(item.values, contacts=1 if item.parsed.contact else 0, products=0),
             "name_key": normalize_name(item.values.get("name")), "phone_key": normalize_phone(item.values.get("phone")),
-            "tax_key": normalize_tax_no(item.values.get("tax_no")),
+            "tax_key": tax_key(item.values.get("tax_no")),
         } for item in chunk])
         ids = dict(self.session.execute(select(table.c.archive_no, table.c.id).where(table.c.id > last_id)).all())
         for item in chunk:
@@ -354,7 +354,7 @@ class _Writer:
                 setattr(customer, name, value)
             customer.name_key = normalize_name(customer.name)
             customer.phone_key = normalize_phone(customer.phone)
-            customer.tax_key = normalize_tax_no(customer.tax_no)
+            customer.tax_key = tax_key(customer.tax_no, customer.tax_key)
             contact = item.parsed.contact
             if contact and contact.get("name") and contact["name"] not in {c.name for c in customer.contacts}:
                 customer.contacts.append(Contact(name=contact["name"], role="负责人", title=contact.get("title"),

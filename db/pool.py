@@ -117,7 +117,7 @@ def untended(session: Session, today: dt.date, *, within_days: int = 0,
     last_contact = ContactStatus.last_any
     query = (select(Customer.id, Customer.owner_id, Customer.owner_since, Customer.created_at, last_contact)
              .outerjoin(ContactStatus, ContactStatus.customer_id == Customer.id)
-             .where(Customer.owner_id.is_not(None), Customer.is_active.is_(True),
+             .where(Customer.owner_id.is_not(None), Customer.is_active.is_(True), Customer.deleted_at.is_(None),
                     or_(last_contact.is_(None), last_contact <= started_before),
                     or_(Customer.owner_since <= started_before,
                         Customer.owner_since.is_(None) & (Customer.created_at < _day_end_utc(started_before)))))
@@ -197,7 +197,7 @@ class PoolRow:
 
 
 def in_pool() -> ColumnElement[bool]:
-    return Customer.owner_id.is_(None) & Customer.is_active.is_(True)
+    return Customer.owner_id.is_(None) & Customer.is_active.is_(True) & Customer.deleted_at.is_(None)
 
 
 def pool_page(session: Session, actor: permissions.Actor, *, search: str = "", province: str | None = None,

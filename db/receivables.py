@@ -181,12 +181,12 @@ def _text(value: Any) -> str:
 
 def _find_customer(session: Session, cell: dict[str, Any]) -> int:
     if number := _text(cell["archive_no"]).upper():
-        found = session.scalar(select(Customer.id).where(Customer.archive_no == number))
+        found = session.scalar(select(Customer.id).where(Customer.archive_no == number, Customer.deleted_at.is_(None)))
         if found is None:
             raise NotFound(f"找不到档案号 {number}")
         return found
     name = _text(cell["name"])
-    matches = list(session.scalars(select(Customer.id).where(Customer.name_key == normalize_name(name)).limit(2)))
+    matches = list(session.scalars(select(Customer.id).where(Customer.name_key == normalize_name(name), Customer.deleted_at.is_(None)).limit(2)))
     if not matches:
         raise NotFound(f"找不到客户「{name}」")
     if len(matches) > 1:

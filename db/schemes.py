@@ -16,7 +16,7 @@ from db.cadence import refresh_due
 from db.models import ClassScheme, ClassValue, Customer, CustomerClass
 from domain import permissions
 from domain import schemes as rules
-from domain.errors import NotFound, PermissionDenied
+from domain.errors import ConflictError, NotFound, PermissionDenied
 
 
 @dataclass
@@ -73,12 +73,17 @@ def add_scheme(session: Session, actor: permissions.Actor, name: str, *, is_rank
 
 
 def save_class(session: Session, actor: permissions.Actor, scheme_id: int, value_id: int | None,
-               edit: ClassEdit) -> ClassValue:
-    """Add a class at the end of the scheme (``value_id`` None) or change one's name, meaning, colour, rule."""
+               edit: ClassEdit, *, expected_version: int | None = None) -> ClassValue:
+    """Add a class at the end of the scheme (``value_id`` None) or change one's name, meaning, colour, rule.
+    An edit based on ``expected_version`` is refused if someone saved the class since."""
     scheme = _scheme(session, actor, scheme_id)
     value = next((v for v in scheme.values if v.id == value_id), None)
     if value_id is not None and value is None:
         raise NotFound("找不到这个分类，可能已被删除")
+    if value is not None and expected_version is not None and value.version != expected_version:
+        now = f"名称「{value.name}」、含义「{value.meaning or '（空）'}」、颜色 {value.color or '（无）'}"
+        raise ConflictError(f"保存失败：您打开后这个分类已被他人修改，现在是{now}。"
+                            "表单中仍是您填写的内容，核对后再次保存即可")
     new = {"name": rules.clean_name(edit.name, {v.name for v in scheme.values if v is not value}),
            "meaning": rules.clean_meaning(edit.meaning), "color": rules.clean_colour(edit.color),
            "is_terminal": edit.needs_reason}

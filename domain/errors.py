@@ -16,3 +16,12 @@ class NotFound(UserFacingError):
 
 class ConflictError(UserFacingError):
     """Someone else saved the same record after this user opened it."""
+
+
+class BusyError(ConflictError):
+    """The database refused the transaction because of another at the same moment (SQLite's write lock
+    not freed in time; PostgreSQL's serialization failure 40001 or deadlock 40P01). Nothing was saved."""
+
+    def __init__(self, message: str = "数据库正忙：同事在同一时刻修改了相关数据，您的这次操作没有保存，"
+                                      "所填内容仍在页面上，请稍后再试一次"):
+        super().__init__(message)

@@ -78,6 +78,27 @@ def check_follow_up(data: FollowUpInput, today: dt.date) -> None:
         raise FollowUpError(errors)
 
 
+# What a correction (更正) may change: the record's words, not its day or method (those are facts
+# the cadence and the visit plans already counted).
+CORRECTABLE = {"summary": "跟进情况", "feedback": "客户反馈", "competitors": "竞品情况",
+               "open_problems": "遗留问题", "next_step": "下一步"}
+
+
+def check_correction(values: dict[str, str], reason: str) -> dict[str, str | None]:
+    """The cleaned correction (field → text or None); raises FollowUpError (field → message)."""
+    errors: dict[str, str] = {}
+    clean = {name: (values.get(name) or "").strip() or None for name in CORRECTABLE}
+    if not clean["summary"]:
+        errors["summary"] = "请用一句话写下跟进情况"
+    elif len(clean["summary"]) > SUMMARY_MAX:
+        errors["summary"] = f"跟进情况最多 {SUMMARY_MAX} 字"
+    if not reason.strip():
+        errors["reason"] = "请填写更正原因"
+    if errors:
+        raise FollowUpError(errors)
+    return clean
+
+
 @dataclass
 class PlanInput:
     day: dt.date | None

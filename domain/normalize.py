@@ -75,6 +75,14 @@ def normalize_tax_no(tax_no: str | None) -> str:
     return re.sub(r"\s", "", to_ascii_form(tax_no)).upper()
 
 
+def tax_key(tax_no: str | None, current: str = "") -> str:
+    """The stored 税号 key (one live archive per key). An archive that shared an older archive's 税号
+    before that rule keeps its suffixed key ``<key>#<id>`` (migration 482e2cbb0d6d) while its 税号 stays
+    the same, so its other fields can still be edited; correcting the 税号 gives it a plain key."""
+    key = normalize_tax_no(tax_no)
+    return current if key and current.split("#")[0] == key else key
+
+
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial day 0 of Excel's 1900 date system
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),

@@ -42,20 +42,27 @@ def _owner_supervisor(customer: CustomerLike) -> int | None:
 
 def visible_customers(actor: Actor, today: dt.date | None = None) -> ColumnElement[bool]:
     """The ``where`` clause of the customers ``actor`` may see: those they are entitled to by role
-    (``entitled_customers``) and, for anyone, the archives lent to them (借阅) until their return date."""
-    if actor.role in R.SEE_ALL:
-        return true()
-    if actor.id is None:
-        return false()
+    (``entitled_customers``) and, for anyone, the archives lent to them (借阅) until their return date.
+    A deleted archive (删除, a soft delete) is seen by no one."""
     from db.models import Customer
 
-    return or_(entitled_customers(actor), Customer.id.in_(borrowed_by(actor, today)))
+    if actor.role in R.SEE_ALL:
+        return Customer.deleted_at.is_(None)
+    if actor.id is None:
+        return false()
+    return Customer.deleted_at.is_(None) & or_(_by_role(actor), Customer.id.in_(borrowed_by(actor, today)))
 
 
 def entitled_customers(actor: Actor) -> ColumnElement[bool]:
     """Everyone's for the roles that look after the whole archive; a manager's own, their team's and
     the unowned; a rep's own; customer service the teams the admin granted. Deny by default: a user
-    with no team, customers or grants is entitled to none."""
+    with no team, customers or grants is entitled to none. Deleted archives: none."""
+    from db.models import Customer
+
+    return Customer.deleted_at.is_(None) & _by_role(actor)
+
+
+def _by_role(actor: Actor) -> ColumnElement[bool]:
     from db.models import Customer, User  # db depends on domain, not the other way round at import time
 
     if actor.role in R.SEE_ALL:
@@ -264,6 +271,15 @@ def can_review_follow_up(actor: Actor, follower_id: int | None, follower_supervi
     if actor.role == R.MANAGER:
         return follower_id != actor.id and follower_supervisor_id in (None, actor.id)
     return False
+
+
+def can_correct_follow_up(actor: Actor, follower_id: int | None, follower_supervisor_id: int | None,
+                          reviewed: bool) -> bool:
+    """更正 a record: the follower until the supervisor has reviewed it (then the review would no longer
+    match the record), and whoever may review it at any time."""
+    if actor.id is not None and actor.id == follower_id and not reviewed:
+        return True
+    return can_review_follow_up(actor, follower_id, follower_supervisor_id)
 
 
 def reviewable_follow_ups(actor: Actor, follower_id: ColumnElement,

@@ -50,6 +50,9 @@ values = {v.id: v for v in scheme.values}
 chosen = st.selectbox("编辑分类", [NEW, *values], key=f"class_admin_{scheme_id}",
                       format_func=lambda i: "＋ 新增分类" if i == NEW else values[i].name)
 value = values.get(chosen)
+opened_version = f"class_version_{scheme_id}_{chosen}"  # the version this form was filled from
+if value:
+    st.session_state.setdefault(opened_version, value.version)
 with st.form(f"class_{scheme_id}_{chosen}"):
     c1, c2, c3 = st.columns([2, 4, 1])
     class_name = c1.text_input("分类名称", value=value.name if value else "")
@@ -58,7 +61,9 @@ with st.form(f"class_{scheme_id}_{chosen}"):
     needs_reason = st.checkbox("移入这个分类总须填写原因（如流失、计划淘汰）", value=bool(value and value.is_terminal))
     if st.form_submit_button("保存分类" if value else "新增分类", type="primary"):
         edit = scheme_db.ClassEdit(name=class_name, meaning=meaning, color=colour, needs_reason=needs_reason)
-        run_write(lambda s: scheme_db.save_class(s, admin, scheme_id, value.id if value else None, edit),
+        version = st.session_state.pop(opened_version, None)  # after a conflict, saving again applies to the latest
+        run_write(lambda s: scheme_db.save_class(s, admin, scheme_id, value.id if value else None, edit,
+                                                 expected_version=version),
                   f"已保存分类「{class_name.strip()}」")
 if value:
     b1, b2, b3, _ = st.columns([1, 1, 2, 4])

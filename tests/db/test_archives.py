@@ -82,12 +82,11 @@ def test_validation_errors_save_nothing(team):
     {"name": "深圳 好运来商贸有限责任公司"},     # same name once normalised
     {"name": "别的名字", "phone": "0755 8888 1234"},  # same phone, other spacing
     {"name": "别的名字", "phone": None, "contacts": [{"name": "甲", "mobile": "075588881234"}]},
-    {"name": "别的名字", "phone": None, "tax_no": "91440300MA5F00001A"},
 ])
 def test_duplicates_are_found_and_need_confirmation(team, variant):
     manager, _, _ = team
     with session_scope() as s:
-        make_customer(s, manager, name="深圳好运来商贸有限公司", phone="0755-88881234", tax_no="91440300ma5f00001a")
+        make_customer(s, manager, name="深圳好运来商贸有限公司", phone="0755-88881234")
     with pytest.raises(DuplicatesFound) as info:
         with session_scope() as s:
             create_customer(s, manager, archive_input(**variant))
@@ -95,6 +94,20 @@ def test_duplicates_are_found_and_need_confirmation(team, variant):
     with session_scope() as s:
         create_customer(s, manager, archive_input(**variant), confirm_duplicates=True)
         assert list_customers(s, manager, CustomerFilter()).total == 2
+
+
+def test_the_same_tax_number_cannot_be_confirmed_past(team):
+    """Unlike a similar name or phone, the same 税号 is the same taxpayer: one live archive per 税号."""
+    manager, _, _ = team
+    with session_scope() as s:
+        make_customer(s, manager, name="深圳好运来商贸有限公司", tax_no="91440300ma5f00001a")
+    with pytest.raises(ValidationError, match="该税号已登记在档案 KD-GD-2026-00001") as info:
+        with session_scope() as s:
+            create_customer(s, manager, archive_input(name="别的名字", phone=None, tax_no="91440300 MA5F00001A"),
+                            confirm_duplicates=True)
+    assert set(info.value.errors) == {"tax_no"}
+    with session_scope() as s:
+        assert list_customers(s, manager, CustomerFilter()).total == 1
 
 
 def test_edit_needs_a_reason_and_lands_in_history(team):
