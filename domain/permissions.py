@@ -273,6 +273,12 @@ def can_review_follow_up(actor: Actor, follower_id: int | None, follower_supervi
     return False
 
 
+def can_handle_personal_data(actor: Actor) -> bool:
+    """个人信息保护法 requests (export, anonymise a contact) and deleting or restoring an archive: the
+    archive's custodians, the archivist and the administrator."""
+    return actor.role in (R.ADMIN, R.ARCHIVIST)
+
+
 def can_correct_follow_up(actor: Actor, follower_id: int | None, follower_supervisor_id: int | None,
                           reviewed: bool) -> bool:
     """更正 a record: the follower until the supervisor has reviewed it (then the review would no longer
