@@ -1,5 +1,5 @@
 """档案详情: the card, follow-ups, complaints and discounts, contracts, files, receivables, editing with
-a reason, the history, review and 停用/启用. Each tab's content is a component."""
+a reason, the history, review, 停用/启用, and 个人信息与删除. Each tab's content is a component."""
 import streamlit as st
 
 from components.archive_form import archive_form, submit_archive
@@ -14,6 +14,7 @@ from components.field_widgets import reset_form_state
 from components.followup_form import follow_up_form, plan_form
 from components.followup_views import follow_up_list, plan_list, status_line
 from components.history import show_history
+from components.personal_data_views import personal_data_tab
 from components.receivable_views import receivables_tab
 from components.signoff_views import pending_changes
 from db import complaints as complaint_db
@@ -107,7 +108,8 @@ if customer.review_state == review.PENDING and permissions.can_review(user, cust
 
 can_edit = permissions.can_edit(user, customer) and not user.masked  # the form would save the masks back
 tab_names = ["资料卡", "跟进", "投诉与折价", "合同", "文件", "应收账款"] + (["编辑"] if can_edit else []) + ["历史"] + (
-    ["停用/启用"] if permissions.can_deactivate(user) else [])
+    ["停用/启用"] if permissions.can_deactivate(user) else []) + (
+    ["个人信息与删除"] if permissions.can_handle_personal_data(user) else [])
 # Keyed: the open tab stays open across reruns (after a save, a toggle), instead of jumping back to 资料卡.
 tabs = dict(zip(tab_names, st.tabs(tab_names, key=f"archive_tabs:{customer_id}", on_change="rerun")))
 
@@ -218,3 +220,7 @@ if "停用/启用" in tabs:
                 run_write(lambda s: set_customer_active(s, user, customer_id, False, why), "档案已停用")
         elif st.button("重新启用此档案", key="reactivate"):
             run_write(lambda s: set_customer_active(s, user, customer_id, True, why), "档案已重新启用")
+
+if "个人信息与删除" in tabs:
+    with tabs["个人信息与删除"]:
+        personal_data_tab(user, customer_id, customer.archive_no, list(customer.contacts))

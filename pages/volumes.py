@@ -3,6 +3,7 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import refused, run_write, show_flash
+from components.personal_data_views import deleted_archives
 from db.engine import session_scope
 from db.volumes import MAX_CUSTOMERS, close_year, closed_years, export_volumes, volume_candidates
 from domain.errors import UserFacingError
@@ -45,3 +46,6 @@ if st.button("生成年度档案（.zip）", type="primary", key="volume_build")
 if (built := st.session_state.get("volume_zip")) and built[0] == year:
     st.download_button(f"下载 {year} 年度档案", built[1], file_name=f"客户档案_{year}年度.zip",
                        mime="application/zip", key="volume_download")
+
+st.subheader("已删除的档案")
+deleted_archives(user)
