@@ -1,5 +1,6 @@
 """The schema comes from migrations, and the models have no change a migration lacks."""
 import os
+import pytest
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -107,3 +108,45 @@ def test_pool_migration_starts_every_owned_customers_clock_on_upgrade_day(tmp_pa
     with get_engine(url).connect() as connection:
         rows = dict(connection.execute(text("SELECT id, owner_since FROM customers")).all())
     assert rows[1] == dt.date.today().isoformat() and rows[2] is None
+
+
+def test_archives_that_shared_a_tax_number_keep_it_through_the_one_per_tax_number_rule(tmp_path):
+    """Before migration 482e2cbb0d6d a duplicate 税号 could be confirmed. The upgrade keeps every archive and
+    its 税号 as typed; the later duplicates stay editable, and only a 税号 change is checked."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.archive_queries import get_customer
+    from db.archives import archive_input_from, update_customer
+    from db.engine import session_scope
+    from db.migrate import alembic_config
+    from domain.permissions import SystemActor
+    from domain.validation import ValidationError
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "260ca28dd1de")  # the revision before the rule
+    with get_engine(url).begin() as connection:
+        for cid, tax in ((1, "91440300MA5F00001A"), (2, "91440300MA5F00001A"), (3, "91510100MA61234567")):
+            connection.execute(text(
+                "INSERT INTO customers (id, archive_no, review_state, is_active, completeness, name_key, phone_key, "
+                "tax_key, created_at, updated_at, version, name, tax_no, customer_type, province) VALUES "
+                f"({cid}, 'KD-{cid}', 'filed', 1, 0, '老客户{cid}', '', '{tax}', '2020-01-01', '2020-01-01', 1, "
+                f"'老客户{cid}', '{tax}', '经销商/批发', '广东')"))
+    command.upgrade(config, "head")
+    with get_engine(url).connect() as connection:
+        rows = connection.execute(text("SELECT id, tax_no, tax_key FROM customers ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [(1, "91440300MA5F00001A", "91440300MA5F00001A"),
+                                        (2, "91440300MA5F00001A", "91440300MA5F00001A#2"),
+                                        (3, "91510100MA61234567", "91510100MA61234567")]
+    admin = SystemActor()
+    with session_scope(url) as s:  # the later duplicate can still be edited
+        data = archive_input_from(get_customer(s, admin, 2))
+        data.values["address"] = "深圳市福田区"
+        update_customer(s, admin, 2, data, reason="补地址", expected_version=1)
+    with pytest.raises(ValidationError, match="该税号已登记在档案 KD-3"):
+        with session_scope(url) as s:
+            customer = get_customer(s, admin, 2)
+            data = archive_input_from(customer)
+            data.values["tax_no"] = "91510100MA61234567"
+            update_customer(s, admin, 2, data, reason="改税号", expected_version=customer.version)
