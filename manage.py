@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from db.archive_queries import CustomerFilter
+from db.audit import record
 from db.backup import backup, restore
 from db.engine import database_url, retrying, session_scope
 from db.health import check as health_check
@@ -207,6 +208,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"恢复失败：{exc}", file=sys.stderr)
         return 1
     upgrade()  # a backup from an older version is brought up to this one
+    with session_scope() as session:  # the restored history says when and from what it was restored
+        record(session, actor_id=None, entity="system", entity_id=0, action="restore",
+               reason=f"从备份 {Path(args.file).name} 恢复（备份于 {manifest['created_at']}）",
+               changes=[{"field": "database", "label": "数据库", "old": None,
+                         "new": f"恢复到 {manifest['created_at']} 的备份"}])
     print(f"恢复完成：{args.file}（备份于 {manifest['created_at']}，客户 {manifest['rows'].get('customers', 0)} 份）")
     return 0
 

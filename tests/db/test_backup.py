@@ -109,6 +109,8 @@ def test_manage_backup_and_restore_commands(filled, db_url, tmp_path):
     assert done.returncode == 0 and done.stdout.startswith("恢复完成"), done.stderr
     with get_engine(db_url).connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM customers")) == 1
+        restored = connection.execute(text("SELECT reason FROM audit_events WHERE action = 'restore'")).scalars().all()
+    assert len(restored) == 1 and restored[0].startswith("从备份 cli.zip 恢复")  # the history says it was restored
 
 
 def test_manage_check_reports_what_needs_an_admin(filled, db_url, tmp_path):
