@@ -1,17 +1,18 @@
 """``manage.py check``: is the installation healthy — database reachable and up to date, backups
-recent, the 公海 sweep running, the documents folder writable."""
+recent, the 公海 sweep running, the documents folder writable, no two live archives sharing a 税号."""
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from db.backup import last_backup
 from db.documents import files_dir
 from db.engine import get_engine, session_scope
 from db.migrate import alembic_config, current_revision
+from db.models import Customer
 from db.pool import last_sweep
 
 BACKUP_OLD_DAYS = 2
@@ -41,7 +42,13 @@ def check(url: str) -> dict:
     if report["schema"] == head:
         with session_scope(url) as session:
             swept = last_sweep(session)
+            shared = session.scalar(select(func.count(Customer.id)).where(
+                Customer.tax_key.contains("#"), Customer.deleted_at.is_(None)))
         report["pool_sweep_last"] = swept.isoformat() if swept else None
+        report["shared_tax_numbers"] = shared
+        if shared:  # filed before the one-archive-per-税号 rule (migration 482e2cbb0d6d)
+            report["problems"].append(f"{shared} 份档案与另一份在用档案税号相同（规则生效前登记），"
+                                      "请核对后更正税号或删除重复的档案")
     folder = files_dir()
     report["files_dir"] = str(folder)
     try:

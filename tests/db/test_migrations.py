@@ -1,7 +1,7 @@
 """The schema comes from migrations, and the models have no change a migration lacks."""
 import os
-import pytest
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -119,6 +119,7 @@ def test_archives_that_shared_a_tax_number_keep_it_through_the_one_per_tax_numbe
     from db.archive_queries import get_customer
     from db.archives import archive_input_from, update_customer
     from db.engine import session_scope
+    from db.health import check as health_check
     from db.migrate import alembic_config
     from domain.permissions import SystemActor
     from domain.validation import ValidationError
@@ -139,6 +140,8 @@ def test_archives_that_shared_a_tax_number_keep_it_through_the_one_per_tax_numbe
     assert [tuple(r) for r in rows] == [(1, "91440300MA5F00001A", "91440300MA5F00001A"),
                                         (2, "91440300MA5F00001A", "91440300MA5F00001A#2"),
                                         (3, "91510100MA61234567", "91510100MA61234567")]
+    report = health_check(url)  # manage.py check points the admin at them
+    assert report["shared_tax_numbers"] == 1 and any("税号相同" in p for p in report["problems"])
     admin = SystemActor()
     with session_scope(url) as s:  # the later duplicate can still be edited
         data = archive_input_from(get_customer(s, admin, 2))
