@@ -104,4 +104,10 @@ ACTION_LABELS = {
     "password_reset": "重置密码",
     "user_disable": "停用用户",
     "user_enable": "启用用户",
+    "follow_up_correct": "更正跟进记录",
+    "personal_data_export": "导出个人信息",
+    "anonymise": "匿名化联系人",
+    "delete": "删除档案",
+    "restore_deleted": "恢复已删除档案",
+    "restore": "从备份恢复数据库",
 }
