@@ -210,8 +210,9 @@ def correct_follow_up(session: Session, actor: permissions.Actor, follow_up_id: 
 
 def _changed_meanwhile(session: Session, follow_up: FollowUp, expected_version: int) -> str:
     """Chinese: who changed the record since the user opened it, and what."""
-    events = [e for e in list_history(session, entity="customer", entity_id=follow_up.customer_id)
-              if any(c.get("record") == follow_up.id for c in e.changes)][: max(1, follow_up.version - expected_version)]
+    about_it = [e for e in list_history(session, entity="customer", entity_id=follow_up.customer_id)
+                if any(c.get("record") == follow_up.id for c in e.changes)]
+    events = about_it[: max(1, follow_up.version - expected_version)]
     done = []
     for event in events:
         who = event.actor.name if event.actor else "系统"

@@ -141,7 +141,8 @@ def restore_customer(session: Session, actor: permissions.Actor, customer_id: in
     if customer is None or customer.deleted_at is None:
         raise NotFound("找不到这份已删除的档案")
     key = tax_key(customer.tax_no, customer.tax_key)
-    if key and session.scalar(select(Customer.archive_no).where(Customer.tax_key == key, Customer.deleted_at.is_(None))):
+    live = select(Customer.archive_no).where(Customer.tax_key == key, Customer.deleted_at.is_(None))
+    if key and session.scalar(live):
         raise ValidationError({"tax_no": "这份档案的税号已登记在另一份在用档案上，不能恢复；请先在那份档案上核对"})
     customer.deleted_at, customer.deleted_reason = None, None
     record(session, actor_id=actor.id, entity="customer", entity_id=customer_id, action="restore_deleted",

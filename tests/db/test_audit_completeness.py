@@ -81,7 +81,8 @@ def test_a_board_move_and_a_handover_leave_one_entry_per_archive(team):
     manager, rep, other = team
     with session_scope() as s:
         scheme_id = s.scalar(select(ClassScheme.id).where(ClassScheme.code == "value"))
-        target = s.scalar(select(ClassValue.id).where(ClassValue.scheme_id == scheme_id).order_by(ClassValue.sort_order))
+        target = s.scalar(select(ClassValue.id).where(ClassValue.scheme_id == scheme_id)
+                          .order_by(ClassValue.sort_order))
         ids = [make_customer(s, rep).id for _ in range(N)]
     with session_scope() as s:
         assert move_many(s, manager, scheme_id, target, {cid: None for cid in ids}, reason="年度评级") == N

@@ -62,6 +62,18 @@ def settle(outcomes: list[object], retry: list[Callable[[], None]]) -> int:
     return loser
 
 
+def contested(model, row_id: int, first: Callable[[int | None], None],
+              second: Callable[[int | None], None]) -> Callable[[], int]:
+    """One pair: both sides save from the version of ``row_id`` read now (None: the latest, re-read
+    by the save itself, which is what re-applying after a conflict does). Returns the loser."""
+    def go() -> int:
+        with session_scope() as s:
+            opened = s.get(model, row_id).version
+        outcomes = race(lambda: first(opened), lambda: second(opened))
+        return settle(outcomes, [lambda: first(None), lambda: second(None)])
+    return go
+
+
 def run_pairs(pairs: list[Callable[[], int]], workers: int = 4) -> list[int]:
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda pair: pair(), pairs))
@@ -80,18 +92,9 @@ def test_archive_edit_pairs_lose_nothing(db):
             update_customer(s, who, cid, data, reason=f"并发修改{field}",
                             expected_version=customer.version if version is None else version)
 
-    def pair(cid: int) -> Callable[[], int]:
-        def go() -> int:
-            with session_scope() as s:
-                opened = s.get(Customer, cid).version
-            outcomes = race(lambda: edit(cid, rep, "address", f"新地址{cid}", opened),
-                            lambda: edit(cid, manager, "fax", f"0755-6{cid:06d}", opened))
-            # Re-applying: the user loads the latest version and saves the same change again.
-            return settle(outcomes, [lambda: edit(cid, rep, "address", f"新地址{cid}"),
-                                     lambda: edit(cid, manager, "fax", f"0755-6{cid:06d}")])
-        return go
-
-    losers = run_pairs([pair(cid) for cid in ids])
+    losers = run_pairs([contested(Customer, cid, lambda v, cid=cid: edit(cid, rep, "address", f"新地址{cid}", v),
+                                  lambda v, cid=cid: edit(cid, manager, "fax", f"0755-6{cid:06d}", v))
+                        for cid in ids])
     assert len(losers) == PAIRS
     with session_scope() as s:
         for cid in ids:
@@ -117,17 +120,9 @@ def test_follow_up_correction_pairs_lose_nothing(db):
             correct_follow_up(s, who, fid, values, reason="补充细节",
                               expected_version=record.version if version is None else version)
 
-    def pair(fid: int) -> Callable[[], int]:
-        def go() -> int:
-            with session_scope() as s:
-                opened = s.get(FollowUp, fid).version
-            outcomes = race(lambda: correct(fid, rep, "summary", f"电话沟通新品，约{fid}日见面", opened),
-                            lambda: correct(fid, manager, "feedback", f"客户要样品{fid}", opened))
-            return settle(outcomes, [lambda: correct(fid, rep, "summary", f"电话沟通新品，约{fid}日见面"),
-                                     lambda: correct(fid, manager, "feedback", f"客户要样品{fid}")])
-        return go
-
-    run_pairs([pair(fid) for fid in ids])
+    run_pairs([contested(FollowUp, fid, lambda v, fid=fid: correct(fid, rep, "summary", f"电话沟通新品，约{fid}日见面", v),
+                         lambda v, fid=fid: correct(fid, manager, "feedback", f"客户要样品{fid}", v))
+               for fid in ids])
     with session_scope() as s:
         for fid in ids:
             record = s.get(FollowUp, fid)
@@ -149,10 +144,8 @@ def test_class_rename_pairs_lose_nothing(db):
 
     # One class, so the pairs run one after another (each pair still saves at the same moment).
     for i in range(PAIRS):
-        with session_scope() as s:
-            opened = s.get(ClassValue, value_id).version
-        outcomes = race(lambda: rename(first, f"甲{i}", opened), lambda: rename(second, f"乙{i}", opened))
-        loser = settle(outcomes, [lambda: rename(first, f"甲{i}"), lambda: rename(second, f"乙{i}")])
+        loser = contested(ClassValue, value_id, lambda v: rename(first, f"甲{i}", v),
+                          lambda v: rename(second, f"乙{i}", v))()
         with session_scope() as s:
             assert s.get(ClassValue, value_id).name == (f"甲{i}" if loser == 0 else f"乙{i}")  # the re-applied one
 

@@ -44,7 +44,8 @@ def archive(db):
 
 
 def everything_written_about(session, customer_id: int) -> str:
-    events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "customer", AuditEvent.entity_id == customer_id))
+    events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "customer",
+                                                      AuditEvent.entity_id == customer_id))
     follow_ups = session.scalars(select(FollowUp).where(FollowUp.customer_id == customer_id))
     contacts = session.scalars(select(Contact).where(Contact.customer_id == customer_id))
     return json.dumps([[e.changes, e.reason] for e in events] + [f.summary for f in follow_ups]
