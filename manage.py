@@ -28,7 +28,7 @@ from db.engine import database_url, retrying, session_scope
 from db.health import check as health_check
 from db.exports import export_customers
 from db.imports import ImportOptions, find_header, run_import
-from db.migrate import upgrade
+from db.migrate import one_at_a_time, upgrade
 from db.pool import sweep
 from db.seed import DEMO_PASSWORD, DEMO_USERS, ensure_reference_data, seed_demo
 from db.users import create_user
@@ -43,12 +43,13 @@ EXIT_UNREADABLE = 2  # import-customers: the file could not be read at all; noth
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
     try:
-        upgrade()
+        with one_at_a_time():
+            upgrade()
+            with session_scope() as session:
+                ensure_reference_data(session)
     except UserFacingError as exc:
         print(f"升级失败：{exc}", file=sys.stderr)
         return 1
-    with session_scope() as session:
-        ensure_reference_data(session)
     print("数据库已升级到最新版本")
     return 0
 

@@ -9,7 +9,7 @@ import os
 import streamlit as st
 
 from db.engine import database_url, retrying, session_scope
-from db.migrate import DatabaseTooNew, upgrade
+from db.migrate import DatabaseTooNew, one_at_a_time, upgrade
 from db.pool import sweep_if_due
 from db.seed import ensure_reference_data, seed_demo
 from domain.formatting import local_today
@@ -17,11 +17,12 @@ from domain.formatting import local_today
 
 @st.cache_resource(show_spinner="正在准备数据库…")
 def _prepare(url: str) -> bool:
-    upgrade(url)
-    with session_scope(url) as session:
-        ensure_reference_data(session)
-        if os.environ.get("KEDANG_DEMO") == "1":
-            seed_demo(session, customers=int(os.environ.get("KEDANG_DEMO_CUSTOMERS", "300")))
+    with one_at_a_time(url):
+        upgrade(url)
+        with session_scope(url) as session:
+            ensure_reference_data(session)
+            if os.environ.get("KEDANG_DEMO") == "1":
+                seed_demo(session, customers=int(os.environ.get("KEDANG_DEMO_CUSTOMERS", "300")))
     return True
 
 

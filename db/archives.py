@@ -315,7 +315,7 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
                             "请载入最新版本后重新应用您的修改。") from None
     if changes:
         record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="update",
-               reason=reason, changes=changes)
+               reason=reason, changes=changes, version=customer.version)
     if held:
         hold(session, actor, customer, held, wanted, reason)
     refresh_due(session, [customer.id])
@@ -325,7 +325,7 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
 def conflict_message(session: Session, customer: Customer, expected_version: int) -> str:
     """Chinese explanation of what others saved since the user opened the archive."""
     events = [e for e in list_history(session, entity="customer", entity_id=customer.id)
-              if e.action == "update"][: max(1, customer.version - expected_version)]
+              if e.action == "update" and (e.version or 0) > expected_version]
     details = []
     for event in events:
         labels = "、".join(dict.fromkeys(c["label"] for c in event.changes)) or "（无字段）"

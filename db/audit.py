@@ -12,9 +12,9 @@ from domain.audit import Change
 
 
 def record(session: Session, *, actor_id: int | None, entity: str, entity_id: int, action: str,
-           reason: str | None = None, changes: Iterable[Change] = ()) -> AuditEvent:
+           reason: str | None = None, changes: Iterable[Change] = (), version: int | None = None) -> AuditEvent:
     event = AuditEvent(actor_id=actor_id, entity=entity, entity_id=entity_id, action=action,
-                       reason=(reason or "").strip() or None, changes=list(changes))
+                       reason=(reason or "").strip() or None, changes=list(changes), version=version)
     session.add(event)
     return event
 

@@ -1,6 +1,9 @@
 """Bring any database up to the current schema with alembic (run on app start)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -13,6 +16,28 @@ from domain.errors import UserFacingError
 
 class DatabaseTooNew(UserFacingError):
     """The database was upgraded by a newer KeDang than this one."""
+
+
+PREPARE_LOCK = 0x6B65_6461  # "keda": the PostgreSQL advisory lock taken while preparing the database
+
+
+@contextmanager
+def one_at_a_time(url: str | None = None) -> Iterator[None]:
+    """Several app processes started together on one PostgreSQL take turns to upgrade the schema and
+    load the reference data (each would otherwise create the same tables and rows at the same moment).
+    SQLite needs nothing: its write lock already lets one writer in at a time."""
+    engine = get_engine(url)
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PREPARE_LOCK})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PREPARE_LOCK})
+            connection.commit()
 
 
 def alembic_config(url: str | None = None) -> Config:

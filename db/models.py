@@ -319,6 +319,9 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(30))
     reason: Mapped[Optional[str]] = mapped_column(Text)
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The archive's version this entry's save produced (edits): a conflict message lists exactly the
+    # saves made after the version the user's form was filled from.
+    version: Mapped[Optional[int]] = mapped_column(Integer)
     # Set on the entries an import wrote, so the import can be undone from its history.
     import_id: Mapped[Optional[int]] = mapped_column(ForeignKey("import_batches.id"), index=True)
 

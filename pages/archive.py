@@ -187,6 +187,7 @@ if can_edit:
         errors = st.session_state.get(f"{key}:errors", {})
         data = archive_form(key, initial, schemes=schemes, owners=people,
                             can_assign_owner=permissions.can_assign_owner(user), errors=errors)
+        st.session_state.setdefault(f"{key}:reason", "")  # after a save the box is empty again, not the old reason
         reason = st.text_input("修改原因 *", key=f"{key}:reason", placeholder="例如：客户搬迁，更新地址和电话")
         if errors.get("reason"):
             st.markdown(f":red[⚠ 修改原因：{errors['reason']}]")

@@ -163,3 +163,22 @@ def test_the_conflict_message_names_who_changed_what(db):
     assert "您填写的内容仍保留在表单中" in str(info.value)
     with session_scope() as s:
         assert s.get(FollowUp, fid).summary == "初次电话，客户有兴趣"
+
+
+def test_the_archive_conflict_names_only_the_saves_after_the_form_was_opened(db):
+    with session_scope() as s:
+        manager, rep, _ = make_team(s)
+        cid = make_customer(s, rep, address="旧地址").id
+
+    def edit(who, field: str, value: str, version: int | None = None) -> int:
+        with session_scope() as s:
+            customer = get_customer(s, who, cid)
+            data = archive_input_from(customer)
+            data.values[field] = value
+            return update_customer(s, who, cid, data, reason="改", expected_version=version or customer.version).version
+
+    opened = edit(rep, "fax", "0755-61234567")  # the manager opens the form after this save
+    edit(rep, "address", "新地址")
+    with pytest.raises(ConflictError) as info:
+        edit(manager, "email", "a@b.cn", version=opened)
+    assert str(info.value).startswith("保存失败：您打开这份档案后，张伟 修改了 地址。")  # not 传真, seen already

@@ -153,3 +153,30 @@ def test_archives_that_shared_a_tax_number_keep_it_through_the_one_per_tax_numbe
             data = archive_input_from(customer)
             data.values["tax_no"] = "91510100MA61234567"
             update_customer(s, admin, 2, data, reason="改税号", expected_version=customer.version)
+
+
+def test_several_processes_preparing_a_new_database_at_once_take_turns(tmp_path):
+    """A team server starts its app processes together: each upgrades the empty database and loads the
+    reference data on its first request. They must take turns, not collide (PostgreSQL: advisory lock)."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    from tests.conftest import _create_pg_database
+
+    if os.environ.get("KEDANG_TEST_DB", "sqlite") == "postgres":
+        url, drop = _create_pg_database()
+    else:
+        url, drop = f"sqlite:///{tmp_path / 'fresh.db'}", lambda: None
+    env = {**os.environ, "DATABASE_URL": url, "KEDANG_DEMO": "0"}
+    try:
+        runs = [subprocess.Popen([sys.executable, "manage.py", "migrate"], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        results = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+        assert [code for code, _ in results] == [0, 0, 0], results
+        with get_engine(url).connect() as connection:
+            codes = connection.execute(text("SELECT code FROM class_schemes")).scalars().all()
+        assert len(codes) == len(set(codes)) > 0  # the reference data once, not three times
+    finally:
+        drop()

@@ -4,6 +4,7 @@
   existing rows start at 1.
 - customers.deleted_at / deleted_reason: 删除 is a soft delete (who: in the archive's 历史).
 - contacts.anonymised_at: 匿名化 on a person's request.
+- audit_events.version: the archive version an edit produced (for the conflict message).
 - A unique index on the 税号 key of live archives. Archives filed before this rule may share a
   税号 (the duplicate warning could be confirmed): the oldest keeps the key, the others get their
   key suffixed with ``#<id>`` so the index can be built. Their 税号 as typed is untouched, and the
@@ -29,6 +30,7 @@ def upgrade() -> None:
     for table in ("class_schemes", "class_values", "follow_ups", "visit_plans"):
         op.add_column(table, sa.Column('version', sa.Integer(), server_default='1', nullable=False))
     op.add_column('contacts', sa.Column('anonymised_at', sa.DateTime(), nullable=True))
+    op.add_column('audit_events', sa.Column('version', sa.Integer(), nullable=True))
     op.add_column('customers', sa.Column('deleted_at', sa.DateTime(), nullable=True))
     op.add_column('customers', sa.Column('deleted_reason', sa.Text(), nullable=True))
     # Earlier duplicates of a 税号: all but the oldest archive get a key no one else has (see above).
@@ -46,6 +48,8 @@ def downgrade() -> None:
         batch_op.drop_column('deleted_at')
     with op.batch_alter_table('contacts') as batch_op:
         batch_op.drop_column('anonymised_at')
+    with op.batch_alter_table('audit_events') as batch_op:
+        batch_op.drop_column('version')
     for table in ("visit_plans", "follow_ups", "class_values", "class_schemes"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column('version')
