@@ -87,6 +87,8 @@ def _login_from_cookie(authenticator: stauth.Authenticate) -> None:
         authenticator.login(location="unrendered")
     except LoginError:  # username no longer among active users
         return
+    except jwt.PyJWTError:  # a forged token the library does not catch (e.g. alg "none"): no login
+        return
     if not st.session_state.get("authentication_status"):
         return
     with session_scope() as session:

@@ -17,10 +17,24 @@ from domain.errors import NotFound, UserFacingError
 from domain.roles import ALL_ROLES, ROLE_LABELS
 
 
-def hash_password(password: str) -> str:
+def _rounds() -> int:
     # Tests lower the cost (KEDANG_BCRYPT_ROUNDS=4); production keeps bcrypt's default of 12.
-    rounds = int(os.environ.get("KEDANG_BCRYPT_ROUNDS", "12"))
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
+    return int(os.environ.get("KEDANG_BCRYPT_ROUNDS", "12"))
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(_rounds())).decode()
+
+
+_dummy_hashes: dict[int, str] = {}  # per cost; a hash of a random secret, the same for every user
+
+
+def _dummy_hash() -> str:
+    """What an unknown username's password is checked against, at the cost real hashes have."""
+    rounds = _rounds()
+    if rounds not in _dummy_hashes:
+        _dummy_hashes[rounds] = hash_password(secrets.token_urlsafe(24))
+    return _dummy_hashes[rounds]
 
 
 def check_password(password: str, password_hash: str) -> bool:
@@ -166,11 +180,16 @@ def clear_login_failures(session: Session, username: str) -> None:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user if the password is right and the account is active and not locked; counts failures."""
+    """The user if the password is right and the account is active and not locked; counts failures.
+
+    Every attempt does one bcrypt check — against a dummy hash for an unknown username, and also
+    for a locked or disabled account — so the answer takes as long whatever made it fail.
+    """
     user = get_user_by_username(session, username.strip())
+    right = check_password(password, user.password_hash if user is not None else _dummy_hash())
     if is_locked(session, username):
         return None
-    if user is None or not user.is_active or not check_password(password, user.password_hash):
+    if user is None or not user.is_active or not right:
         record_login_failure(session, username)
         return None
     clear_login_failures(session, username)
