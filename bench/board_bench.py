@@ -131,13 +131,13 @@ def prepare(url: str | None, n: int, *, name: str = "board", tag: str = BUILD,
     from psycopg import sql
     from sqlalchemy.engine import make_url
 
-    name = make_url(url).database
+    database = make_url(url).database
     with psycopg.connect(_admin_conninfo(url), autocommit=True) as admin:
-        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone():
             if marker(url, name) == want:
                 return url
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(database)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
     builder(url, n)
     return url
 
