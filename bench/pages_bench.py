@@ -15,7 +15,8 @@ The data is bench/calendar_bench.py's (built once; SQLite cached in bench/.cache
    ("first": one sample, the dashboard's shared cache still cold), run once more, then rerun
    --repeat times, as a click reruns it on a server. The time is the script run itself, from the
    runner's SCRIPT_STARTED to its SCRIPT_STOPPED event (app.py + the page, not AppTest's parsing), with
-   the scripts' bytecode cached across runs as a server does (AppTest alone recompiles every run).
+   the scripts' bytecode cached across runs as a server does (AppTest alone recompiles every run);
+   also the script thread's CPU time (SQLite's work included), steadier than the time on a busy machine.
    Targets (issue 9 §10): p95 ≤ 300 ms at the large size, and large p50 ≤ 1.3 × small p50.
 2. Memory. A real `streamlit run app.py` (headless, free port, large database) and Chromium
    (/usr/bin/chromium through Playwright): session after session logs in as bench_manager, opens
@@ -66,7 +67,7 @@ SESSIONS = 10
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 300_000  # a busy 2-core machine: the first 驾驶舱 at 100k (cold cache) took 40 s
+TIMEOUT_MS = 300_000  # on a busy 2-core machine the first 驾驶舱 at 100k (cold cache) took 40 s
 
 
 def p95(times: list[float]) -> float:
@@ -362,7 +363,7 @@ def main() -> int:
     parser.add_argument("--database-url", help="the large database (postgresql+psycopg://…); default: cached SQLite")
     parser.add_argument("--small-database-url", help="the small database on PostgreSQL")
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--sessions", type=int, default=SESSIONS, help="browser sessions for the memory figure (0: skip)")
+    parser.add_argument("--sessions", type=int, default=SESSIONS, help="browser sessions for memory (0: skip)")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows for the import figures (0: skip)")
     parser.add_argument("--import-naive", action="store_true", help="also the naive pandas+ORM import (slow)")
     parser.add_argument("--json", action="store_true")
