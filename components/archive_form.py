@@ -16,6 +16,7 @@ from db.engine import session_scope
 from db.models import ClassScheme, User
 from domain import fields as F
 from domain.errors import ConflictError, UserFacingError
+from domain.formatting import local_today
 from domain.roles import ROLE_LABELS
 from domain.validation import ValidationError
 
@@ -93,7 +94,7 @@ def _contacts_editor(key: str, rows: list[dict[str, Any]], errors: dict[str, str
         "name": st.column_config.TextColumn("姓名 *", max_chars=40),
         "role": st.column_config.SelectboxColumn("角色", options=list(F.CONTACT_ROLES)),
         "birthday": st.column_config.DateColumn("生日", format="YYYY-MM-DD",
-                                                min_value=dt.date(1900, 1, 1), max_value=dt.date.today()),
+                                                min_value=dt.date(1900, 1, 1), max_value=local_today()),
     })
     if errors.get("contacts"):
         st.markdown(f":red[⚠ {errors['contacts']}]")

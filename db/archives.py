@@ -6,7 +6,6 @@ in the caller's transaction, so the change and its history commit together.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +42,7 @@ class ArchiveInput:
     products: list[dict[str, Any]] = field(default_factory=list)
     competitors: list[dict[str, Any]] = field(default_factory=list)
     sales: list[dict[str, Any]] = field(default_factory=list)  # [{product, 1: qty, …, 12: qty}]
-    sales_year: int = field(default_factory=lambda: dt.date.today().year)
+    sales_year: int = field(default_factory=lambda: local_today().year)
     classes: dict[int, int | None] = field(default_factory=dict)  # scheme id -> class value id
     owner_id: int | None = None
 
@@ -380,7 +379,7 @@ def record_card_export(session: Session, actor: permissions.Actor, customer_id: 
 
 def archive_input_from(customer: Customer, year: int | None = None) -> ArchiveInput:
     """The form's starting values for editing ``customer``."""
-    year = year or dt.date.today().year
+    year = year or local_today().year
     snap = _snapshot(customer, year)
     sales = [{"product": s["product"], **{m: s["months"].get(m) for m in F.MONTHS}} for s in snap["sales"]]
     return ArchiveInput(values=customer.field_values(), contacts=snap["contacts"], products=snap["products"],

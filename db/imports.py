@@ -9,7 +9,6 @@ written completely or not at all.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -25,6 +24,7 @@ from db.models import AuditEvent, Contact, Customer, CustomerClass, ImportBatch,
 from domain import audit, permissions, review, signoff
 from domain.completeness import completeness
 from domain.errors import UserFacingError
+from domain.formatting import local_today
 from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
 from domain.import_rows import Lookups, ParsedRow, RowError, mark_in_file_duplicates, parse_row
 from domain.normalize import normalize_name, normalize_phone, tax_key
@@ -148,7 +148,7 @@ def find_header(rows: Sequence[Sequence[Any]], header_row: int | None) -> int:
 class _Planner:
     def __init__(self, session: Session, actor: permissions.Actor, options: ImportOptions, progress: Progress):
         self.session, self.actor, self.options, self.progress = session, actor, options, progress
-        self.today = dt.date.today()
+        self.today = local_today()
 
     def plan(self, rows: Sequence[Sequence[Any]], file_name: str) -> ImportPlan:
         header_index = find_header(rows, self.options.header_row)

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain import fields as F
 from domain.errors import UserFacingError
+from domain.formatting import local_today
 from domain.normalize import parse_date, to_ascii_form, to_half_width
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,24}(转[0-9]{1,6})?$")
@@ -143,7 +144,7 @@ def check_archive(values: dict[str, Any], errors: dict[str, str] | None = None,
     supermarket) are cleared, so they neither count nor linger.
     """
     errors = dict(errors or {})
-    today = today or dt.date.today()
+    today = today or local_today()
     for field in F.ARCHIVE_FIELDS:
         if field.only_for_type and not field.applies_to(values.get("customer_type")):
             values[field.name] = None

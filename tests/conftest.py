@@ -4,6 +4,7 @@ With CI=true a missing PostgreSQL is a failure, not a skip.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 import uuid
@@ -11,6 +12,22 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+
+
+def _a_zone_where_it_is_morning() -> str:
+    """The team's time zone for a test run: a whole-hour zone where it is now about 06:00.
+
+    Tests take "today" once and the app asks the clock again later; a run that crossed the team's
+    midnight (it once did, in Shanghai, at 16:00 UTC) would see two different days. From 06:00 a
+    run has 18 hours before the next midnight. Servers the tests start inherit the zone.
+    Tests about a particular zone set KEDANG_TZ themselves."""
+    hours_east = 6 - dt.datetime.now(dt.timezone.utc).hour
+    if hours_east < -12:
+        hours_east += 24
+    return f"Etc/GMT{-hours_east:+d}"  # POSIX names count west: Etc/GMT-8 is UTC+8
+
+
+os.environ.setdefault("KEDANG_TZ", _a_zone_where_it_is_morning())
 os.environ.setdefault("KEDANG_BCRYPT_ROUNDS", "4")
 os.environ.setdefault("KEDANG_DEMO", "0")
 os.environ.setdefault("KEDANG_FILES_DIR", tempfile.mkdtemp(prefix="kedang-files-"))  # attached documents

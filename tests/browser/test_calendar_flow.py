@@ -14,12 +14,19 @@ from db.engine import session_scope
 from db.models import User
 from db.models_followups import ContactStatus, FollowUp, VisitPlan
 from db.seed import ensure_reference_data
-from domain.formatting import local_today
+from domain.formatting import local_today, team_tz
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, WATCH_SCRIPT_RUNS, start_server, team
 from tests.browser.ui import login, open_from_sidebar, screenshot_page, settle, sidebar, submit_login
 
 CUSTOMER = "深圳好运来大酒店"
+
+
+def twelve_hours_from_the_team() -> str:
+    """A browser time zone 12 hours from the team's (behind it where one exists: then it is yesterday there)."""
+    team = int(dt.datetime.now(team_tz()).utcoffset().total_seconds()) // 3600
+    browser = team - 12 if team - 12 >= -12 else team + 12
+    return f"Etc/GMT{-browser:+d}"  # POSIX names count west
 
 
 def overdue_customer(session, server) -> None:
@@ -73,9 +80,9 @@ def due_cards(page):
 
 
 def test_plan_a_visit_from_the_calendar_and_complete_it(calendar_server, chromium_browser):
-    # The browser is in New York, the team in Shanghai: the day clicked is still the day planned.
+    # The browser's clock is 12 hours from the team's: the day clicked is still the day planned.
     context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
-                                           timezone_id="America/New_York")
+                                           timezone_id=twelve_hours_from_the_team())
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(script=WATCH_SCRIPT_RUNS)
     try:

@@ -12,6 +12,11 @@ from domain.periods import MONTH, WEEK
 from tests.factories import make_customer, make_team
 
 
+@pytest.fixture(autouse=True)
+def in_shanghai(monkeypatch):
+    monkeypatch.setenv("KEDANG_TZ", "Asia/Shanghai")  # the times below are chosen around Shanghai's midnight
+
+
 @pytest.fixture
 def log(db):
     """Four logged moves in 价值等级 at chosen UTC times, two of them by the other rep's customer."""

@@ -14,6 +14,7 @@ from db.models import Customer
 from db.pool import claim, get_settings, pool_page, release, returning_soon, save_settings, set_class_days, sweep
 from domain.errors import PermissionDenied
 from domain.followups import FollowUpInput
+from domain.formatting import utc_start_of
 from domain.pool import ClaimRefused, PoolError, PoolSettings
 from tests.factories import class_value, make_customer, make_team, make_user
 
@@ -23,7 +24,7 @@ TODAY = dt.date(2026, 6, 1)
 def _age(session, customer_id: int, filed: dt.date) -> None:
     """Pretend the archive was filed on ``filed`` by a rep who has had it since."""
     customer = session.get(Customer, customer_id)
-    customer.created_at = dt.datetime.combine(filed, dt.time(4))
+    customer.created_at = utc_start_of(filed) + dt.timedelta(hours=12)  # noon of that day in the team's zone
     customer.owner_since = None
 
 
