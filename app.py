@@ -1,4 +1,5 @@
 """客档 KeDang: login gate and the navigation built from the user's role."""
+from domain.formatting import plain
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
@@ -13,7 +14,7 @@ pages = pages_for(user)
 navigation = st.navigation(pages, expanded=True)  # every page listed (no English "View more" button)
 return_to_deep_link([page for section in pages.values() for page in section])
 with st.sidebar:
-    st.markdown(f"**{user.name}** · {user.role_label}")
+    st.markdown(f"**{plain(user.name)}** · {user.role_label}")
     if st.button("退出登录", key="kd_logout_button"):
         logout(user)
 try:

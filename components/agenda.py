@@ -9,19 +9,19 @@ from db.followup_queries import Agenda, Rows
 from db.followups import review_follow_up
 from domain.cadence import overdue_days
 from domain.followups import plan_state
-from domain.formatting import local_today
+from domain.formatting import local_today, plain
 from domain.complaints import STATE_LABELS, age_days
 from domain.masking import mask_phone
 
 
 def _archive_link(customer, label: str | None = None) -> None:
-    st.page_link("pages/archive.py", label=label or f"{customer.name}（{customer.archive_no}）",
+    st.page_link("pages/archive.py", label=plain(label or f"{customer.name}（{customer.archive_no}）"),
                  query_params={"id": customer.id}, icon=":material/description:")
 
 
 @st.dialog("记录跟进", width="large")
 def _follow_up_dialog(user, customer_id: int, name: str, plan_id: int | None) -> None:
-    st.markdown(f"客户：**{name}**")
+    st.markdown(f"客户：**{plain(name)}**")
     if follow_up_form(user, customer_id, key=f"agenda_fu:{customer_id}:{plan_id}", plan_id=plan_id, title=""):
         st.rerun()
 
@@ -37,7 +37,7 @@ def plans_due(user, rows: Rows) -> None:
         with st.container(border=True):
             state = plan_state(plan.status, plan.day, today)
             colour = "red" if state == "已逾期" else "blue"
-            st.markdown(f":{colour}[**{state}**] {plan.day} · {plan.method}" + (f" · {plan.purpose}" if plan.purpose else ""))
+            st.markdown(f":{colour}[**{state}**] {plan.day} · {plan.method}" + (f" · {plain(plan.purpose)}" if plan.purpose else ""))
             _archive_link(customer)
             if st.button("完成：记录跟进", key=f"agenda_plan:{plan.id}", width="stretch"):
                 _follow_up_dialog(user, customer.id, customer.name, plan.id)
@@ -51,7 +51,7 @@ def customers_due(user, rows: Rows) -> None:
             late = overdue_days(status.next_due, today)
             when = f":red[**逾期 {late} 天**]" if late else ":orange[**今天到期**]"
             last = f"上次联系 {status.last_any}" if status.last_any else "从未跟进"
-            st.markdown(f"{when} · {last} · {status.due_reason}")
+            st.markdown(f"{when} · {last} · {plain(status.due_reason)}")
             _archive_link(customer)
             if st.button("记录跟进", key=f"agenda_due:{customer.id}", width="stretch"):
                 _follow_up_dialog(user, customer.id, customer.name, None)
@@ -61,8 +61,8 @@ def customers_due(user, rows: Rows) -> None:
 def records_to_review(user, rows: Rows) -> None:
     for record, customer, follower in rows.rows:
         with st.container(border=True):
-            st.markdown(f"**{record.day} · {record.method}** · {follower.name}")
-            st.write(record.summary)
+            st.markdown(f"**{record.day} · {record.method}** · {plain(follower.name)}")
+            st.markdown(plain(record.summary))
             _archive_link(customer)
             comment = st.text_input("审阅意见", key=f"agenda_review:{record.id}", placeholder="写给跟进人的指导意见")
             if st.button("保存审阅意见", key=f"agenda_review_save:{record.id}"):
@@ -76,8 +76,8 @@ def escalations(rows: Rows, days: int) -> None:
     st.caption(f"下属负责、逾期 {days} 天及以上仍未跟进的客户（天数可在系统设置中调整）。")
     for customer, status, owner in rows.rows:
         with st.container(border=True):
-            st.markdown(f":red[**逾期 {overdue_days(status.next_due, today)} 天**] · 负责人 **{owner.name}** · "
-                        f"{status.due_reason}")
+            st.markdown(f":red[**逾期 {overdue_days(status.next_due, today)} 天**] · 负责人 **{plain(owner.name)}** · "
+                        f"{plain(status.due_reason)}")
             _archive_link(customer)
     _more(rows)
 
@@ -86,7 +86,7 @@ def payments(rows: Rows) -> None:
     for receivable, customer in rows.rows:
         with st.container(border=True):
             st.markdown(f":orange[**{receivable.due_date} 到期**] · 未收 **{receivable.outstanding:,.2f} 元**"
-                        + (f" · {receivable.doc_no}" if receivable.doc_no else ""))
+                        + (f" · {plain(receivable.doc_no)}" if receivable.doc_no else ""))
             _archive_link(customer)
     _more(rows)
 
@@ -96,15 +96,15 @@ def complaints(items) -> None:
     for complaint, customer in items:
         with st.container(border=True):
             st.markdown(f":red[**{STATE_LABELS[complaint.state]}**] · 已 {age_days(complaint.day, today)} 天 · "
-                        f"{complaint.category}（{complaint.severity}）")
-            st.write(complaint.content[:120])
+                        f"{plain(complaint.category)}（{plain(complaint.severity)}）")
+            st.markdown(plain(complaint.content[:120]))
             _archive_link(customer, f"{customer.name}：打开「投诉与折价」处理")
 
 
 def contracts(items) -> None:
     for contract, customer in items:
         with st.container(border=True):
-            st.markdown(f":orange[**{contract.ends_on} 到期**] · {contract.kind} {contract.number}")
+            st.markdown(f":orange[**{contract.ends_on} 到期**] · {plain(contract.kind)} {plain(contract.number)}")
             _archive_link(customer)
 
 
@@ -115,7 +115,7 @@ def returning(items) -> None:
         left = (item.returns_on - today).days
         when = "今天" if left <= 0 else f"{left} 天后（{item.returns_on}）"
         with st.container(border=True):
-            st.markdown(f":orange[**{when}退回公海**] · {name} · 自 {item.since} 起未跟进")
+            st.markdown(f":orange[**{when}退回公海**] · {plain(name)} · 自 {item.since} 起未跟进")
             st.page_link("pages/archive.py", label="打开档案记录跟进", query_params={"id": item.customer_id},
                          icon=":material/description:")
 
@@ -126,7 +126,7 @@ def birthdays(items, masked: bool) -> None:
             role = f"（{contact.role}）" if contact.role else ""
             mobile = mask_phone(contact.mobile) if masked else contact.mobile
             phone = f" · {mobile}" if mobile else ""
-            st.markdown(f"🎂 **{contact.birthday.month} 月 {contact.birthday.day} 日** · {contact.name}{role}{phone}")
+            st.markdown(f"🎂 **{contact.birthday.month} 月 {contact.birthday.day} 日** · {plain(f'{contact.name}{role}{phone}')}")
             _archive_link(customer)
 
 

@@ -16,7 +16,7 @@ from db.engine import session_scope
 from db.models import ClassScheme, User
 from domain import fields as F
 from domain.errors import ConflictError, UserFacingError
-from domain.formatting import local_today
+from domain.formatting import local_today, plain
 from domain.roles import ROLE_LABELS
 from domain.validation import ValidationError
 
@@ -38,9 +38,9 @@ def error_summary(errors: dict[str, str]) -> None:
     for key, message in errors.items():
         field = F.FIELDS_BY_NAME.get(key)
         if field:
-            lines.append(f"- {field.group} › {field.label}：{message}")
+            lines.append(f"- {field.group} › {field.label}：{plain(message)}")
         elif key != "reason":
-            lines.append(f"- {CHILD_SECTIONS.get(key, key)}：{message}")
+            lines.append(f"- {CHILD_SECTIONS.get(key, key)}：{plain(message)}")
     if lines:
         st.error("请修改以下内容后再保存：\n" + "\n".join(lines))
 
@@ -97,7 +97,7 @@ def _contacts_editor(key: str, rows: list[dict[str, Any]], errors: dict[str, str
                                                 min_value=dt.date(1900, 1, 1), max_value=local_today()),
     })
     if errors.get("contacts"):
-        st.markdown(f":red[⚠ {errors['contacts']}]")
+        st.markdown(f":red[⚠ {plain(errors['contacts'])}]")
     return result
 
 
@@ -108,14 +108,14 @@ def _products_editors(key: str, initial: ArchiveInput, errors: dict[str, str]):
         "shelf_price": st.column_config.NumberColumn("售价（元）", min_value=0, format="%.2f"),
     })
     if errors.get("products"):
-        st.markdown(f":red[⚠ {errors['products']}]")
+        st.markdown(f":red[⚠ {plain(errors['products'])}]")
     st.markdown("**竞品及价格**（含各档次畅销品牌）")
     competitors = table_editor(f"{key}:competitors", initial.competitors, F.COMPETITOR_FIELDS, {
         "tier": st.column_config.SelectboxColumn("档次", options=list(F.TIERS)),
         "price": st.column_config.NumberColumn("价格（元）", min_value=0, format="%.2f"),
     })
     if errors.get("competitors"):
-        st.markdown(f":red[⚠ {errors['competitors']}]")
+        st.markdown(f":red[⚠ {plain(errors['competitors'])}]")
     return products, competitors
 
 
@@ -133,7 +133,7 @@ def _sales_editor(key: str, initial: ArchiveInput, errors: dict[str, str]) -> li
     if not totals.empty:
         st.dataframe(totals, hide_index=True, width="stretch")
     if errors.get("sales"):
-        st.markdown(f":red[⚠ {errors['sales']}]")
+        st.markdown(f":red[⚠ {plain(errors['sales'])}]")
     return rows
 
 

@@ -11,6 +11,7 @@ from db.board_queries import BoardCard, BoardColumn
 from db.classification import move_class, move_many
 from db.engine import session_scope
 from domain.errors import ConflictError, UserFacingError
+from domain.formatting import plain
 
 _NONCE = "board_drag_nonce"    # a new value re-mounts the drag board from the database
 _NOTICE = "board_drag_notice"  # why the board was put back, shown after the rerun
@@ -58,7 +59,7 @@ def find_drop(before: list[list[str]], after: list[list[str]]) -> tuple[str, int
 def drag_board(user, scheme_id: int, columns: list[BoardColumn]) -> None:
     """The board as draggable cards; a card dropped on another column asks for the reason, then moves."""
     if notice := st.session_state.pop(_NOTICE, None):
-        st.warning(notice)
+        st.warning(plain(notice))
     cards = {card_label(card): (card, column) for column in columns for card in column.cards}
     before = [[card_label(card) for card in column.cards] for column in columns]
     items = [{"header": _header(column), "items": labels} for column, labels in zip(columns, before)]
@@ -92,8 +93,7 @@ def _put_back(notice: str) -> None:
 
 @st.dialog("移动客户", on_dismiss=_reset)
 def _confirm_move(user, scheme_id: int, card: BoardCard, source: BoardColumn, target: BoardColumn) -> None:
-    st.markdown(f"把 **{html.escape(card.name)}**（{card.archive_no}）从「{html.escape(source.name)}」"
-                f"移到「{html.escape(target.name)}」")
+    st.markdown(f"把 **{plain(card.name)}**（{plain(card.archive_no)}）从「{plain(source.name)}」移到「{plain(target.name)}」")
     reason = st.text_input("原因（降级或移入流失、淘汰等分类时必填）", key="drag_reason")
     ok, cancel = st.columns(2)
     if ok.button("确认移动", type="primary", key="drag_confirm"):
@@ -128,7 +128,7 @@ def move_form(user, scheme_id: int, columns: list[BoardColumn]) -> None:
                     moved = move_many(session, user, scheme_id, target, {cid: seen[cid] for cid in chosen},
                                       reason=reason)
             except UserFacingError as exc:
-                st.error(f"{exc}（没有任何客户被移动）")
+                st.error(plain(f"{exc}（没有任何客户被移动）"))
             else:
                 flash(f"已把 {moved} 位客户移到「{targets[target]}」")
                 st.rerun()

@@ -11,7 +11,7 @@ from db.engine import session_scope
 from db.movements import movement_flows, movements_in
 from db.suggestions import accept, load_suggestions, rule_scheme
 from domain.errors import UserFacingError
-from domain.formatting import local_time, local_today
+from domain.formatting import local_time, local_today, plain
 from domain.periods import LABELS, MONTH, WEEK, period_label, recent_periods
 
 SHOWN = 500  # suggestions listed at once; accepting them shows the next ones
@@ -48,7 +48,7 @@ def _accept(user, scheme_id: int, chosen) -> None:
         with session_scope() as session:
             moved = accept(session, user, scheme_id, chosen)
     except UserFacingError as exc:
-        st.error(f"{exc}（没有任何建议被接受）")
+        st.error(plain(f"{exc}（没有任何建议被接受）"))
     else:
         flash(f"已接受 {moved} 条建议")
         st.rerun()

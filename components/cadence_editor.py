@@ -9,6 +9,7 @@ from db.cadence import set_escalate_after_days, set_rules
 from db.models import ClassValue
 from db.models_followups import CadenceRule
 from domain.cadence import CHANNEL_LABELS, UNIT_LABELS, Rule
+from domain.formatting import plain
 
 CHANNEL = "联系方式"
 TIMES = "至少次数"
@@ -22,7 +23,7 @@ def describe(rules: list[CadenceRule]) -> str:
 
 def cadence_editor(admin, value: ClassValue, rules: list[CadenceRule]) -> None:
     """A small table of rules (empty: no cadence for this class); saving replaces them all."""
-    st.markdown(f"**「{value.name}」的跟进频率**")
+    st.markdown(f"**「{plain(value.name)}」的跟进频率**")
     st.caption("例如：每 1 周 任意方式联系 1 次；每 1 个月 登门拜访 4 次。留空表示这个分类没有跟进频率要求。")
     channels = {label: code for code, label in CHANNEL_LABELS.items()}
     units = {label: code for code, label in UNIT_LABELS.items()}

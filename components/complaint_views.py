@@ -11,7 +11,7 @@ from db.complaints import close, decide_discount, log_complaint, request_discoun
 from db.models_papers import Complaint, Discount
 from domain import complaints as C
 from domain import permissions
-from domain.formatting import local_time, local_today
+from domain.formatting import local_time, local_today, plain
 
 
 def complaints_tab(user, customer, complaints: list[Complaint], discounts: list[Discount], people: dict[int, str],
@@ -45,14 +45,14 @@ def _log_form(user, customer, people: dict[int, str]) -> None:
 def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit_done: bool) -> None:
     colour = {C.OPEN: "red", C.HANDLING: "orange", C.RESOLVED: "blue", C.CLOSED: "green"}[complaint.state]
     with st.container(border=True):
-        st.markdown(f":{colour}[**{C.STATE_LABELS[complaint.state]}**] · {complaint.day} · {complaint.category} · "
-                    f"{complaint.severity} · {complaint.channel} · 处理人 {people.get(complaint.handler_id, '（无）')}")
-        st.write(complaint.content)
+        st.markdown(f":{colour}[**{C.STATE_LABELS[complaint.state]}**] · {complaint.day} · {plain(complaint.category)} · "
+                    f"{plain(complaint.severity)} · {plain(complaint.channel)} · 处理人 {plain(people.get(complaint.handler_id, '（无）'))}")
+        st.markdown(plain(complaint.content))
         if complaint.resolution:
-            st.caption(f"处理结果：{complaint.resolution} · 责任鉴定：{complaint.responsibility} · "
-                       f"解决于 {local_time(complaint.resolved_at)}")
+            st.caption(plain(f"处理结果：{complaint.resolution} · 责任鉴定：{complaint.responsibility} · "
+                             f"解决于 {local_time(complaint.resolved_at)}"))
         if complaint.state == C.CLOSED:
-            st.caption(f"已回访结案 · 客户满意度：{complaint.satisfaction} · {local_time(complaint.closed_at)}")
+            st.caption(f"已回访结案 · 客户满意度：{plain(complaint.satisfaction)} · {local_time(complaint.closed_at)}")
         if complaint.state == C.CLOSED or not permissions.can_handle_complaint(user, complaint.handler_id):
             return
         key = f"complaint:{complaint.id}"
@@ -80,10 +80,10 @@ def discount_box(user, discount: Discount, title: str = "") -> None:
     """One discount request; a manager (never its requester) approves or refuses it here."""
     with st.container(border=True):
         who = discount.requested_by.name if discount.requested_by else "（无）"
-        st.markdown(f"**{discount.kind} {discount.amount:,.2f} 元**{title} · {C.DISCOUNT_STATES[discount.state]} · "
-                    f"{who} 于 {local_time(discount.requested_at)} 申请")
-        st.caption(f"原因：{discount.reason}" + (f" · 审批意见：{discount.comment}" if discount.comment else "")
-                   + (f" · 审批人：{discount.decided_by.name}" if discount.decided_by else ""))
+        st.markdown(f"**{plain(discount.kind)} {discount.amount:,.2f} 元**{title} · {C.DISCOUNT_STATES[discount.state]} · "
+                    f"{plain(who)} 于 {local_time(discount.requested_at)} 申请")
+        st.caption(plain(f"原因：{discount.reason}" + (f" · 审批意见：{discount.comment}" if discount.comment else "")
+                         + (f" · 审批人：{discount.decided_by.name}" if discount.decided_by else "")))
         if discount.state == C.PENDING and permissions.can_decide_discount(user, discount.requested_by_id):
             decision(f"discount:{discount.id}",
                      lambda s, ok, comment, d=discount.id: decide_discount(s, user, d, ok, comment),

@@ -8,7 +8,7 @@ from db.documents import Versions, read, upload
 from db.engine import session_scope
 from domain import documents as D
 from domain.errors import UserFacingError
-from domain.formatting import local_time
+from domain.formatting import local_time, plain
 
 
 def documents_tab(user, customer_id: int, documents: list[Versions], can_upload: bool) -> None:
@@ -45,16 +45,16 @@ def _document_box(user, item: Versions) -> None:
     document = item.current
     who = document.uploaded_by.name if document.uploaded_by else "（无）"
     with st.container(border=True):
-        st.markdown(f"**{document.file_name}** · {document.category} · {D.LABELS.get(document.kind, document.kind)} · "
-                    f"{D.size_text(document.size)} · {who} 于 {local_time(document.uploaded_at)} 上传"
+        st.markdown(f"**{plain(document.file_name)}** · {plain(document.category)} · {D.LABELS.get(document.kind, document.kind)} · "
+                    f"{D.size_text(document.size)} · {plain(who)} 于 {local_time(document.uploaded_at)} 上传"
                     + (f" · 共 {len(item.older) + 1} 个版本" if item.older else ""))
         if document.note:
-            st.caption(document.note)
+            st.caption(plain(document.note))
         key = f"doc:{document.id}"
         if st.toggle("预览 / 下载", key=f"{key}:open"):
             _show(user, document.id, key)
         for old in item.older:
-            st.caption(f"旧版本：{old.file_name} · {D.size_text(old.size)} · {local_time(old.uploaded_at)}")
+            st.caption(f"旧版本：{plain(old.file_name)} · {D.size_text(old.size)} · {local_time(old.uploaded_at)}")
             if st.toggle(f"打开旧版本 #{old.id}", key=f"doc:{old.id}:open"):
                 _show(user, old.id, f"doc:{old.id}")
 

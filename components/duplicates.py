@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.auth import CurrentUser
 from domain import permissions
+from domain.formatting import plain
 from domain.masking import mask_phone
 
 
@@ -17,7 +18,7 @@ def duplicate_warning(user: CurrentUser, duplicates: list[dict], key: str) -> bo
         visible = permissions.can_view(user, SimpleNamespace(**dup))
         phone = dup["phone"] if visible else ""  # someone else's customer: no phone, as in the 公海
         phone = (mask_phone(phone) if user.masked else phone) or "—"
-        text = f"{dup['archive_no']} · {dup['name']} · 电话 {phone} · 负责人 {dup['owner']}"
+        text = plain(f"{dup['archive_no']} · {dup['name']} · 电话 {phone} · 负责人 {dup['owner']}")
         if not dup["active"]:
             text += " · 已停用"
         if visible:

@@ -12,6 +12,7 @@ from components.auth import SESSION_KEY
 from db.access import log_refusal
 from db.engine import session_scope
 from domain.errors import PermissionDenied, UserFacingError
+from domain.formatting import plain
 
 _KEY = "kd_flash"
 
@@ -22,7 +23,7 @@ def flash(message: str) -> None:
 
 def show_flash() -> None:
     if message := st.session_state.pop(_KEY, None):
-        st.success(message)
+        st.success(plain(message))
 
 
 def run_write(write: Callable[[Session], Any], success: str) -> None:
@@ -39,7 +40,7 @@ def run_write(write: Callable[[Session], Any], success: str) -> None:
 
 def refused(exc: UserFacingError, *, customer_id: int | None = None) -> None:
     """Show a refusal in Chinese; a permission refusal is also kept in the 查阅记录 log."""
-    st.error(str(exc))
+    st.error(plain(exc))
     if isinstance(exc, PermissionDenied):
         user_id = (st.session_state.get(SESSION_KEY) or {}).get("user_id")
         page = urlsplit(st.context.url or "").path.strip("/") or None

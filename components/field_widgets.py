@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from domain import fields as F
+from domain.formatting import plain
 
 UNSET = "（未填）"
 
@@ -55,7 +56,7 @@ def field_widget(field: F.Field, key: str, initial: Any, error: str | None) -> A
     else:
         value = st.text_input(label, key=key, max_chars=field.max_length, help=field.help or None)
     if error:
-        st.markdown(f":red[⚠ {field.label}：{error}]")
+        st.markdown(f":red[⚠ {field.label}：{plain(error)}]")
     return value
 
 

@@ -14,14 +14,14 @@ from db.followups import log_follow_up, plan_visits
 from db.models import ClassScheme, User
 from domain.errors import UserFacingError
 from domain.followups import METHODS, PLAN_METHODS, TOPICS, FollowUpError, FollowUpInput, PlanInput
-from domain.formatting import local_today
+from domain.formatting import local_today, plain
 
 KEEP = "（不变）"
 
 
 def _error(errors: dict[str, str], field: str) -> None:
     if message := errors.get(field):
-        st.markdown(f":red[⚠ {message}]")
+        st.markdown(f":red[⚠ {plain(message)}]")
 
 
 def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassScheme] | None = None,
@@ -36,7 +36,7 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
     errors: dict[str, str] = st.session_state.get(f"{key}:errors", {})
     with st.form(key, border=True):
         if title:
-            st.markdown(f"**{title}**")
+            st.markdown(f"**{plain(title)}**")
         method = st.radio("跟进方式 *", METHODS, index=2, horizontal=True, key=f"{key}:method")
         _error(errors, "method")
         summary = st.text_input("跟进情况 *", key=f"{key}:summary", max_chars=2000,
@@ -106,7 +106,7 @@ def plan_form(user, customer_ids: list[int], *, key: str, assignees: list[User] 
     """Plan one visit for ``customer_ids`` (one customer, or a whole filtered list); True once saved."""
     today = local_today()
     with st.form(key, border=True):
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{plain(title)}**")
         left, right = st.columns(2)
         when = left.date_input("计划日期 *", value=max(day or today, today), min_value=today, format="YYYY-MM-DD",
                                key=f"{key}:day")

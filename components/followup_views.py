@@ -10,7 +10,7 @@ from db.models_followups import ContactStatus, FollowUp
 from domain import permissions
 from domain.cadence import overdue_days
 from domain.followups import CORRECTABLE, PLANNED, plan_state
-from domain.formatting import local_time, local_today
+from domain.formatting import local_time, local_today, plain
 
 
 def status_line(status: ContactStatus | None) -> None:
@@ -22,9 +22,9 @@ def status_line(status: ContactStatus | None) -> None:
     if status.next_due is None:
         st.caption(f"{last} · 当前分类没有跟进频率要求")
     elif (late := overdue_days(status.next_due, today)) > 0:
-        st.markdown(f"{last} · :red[**已逾期 {late} 天**：应于 {status.next_due} 跟进（{status.due_reason}）]")
+        st.markdown(f"{last} · :red[**已逾期 {late} 天**：应于 {status.next_due} 跟进（{plain(status.due_reason)}）]")
     else:
-        st.caption(f"{last} · 下次应跟进 {status.next_due}（{status.due_reason}）")
+        st.caption(f"{last} · 下次应跟进 {status.next_due}（{plain(status.due_reason)}）")
 
 
 def follow_up_list(user, timeline: Timeline, *, supervisor_of: dict[int, int | None], key: str) -> None:
@@ -48,17 +48,17 @@ def _record(record: FollowUp) -> None:
     who = record.follower.name if record.follower else "系统"
     extra = f" · 协同：{record.companions}" if record.companions else ""
     topic = f" · {record.topic}" if record.topic else ""
-    st.markdown(f"**{when} · {record.method}**{topic} · {who}{extra}")
-    st.write(record.summary)
+    st.markdown(f"**{when} · {record.method}**{plain(topic)} · {plain(who)}{plain(extra)}")
+    st.markdown(plain(record.summary))
     details = [("客户反馈", record.feedback), ("竞品情况", record.competitors), ("遗留问题", record.open_problems),
                ("下一步", " ".join(x for x in (record.next_step, f"（{record.next_date}）" if record.next_date else "")
                                  if x))]
     for label, text in details:
         if text:
-            st.markdown(f"**{label}**：{text}")
+            st.markdown(f"**{label}**：{plain(text)}")
     if record.reviewed_at:
         reviewer = record.reviewed_by.name if record.reviewed_by else ""
-        st.markdown(f":green[**已审阅**] {reviewer}（{local_time(record.reviewed_at)}）：{record.review_comment}")
+        st.markdown(f":green[**已审阅**] {plain(reviewer)}（{local_time(record.reviewed_at)}）：{plain(record.review_comment)}")
     else:
         st.caption("未审阅")
 
@@ -108,4 +108,4 @@ def plan_list(user, timeline: Timeline, *, key: str) -> None:
                 run_write(lambda s, plan_id=plan.id, version=plan.version:
                           cancel_plan(s, user, plan_id, why, expected_version=version), "回访计划已取消")
     for plan in closed:
-        st.caption(f"{plan_state(plan.status, plan.day, today)} · {plan.day} · {plan.method} · {plan.purpose or ''}")
+        st.caption(f"{plan_state(plan.status, plan.day, today)} · {plan.day} · {plan.method} · {plain(plan.purpose)}")

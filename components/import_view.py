@@ -9,7 +9,7 @@ import streamlit as st
 
 from db.imports import ERROR, STATUS_LABELS, ImportPlan
 from db.models import ImportBatch
-from domain.formatting import local_time
+from domain.formatting import local_time, plain
 from domain.import_mapping import column_name, header_text, target_label
 from domain.import_normalize import number_as_text
 from domain.spreadsheet import Workbook, read_workbook
@@ -73,7 +73,7 @@ def show_preview(plan: ImportPlan) -> None:
             ("错误", plan.count(ERROR)))):
         col.metric(label, value)
     if plan.unmapped:
-        st.warning("以下列不会导入：" + "、".join(plan.unmapped))
+        st.warning(plain("以下列不会导入：" + "、".join(plan.unmapped)))
     name_column = next((i for i, t in plan.mapping.items() if t == "name"), None)
     rows = [{"行号": r.row, "状态": STATUS_LABELS[r.status], "客户名称": _row_name(r, name_column),
              "已有档案": r.archive_no or "", "说明": _explain(r)} for r in plan.rows[:PREVIEW_ROWS]]
@@ -84,8 +84,8 @@ def show_preview(plan: ImportPlan) -> None:
         st.caption(f"只显示前 {PREVIEW_ROWS} 行；全部错误见下方错误表。")
     in_file = [d for d in plan.duplicates if "rows" in d]
     if in_file:
-        st.info("文件内重复：" + "；".join(f"第 {'、'.join(map(str, d['rows']))} 行（{d['by']}：{d['value']}）"
-                                         for d in in_file[:20]))
+        st.info(plain("文件内重复：" + "；".join(f"第 {'、'.join(map(str, d['rows']))} 行（{d['by']}：{d['value']}）"
+                                               for d in in_file[:20])))
 
 
 def _row_name(row, name_column: int | None) -> str:

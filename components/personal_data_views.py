@@ -11,7 +11,7 @@ from db.engine import session_scope
 from db.models import Contact
 from db.personal_data import anonymise_contact, delete_customer, deleted_customers, export_contact, restore_customer
 from domain.errors import UserFacingError
-from domain.formatting import local_time
+from domain.formatting import local_time, plain
 from domain.personal_data import ANONYMISED
 
 
@@ -21,9 +21,9 @@ def personal_data_tab(user, customer_id: int, archive_no: str, contacts: list[Co
     for contact in contacts:
         with st.container(border=True):
             if contact.anonymised_at is not None:
-                st.markdown(f"**{ANONYMISED}**（{contact.role or '联系人'}） · 于 {local_time(contact.anonymised_at)} 匿名化")
+                st.markdown(f"**{ANONYMISED}**（{plain(contact.role) or '联系人'}） · 于 {local_time(contact.anonymised_at)} 匿名化")
                 continue
-            st.markdown(f"**{contact.name}**（{contact.role or '联系人'}）")
+            st.markdown(f"**{plain(contact.name)}**（{plain(contact.role) or '联系人'}）")
             _export(user, contact)
             _anonymise(user, contact)
     if not contacts:
@@ -59,7 +59,7 @@ def _delete(user, customer_id: int, archive_no: str) -> None:
     st.caption("删除后档案从所有列表、搜索和导出中消失，税号可重新登记；内容和历史仍保留，档案管理员可在「年度归档」页恢复。"
                "只是不再合作的客户，请用「停用」。")
     reason = st.text_input("删除原因 *", key="pd_delete_reason")
-    sure = st.checkbox(f"确认删除档案 {archive_no}", key="pd_delete_sure")
+    sure = st.checkbox(f"确认删除档案 {plain(archive_no)}", key="pd_delete_sure")
     if st.button("删除此档案", key="pd_delete", disabled=not sure):
         try:
             with session_scope() as session:

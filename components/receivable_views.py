@@ -12,7 +12,7 @@ from db.engine import session_scope
 from db.models_followups import Receivable
 from db.receivables import ImportRefused, add_receivable, import_receivables, record_payment
 from domain.errors import UserFacingError
-from domain.formatting import local_today
+from domain.formatting import local_today, plain
 from domain.receivables import BUCKET_LABELS, NOT_DUE, ReceivableError, ReceivableInput, aging_bucket, days_overdue
 from domain.spreadsheet import WorkbookError, read_workbook
 
@@ -80,9 +80,9 @@ def import_section(user) -> None:
         with session_scope() as session:
             count = import_receivables(session, user, rows)
     except ImportRefused as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.dataframe(pd.DataFrame({"问题": exc.problems}), hide_index=True, width="stretch")
     except (WorkbookError, ReceivableError, UserFacingError) as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
         st.success(f"已导入 {count} 笔应收账款")

@@ -1,8 +1,10 @@
-"""Showing timestamps in the team's time zone (KEDANG_TZ, default Asia/Shanghai)."""
+"""Showing timestamps in the team's time zone (KEDANG_TZ, default Asia/Shanghai), and user text
+exactly as typed."""
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from zoneinfo import ZoneInfo
 
 
@@ -30,3 +32,19 @@ def utc_start_of(day: dt.date) -> dt.datetime:
     """The UTC moment (naive, as stored) at which ``day`` begins in the team's time zone."""
     start = dt.datetime.combine(day, dt.time(), tzinfo=team_tz())
     return start.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+
+
+def plain(text: object) -> str:
+    """``text`` as Markdown that Streamlit shows exactly as typed.
+
+    Streamlit reads titles, captions, messages and widget labels as Markdown: a customer named
+    ``![](http://…)`` would make every viewer's browser fetch that address, ``[点我](…)`` would be a
+    link and ``:red[…]`` a colour. Every piece of user text shown through one of them passes
+    through here. Line breaks are kept."""
+    if text is None:
+        return ""
+    text = str(text).replace(":material/", ":\u2060material/")  # a word joiner: not an icon
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")

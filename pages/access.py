@@ -10,7 +10,7 @@ from db.access import decide, find_customer, give_back, my_requests, request_acc
 from db.engine import session_scope
 from db.models import Customer
 from domain.access import MAX_DAYS
-from domain.formatting import local_today
+from domain.formatting import local_today, plain
 
 user = require_user()
 show_flash()
@@ -30,8 +30,8 @@ if decisions:
     st.subheader(f"待我审批（{len(decisions)}）")
     for row in decisions:
         with st.container(border=True):
-            st.markdown(f"**{row.borrower}** 申请借阅 **{row.customer}**（{row.archive_no}）至 **{row.until}**")
-            st.write(f"原因：{row.reason}")
+            st.markdown(f"**{plain(row.borrower)}** 申请借阅 **{plain(row.customer)}**（{plain(row.archive_no)}）至 **{row.until}**")
+            st.markdown(f"原因：{plain(row.reason)}")
             decision(f"access:{row.id}", lambda s, ok, comment, g=row.id: decide(s, user, g, ok, comment),
                      approved=f"已同意 {row.borrower} 借阅", refused_message=f"已拒绝 {row.borrower} 的借阅申请")
 

@@ -37,7 +37,7 @@ from domain.card import card_sections
 from domain.complaints import RESOLVED
 from domain.completeness import missing_labels
 from domain.errors import PermissionDenied, UserFacingError
-from domain.formatting import local_time
+from domain.formatting import local_time, plain
 from domain.roles import SUPERVISORS
 from domain.workbooks import card_workbook
 
@@ -77,9 +77,9 @@ except UserFacingError as exc:
 
 initial = archive_input_from(customer)
 state_label = review.STATE_LABELS[customer.review_state]
-st.title(customer.name)
-st.caption(f"档案号 {customer.archive_no} · {state_label} · {'在用' if customer.is_active else '已停用'} · "
-           f"负责人 {customer.owner.name if customer.owner else '（无）'} · 完整度 {customer.completeness}% · "
+st.title(plain(customer.name))
+st.caption(f"档案号 {plain(customer.archive_no)} · {state_label} · {'在用' if customer.is_active else '已停用'} · "
+           f"负责人 {plain(customer.owner.name) if customer.owner else '（无）'} · 完整度 {customer.completeness}% · "
            f"更新于 {local_time(customer.updated_at)}")
 missing = missing_labels(initial.values, contacts=len(initial.contacts), products=len(initial.products))
 if missing:
@@ -93,7 +93,7 @@ pending_changes(user, waiting, permissions.can_review(user, customer, owner_supe
 
 # Review (审核)
 if customer.review_state == review.RETURNED:
-    st.error(f"该档案已被退回，审核意见：{customer.review_comment or '（无）'}。请在「编辑」中修改后重新提交。")
+    st.error(f"该档案已被退回，审核意见：{plain(customer.review_comment) or '（无）'}。请在「编辑」中修改后重新提交。")
     if permissions.can_edit(user, customer) and st.button("重新提交审核", key="resubmit"):
         run_write(lambda s: review_customer(s, user, customer_id, review.RESUBMIT), "已重新提交审核")
 if customer.review_state == review.PENDING and permissions.can_review(user, customer, owner_supervisor):
@@ -141,8 +141,8 @@ with tabs["资料卡"]:
         for note in market:
             price = f" {note.price:,.2f} 元" if note.price is not None else ""
             where = "本客户" if note.customer_id == customer_id else f"{note.city or note.province or ''}"
-            st.caption(f"{note.day} · {where} · {note.competitor} {note.product or ''}{price} · {note.topic}："
-                       f"{note.content}")
+            st.caption(plain(f"{note.day} · {where} · {note.competitor} {note.product or ''}{price} · {note.topic}："
+                             f"{note.content}"))
 
 with tabs["跟进"]:
     if permissions.can_follow_up(user, customer) and customer.is_active:
@@ -190,9 +190,9 @@ if can_edit:
         st.session_state.setdefault(f"{key}:reason", "")  # after a save the box is empty again, not the old reason
         reason = st.text_input("修改原因 *", key=f"{key}:reason", placeholder="例如：客户搬迁，更新地址和电话")
         if errors.get("reason"):
-            st.markdown(f":red[⚠ 修改原因：{errors['reason']}]")
+            st.markdown(f":red[⚠ 修改原因：{plain(errors['reason'])}]")
         if conflict := st.session_state.get(f"{key}:conflict"):
-            st.error(conflict)
+            st.error(plain(conflict))
             if st.button("放弃我的修改，载入最新版本", key=f"{key}:reload"):
                 reset_form_state(f"{key}:")
                 st.rerun()

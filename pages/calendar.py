@@ -15,7 +15,7 @@ from db.followups import reschedule_plan
 from db.models_followups import FollowUp
 from domain import calendar as cal
 from domain.errors import UserFacingError
-from domain.formatting import local_today
+from domain.formatting import local_today, plain
 from domain.roles import SUPERVISORS
 
 user = require_user()
@@ -87,7 +87,7 @@ if clicked and clicked != state.get("cal_last"):
         st.rerun()
 
 if error := state.pop("cal_error", None):
-    st.error(error)
+    st.error(plain(error))
 
 by_id = {cal.event_id(item.kind, item.key): item for item in items}
 if (event_id := state.get("cal_event")) and (item := by_id.get(event_id)):
@@ -99,13 +99,13 @@ if (event_id := state.get("cal_event")) and (item := by_id.get(event_id)):
             state["cal_view"] = cal.WEEK
             st.rerun()
     else:
-        st.markdown(f"**{item.title}**")
+        st.markdown(f"**{plain(item.title)}**")
         st.page_link("pages/archive.py", label="打开客户档案", query_params={"id": item.customer_id},
                      icon=":material/description:")
         if item.kind == cal.FOLLOW_UP:
             with session_scope() as session:
                 record = session.get(FollowUp, int(item.key))
-                st.write(record.summary if record else "")
+                st.markdown(plain(record.summary if record else ""))
         else:
             plan_id = int(item.key) if item.kind in (cal.PLAN, cal.OVERDUE_PLAN) else None
             if follow_up_form(user, item.customer_id, key=f"cal_fu:{event_id}", plan_id=plan_id,

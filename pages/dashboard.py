@@ -15,7 +15,7 @@ from db.dashboard_customers import DIMENSIONS, DRILL_LIMIT
 from db.engine import session_scope
 from domain import dashboard as rules
 from domain.fields import CUSTOMER_TYPES, PROVINCES
-from domain.formatting import local_today, team_tz
+from domain.formatting import local_today, plain, team_tz
 from domain.roles import SUPERVISORS
 
 user = require_user()
@@ -77,7 +77,7 @@ def drill(dimension: str, value: str | None, *, overdue: bool = False) -> None:
     rows = load("drill", user, flt, today, dimension, value, overdue)
     what = "逾期未跟进的" if overdue else ""
     more = "+" if len(rows) >= DRILL_LIMIT else ""
-    st.markdown(f"**{DIMENSIONS[dimension]}「{value}」的{what}客户（{len(rows)}{more}）**")
+    st.markdown(f"**{DIMENSIONS[dimension]}「{plain(value)}」的{what}客户（{len(rows)}{more}）**")
     st.dataframe(pd.DataFrame([{"档案": f"/archive?id={cid}", "客户名称": name, "档案号": number, "负责人": owner,
                                 "区域": region} for cid, name, number, owner, region in rows]),
                  hide_index=True, width="stretch",

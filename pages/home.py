@@ -9,14 +9,14 @@ from db.archive_queries import CustomerFilter, list_customers, review_queue
 from db.engine import session_scope
 from db.followup_queries import agenda
 from domain import permissions
-from domain.formatting import local_today
+from domain.formatting import local_today, plain
 from domain.review import PENDING, RETURNED
 from domain.roles import SUPERVISORS
 
 user = require_user()
 show_flash()
 today = local_today()
-st.title(f"您好，{user.name}")
+st.title(f"您好，{plain(user.name)}")
 st.caption(f"{user.role_label} · 今日待办 · {today.year} 年 {today.month} 月 {today.day} 日")
 
 with session_scope() as session:

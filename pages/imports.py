@@ -14,7 +14,7 @@ from db.imports import ON_DUPLICATE, ImportOptions, find_header, run_import
 from domain import fields as F
 from domain import permissions
 from domain.errors import UserFacingError
-from domain.formatting import local_time
+from domain.formatting import local_time, plain
 from domain.import_mapping import all_targets, auto_mapping, header_text, mapping_from_headers
 from domain.workbooks import import_template
 
@@ -82,7 +82,7 @@ with tab_import:
     try:
         workbook = load_workbook(upload.getvalue(), upload.name)
     except UserFacingError as exc:
-        st.error(f"无法读取「{upload.name}」：{exc}")
+        st.error(plain(f"无法读取「{upload.name}」：{exc}"))
         st.stop()
     sheet = workbook.sheet_names[0]
     if len(workbook.sheet_names) > 1:
@@ -98,7 +98,7 @@ with tab_import:
     try:
         detected = find_header(rows, template[0] if template else None) + 1
     except UserFacingError as exc:
-        st.warning(str(exc))
+        st.warning(plain(exc))
         detected = 1
     header_row = int(st.number_input("表头所在行（按 Excel 的行号）", min_value=1, max_value=max(1, len(rows)),
                                      value=min(detected, max(1, len(rows))), key=f"import_header_{sheet}"))
@@ -169,7 +169,7 @@ with tab_import:
                     done = run_import(session, user, rows, file_name=upload.name, options=options,
                                       progress=lambda fraction, text: bar.progress(min(1.0, fraction), text=text))
             except UserFacingError as exc:
-                st.error(f"导入没有完成，数据库未做任何改动：{exc}")
+                st.error(plain(f"导入没有完成，数据库未做任何改动：{exc}"))
             else:
                 del st.session_state["import_plan"]
                 flash(f"导入完成（导入编号 #{done.import_id}）：新建 {done.count('new')} 份，"

@@ -7,7 +7,7 @@ from components.auth import require_user
 from db.engine import session_scope
 from db.reports import RepStats, rep_report, team_members, team_stats
 from domain import periods
-from domain.formatting import local_today
+from domain.formatting import local_today, plain
 from domain.workbooks import tables_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,7 +41,7 @@ with session_scope() as session:
     report = rep_report(session, user, who, start, end)
     team = team_stats(session, people, start, end) if len(people) > 1 else []
 
-st.subheader(title)
+st.subheader(plain(title))
 s = report.stats
 cols = st.columns(6)
 for col, (label, value) in zip(cols, [("计划回访", s.planned), ("已完成", s.completed),

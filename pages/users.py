@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import run_write, show_flash
-from domain.formatting import local_time
+from domain.formatting import local_time, plain
 from db import users as user_db
 from db.access import ALL, masked_roles, service_scope, set_masked_roles, set_service_scope
 from db.engine import session_scope
@@ -70,10 +70,10 @@ with edit_tab:
             run_write(lambda s: user_db.reset_password(s, actor_id=admin.id, user_id=target_id, password=new_password),
                 f"已重置 {target.name} 的密码")
     if target.is_active:
-        if st.button(f"停用 {target.name}（立即退出其所有登录）", key="disable_user"):
+        if st.button(f"停用 {plain(target.name)}（立即退出其所有登录）", key="disable_user"):
             run_write(lambda s: user_db.set_user_active(s, actor_id=admin.id, user_id=target_id, active=False),
                 f"已停用 {target.name}")
-    elif st.button(f"启用 {target.name}", key="enable_user"):
+    elif st.button(f"启用 {plain(target.name)}", key="enable_user"):
         run_write(lambda s: user_db.set_user_active(s, actor_id=admin.id, user_id=target_id, active=True),
             f"已启用 {target.name}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from db.complaints import log_complaint
 from db.followups import log_follow_up, plan_visits
@@ -173,23 +174,22 @@ def test_payloads_are_inert_text_for_the_rep_who_typed_them(new_page, xss_server
     watch.check("rep_calendar", (NAME_IMG, NAME_SCRIPT))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "known gap, outside auth: user text goes through Markdown in st.title/st.markdown/st.write/st.caption "
-    "(pages/archive.py, components/followup_views.py, components/board.py, …): [点我](javascript:…) shows as "
-    "a link 「点我」 (its href made harmless by Streamlit) and ![](url) makes the viewer's browser fetch url. "
-    "Escape Markdown in user text where it is rendered, then remove this marker."))
 def test_markdown_in_user_text_is_shown_as_typed(new_page, xss_server):
     """A name is shown as typed: the heading of 「[点我](javascript:alert(1))福满楼」 reads exactly that,
-    and opening 「![](kd-beacon.png)鸿福超市」 makes the browser fetch nothing the rep chose."""
+    opening 「![](kd-beacon.png)鸿福超市」 makes the browser fetch nothing the rep chose, and a
+    follow-up's 遗留问题 written as a Markdown link reads as typed."""
     page = new_page()
     fetched = []
     page.on("request", lambda request: fetched.append(request.url) if "kd-beacon" in request.url else None)
     login_and_keep_cookie(page, xss_server, "mgr", "李经理")
     for customer in ("fourth", "third"):
         goto(page, xss_server, f"archive?id={xss_server.ids[customer]}")
-        # still logged in (a wait that times out, not an assertion: the xfail must not hide it)
+        # still logged in
         sidebar(page).get_by_role("button", name="退出登录").wait_for(timeout=SLOW_MS)
         settle_slowly(page)
     headings = page.get_by_role("heading", level=1).all_inner_texts()
     assert not fetched, f"the browser fetched what the rep typed: {fetched}"
     assert NAME_LINK in headings, headings
+    goto(page, xss_server, f"archive?id={xss_server.ids['first']}")
+    panel = open_tab(page, "跟进")
+    expect(panel.get_by_text(f"遗留问题：{LINK}遗留问题").first).to_be_visible(timeout=SLOW_MS)

@@ -1,4 +1,5 @@
 """Running the real app in AppTest as a logged-in user."""
+import re
 import time
 from pathlib import Path
 
@@ -7,6 +8,11 @@ from streamlit.testing.v1 import AppTest
 from components.auth import SESSION_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def shown(elements) -> list[str]:
+    """Messages as the reader sees them: AppTest gives the Markdown source, where user text is escaped."""
+    return [re.sub(r"\\(.)", r"\1", e.value).replace("  \n", "\n") for e in elements]
 
 
 def login(at, user):

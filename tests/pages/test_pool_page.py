@@ -8,7 +8,7 @@ from db.read_log import search
 from domain import roles as R
 from domain.formatting import local_today
 from tests.factories import make_user
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_page, shown
 
 
 def test_a_rep_claims_from_the_pool(people):
@@ -39,7 +39,7 @@ def test_the_previous_owner_is_refused_in_chinese(people):
     at.selectbox(key="pool_pick").select(customer_id).run()
     at.button(key="pool_claim").click().run()
     free = local_today() + dt.timedelta(days=30)
-    assert at.error[0].value.endswith(f"{free:%Y-%m-%d} 起您才能再次认领")
+    assert shown(at.error)[0].endswith(f"{free:%Y-%m-%d} 起您才能再次认领")
     with session_scope() as s:
         assert s.get(Customer, customer_id).owner_id is None
         refusals = search(s, users[R.MANAGER], start=local_today(), end=local_today())
