@@ -10,7 +10,7 @@ import streamlit as st
 from components.feedback import refused
 from sqlalchemy.orm import Session
 
-from components.field_widgets import field_widget, table_editor
+from components.field_widgets import field_widget, table_editor, to_widget_value
 from db.archives import ArchiveInput, DuplicatesFound
 from db.engine import session_scope
 from db.models import ClassScheme, User
@@ -70,6 +70,28 @@ def archive_form(key: str, initial: ArchiveInput, *, schemes: list[ClassScheme],
         owner_id = _owner_picker(key, initial.owner_id, owners) if can_assign_owner else initial.owner_id
     return ArchiveInput(values=values, contacts=contacts, products=products, competitors=competitors,
                         sales=sales, sales_year=initial.sales_year, classes=classes, owner_id=owner_id)
+
+
+def form_changed(key: str, initial: ArchiveInput) -> bool:
+    """Whether the form under ``key`` holds anything the user changed (or tried to save) since it was
+    filled from ``initial``; read from the session, without drawing the form."""
+    state = st.session_state
+    if any(state.get(f"{key}:{name}") for name in ("errors", "dups", "conflict", "reason")):
+        return True
+    for table in ("contacts", "products", "competitors", "sales"):
+        edits = state.get(f"{key}:{table}") or {}
+        if any(edits.get(kind) for kind in ("edited_rows", "added_rows", "deleted_rows")):
+            return True
+    for field in F.ARCHIVE_FIELDS:
+        widget_key = f"{key}:{field.name}"
+        shown = to_widget_value(field, initial.values.get(field.name))
+        if widget_key in state and (state[widget_key] or None) != (shown or None):  # "" and None: both empty
+            return True
+    prefix = f"{key}:class:"
+    picked = {int(k[len(prefix):]): v for k, v in state.items() if isinstance(k, str) and k.startswith(prefix)}
+    if any(initial.classes.get(scheme_id) != value_id for scheme_id, value_id in picked.items()):
+        return True
+    return state.get(f"{key}:owner", initial.owner_id) != initial.owner_id
 
 
 def _field_grid(key: str, group: str, initial: dict[str, Any], errors: dict[str, str],

@@ -19,7 +19,7 @@ from domain.formatting import plain
 UNSET = "（未填）"
 
 
-def _to_widget_value(field: F.Field, value: Any) -> Any:
+def to_widget_value(field: F.Field, value: Any) -> Any:
     if value is None:
         return None
     if field.kind == F.INT:
@@ -32,7 +32,7 @@ def _to_widget_value(field: F.Field, value: Any) -> Any:
 def field_widget(field: F.Field, key: str, initial: Any, error: str | None) -> Any:
     """Draw the widget for ``field`` (initialised once from ``initial``) and its error, if any."""
     if key not in st.session_state:
-        st.session_state[key] = _to_widget_value(field, initial)
+        st.session_state[key] = to_widget_value(field, initial)
     label = field.label_with_unit + (" *" if field.required else "")
     kind = field.kind
     if kind == F.CHOICE:

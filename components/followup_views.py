@@ -64,7 +64,11 @@ def _record(record: FollowUp) -> None:
 
 
 def _review(user, record: FollowUp, key: str) -> None:
-    with st.expander("修改审阅意见" if record.reviewed_at else "写审阅意见", key=f"{key}:review_open:{record.id}"):
+    box = st.expander("修改审阅意见" if record.reviewed_at else "写审阅意见", key=f"{key}:review_open:{record.id}",
+                      on_change="rerun")  # on_change="rerun": its content runs only while it is open
+    if not box.open:
+        return
+    with box:
         comment = st.text_area("审阅意见", key=f"{key}:review:{record.id}", value=record.review_comment or "",
                                height=68)
         if st.button("保存审阅意见", key=f"{key}:review_save:{record.id}"):
@@ -74,7 +78,10 @@ def _review(user, record: FollowUp, key: str) -> None:
 def _correct(user, record: FollowUp, key: str) -> None:
     """更正: the record's words with a reason. The version the form was filled from is kept until the
     save, so a save after someone else's change is refused instead of overwriting it."""
-    with st.expander("更正这条记录", key=f"{key}:correct_open:{record.id}"):
+    box = st.expander("更正这条记录", key=f"{key}:correct_open:{record.id}", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         opened = f"{key}:correct_version:{record.id}"
         st.session_state.setdefault(opened, record.version)
         values = {name: st.text_area(label, value=getattr(record, name) or "", height=68,
@@ -101,8 +108,11 @@ def plan_list(user, timeline: Timeline, *, key: str) -> None:
         text = " · ".join(x for x in (str(plan.day), plan.method, plan.purpose or "", plan.topic or "",
                                       plan.assignee.name if plan.assignee else "") if x)
         left, right = st.columns([4, 1])
-        left.markdown(f":{colour}[**{state}**] {text}")
-        with right.popover("取消", width="stretch"):
+        left.markdown(f":{colour}[**{state}**] {plain(text)}")
+        box = right.popover("取消", width="stretch", key=f"{key}:cancel_open:{plan.id}", on_change="rerun")
+        if not box.open:
+            continue
+        with box:
             why = st.text_input("取消原因 *", key=f"{key}:cancel_reason:{plan.id}")
             if st.button("确认取消", key=f"{key}:cancel:{plan.id}"):
                 run_write(lambda s, plan_id=plan.id, version=plan.version:

@@ -199,6 +199,16 @@ def discounts_for(session: Session, customer_id: int) -> list[Discount]:
                                 .where(Discount.customer_id == customer_id).order_by(Discount.id.desc())))
 
 
+def customer_tab(session: Session, customer_id: int
+                 ) -> tuple[list[Complaint], dict[int, bool], list[Discount], dict[int, str]]:
+    """What the archive's 投诉与折价 tab shows: the complaints, whether each resolved one has had its
+    return visit, the discount requests, and the active staff by id (the possible handlers)."""
+    complaints = for_customer(session, customer_id)
+    visits_done = {c.id: return_visit_done(session, c) for c in complaints if c.state == C.RESOLVED}
+    staff = dict(session.execute(select(User.id, User.name).where(User.is_active.is_(True))).all())
+    return complaints, visits_done, discounts_for(session, customer_id), staff
+
+
 def discounts_to_decide(session: Session, actor: permissions.Actor) -> list[tuple[Discount, Customer]]:
     if actor.role not in R.SUPERVISORS:
         return []

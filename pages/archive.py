@@ -2,7 +2,7 @@
 a reason, the history, review, 停用/启用, and 个人信息与删除. Each tab's content is a component."""
 import streamlit as st
 
-from components.archive_form import archive_form, submit_archive
+from components.archive_form import archive_form, form_changed, submit_archive
 from components.auth import require_user
 from components.card import print_button, show_card
 from components.complaint_views import complaints_tab
@@ -31,10 +31,8 @@ from db.pool import release
 from db.read_log import record_read
 from db.receivables import for_customer
 from db.signoff import pending_for
-from db.users import list_users
 from domain import masking, permissions, review, signoff
 from domain.card import card_sections
-from domain.complaints import RESOLVED
 from domain.completeness import missing_labels
 from domain.errors import PermissionDenied, UserFacingError
 from domain.formatting import local_time, plain
@@ -54,20 +52,11 @@ try:
     with session_scope() as session:
         customer = get_customer(session, user, customer_id)
         record_read(session, user, customer_id)  # 查阅记录: the card shows phones, bank and tax data
-        events = list_history(session, entity="customer", entity_id=customer_id)
         schemes = active_schemes(session)
         people = owners(session)
         contacts = timeline(session, customer_id)
-        owed = for_customer(session, customer_id)
         owner_supervisor = customer.owner.supervisor_id if customer.owner else None
         waiting = pending_for(session, customer_id)
-        complaints = complaint_db.for_customer(session, customer_id)
-        visits_done = {c.id: complaint_db.return_visit_done(session, c) for c in complaints if c.state == RESOLVED}
-        discounts = complaint_db.discounts_for(session, customer_id)
-        contracts = contract_db.for_customer(session, customer_id)
-        documents = document_db.for_customer(session, customer_id)
-        staff = {u.id: u.name for u in list_users(session, active_only=True)}
-        market = market_db.for_customer(session, user, customer)
 except UserFacingError as exc:
     refused(exc, customer_id=customer_id if isinstance(exc, PermissionDenied) else None)
     if isinstance(exc, PermissionDenied):
@@ -111,76 +100,99 @@ tab_names = ["资料卡", "跟进", "投诉与折价", "合同", "文件", "应�
     ["停用/启用"] if permissions.can_deactivate(user) else []) + (
     ["个人信息与删除"] if permissions.can_handle_personal_data(user) else [])
 # Keyed: the open tab stays open across reruns (after a save, a toggle), instead of jumping back to 资料卡.
+# on_change="rerun": only the open tab's content runs (``.open``), so an archive with a long history
+# opens as fast as a new one. The 编辑 form also runs while it holds unsaved changes, so switching to
+# another tab to look something up loses nothing.
 tabs = dict(zip(tab_names, st.tabs(tab_names, key=f"archive_tabs:{customer_id}", on_change="rerun")))
+
+def loaded(load):
+    """What ``load(session)`` reads: each tab reads its own rows, and only when it is open."""
+    with session_scope() as session:
+        return load(session)
+
 
 def record_export() -> None:
     with session_scope() as s:
         record_card_export(s, user, customer_id)
 
 
-with tabs["资料卡"]:
-    header = {"档案号": customer.archive_no, "审核状态": state_label,
-              "负责人": customer.owner.name if customer.owner else "", "建档日期": local_time(customer.created_at)[:10]}
-    values, people_rows = initial.values, initial.contacts
-    if user.masked:
-        st.caption(masking.NOTICE)
-        values, people_rows = masking.mask_values(values), masking.mask_contacts(people_rows)
-    sides = card_sections(header, values, people_rows, initial.products, initial.competitors,
-                          initial.sales, initial.sales_year)
-    if permissions.can_export(user, customer):
-        left, right = st.columns([1, 4])
-        with left:
-            print_button()
-        right.download_button("下载资料卡（.xlsx）", card_workbook(customer.name, sides),
-                              file_name=f"{customer.archive_no}_{customer.name}_资料卡.xlsx",
-                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                              on_click=record_export)
-    show_card(customer.name, sides)
-    if market:
-        st.subheader("市场动态（竞品）")
-        for note in market:
-            price = f" {note.price:,.2f} 元" if note.price is not None else ""
-            where = "本客户" if note.customer_id == customer_id else f"{note.city or note.province or ''}"
-            st.caption(plain(f"{note.day} · {where} · {note.competitor} {note.product or ''}{price} · {note.topic}："
-                             f"{note.content}"))
+if tabs["资料卡"].open:
+    with tabs["资料卡"]:
+        header = {"档案号": customer.archive_no, "审核状态": state_label,
+                  "负责人": customer.owner.name if customer.owner else "", "建档日期": local_time(customer.created_at)[:10]}
+        values, people_rows = initial.values, initial.contacts
+        if user.masked:
+            st.caption(masking.NOTICE)
+            values, people_rows = masking.mask_values(values), masking.mask_contacts(people_rows)
+        sides = card_sections(header, values, people_rows, initial.products, initial.competitors,
+                              initial.sales, initial.sales_year)
+        if permissions.can_export(user, customer):
+            left, right = st.columns([1, 4])
+            with left:
+                print_button()
+            right.download_button("下载资料卡（.xlsx）", lambda: card_workbook(customer.name, sides),  # built on click
+                                  file_name=f"{customer.archive_no}_{customer.name}_资料卡.xlsx",
+                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  on_click=record_export)
+        show_card(customer.name, sides)
+        if market := loaded(lambda s: market_db.for_customer(s, user, customer)):
+            st.subheader("市场动态（竞品）")
+            for note in market:
+                price = f" {note.price:,.2f} 元" if note.price is not None else ""
+                where = "本客户" if note.customer_id == customer_id else f"{note.city or note.province or ''}"
+                st.caption(plain(f"{note.day} · {where} · {note.competitor} {note.product or ''}{price} · "
+                                 f"{note.topic}：{note.content}"))
 
-with tabs["跟进"]:
-    if permissions.can_follow_up(user, customer) and customer.is_active:
-        movable = schemes if permissions.can_move_class(user, customer) else []
-        if follow_up_form(user, customer_id, key=f"fu:{customer_id}", schemes=movable,
-                          current={c.scheme_id: c.value_id for c in customer.classes}):
-            st.rerun()
-        with st.expander("安排回访", key=f"plan_open:{customer_id}"):
-            if plan_form(user, [customer_id], key=f"plan:{customer_id}",
-                         assignees=people if user.role in SUPERVISORS else None):
+if tabs["跟进"].open:
+    with tabs["跟进"]:
+        if permissions.can_follow_up(user, customer) and customer.is_active:
+            movable = schemes if permissions.can_move_class(user, customer) else []
+            if follow_up_form(user, customer_id, key=f"fu:{customer_id}", schemes=movable,
+                              current={c.scheme_id: c.value_id for c in customer.classes}):
                 st.rerun()
-    st.subheader("回访计划")
-    plan_list(user, contacts, key=f"plans:{customer_id}")
-    st.subheader("跟进记录")
-    follow_up_list(user, contacts, supervisor_of={p.id: p.supervisor_id for p in people}, key=f"fus:{customer_id}")
-    if customer.owner_id is not None and (customer.owner_id == user.id or permissions.can_assign_owner(user)):
-        with st.expander("释放到公海", key=f"release_open:{customer_id}"):
-            st.caption("释放后客户进入公海，任何业务员都可认领；原负责人在规定天数内不能再认领（见「分类方案」中的公海规则）。")
-            why = st.text_input("释放原因 *", key="release_reason", placeholder="例如：客户已转行，暂无合作可能")
-            if st.button("释放到公海", key="release_go"):
-                run_write(lambda s: release(s, user, customer_id, why), "客户已释放到公海")
+            plan_box = st.expander("安排回访", key=f"plan_open:{customer_id}", on_change="rerun")  # runs when open
+            with plan_box:
+                if plan_box.open and plan_form(user, [customer_id], key=f"plan:{customer_id}",
+                                               assignees=people if user.role in SUPERVISORS else None):
+                    st.rerun()
+        st.subheader("回访计划")
+        plan_list(user, contacts, key=f"plans:{customer_id}")
+        st.subheader("跟进记录")
+        follow_up_list(user, contacts, supervisor_of={p.id: p.supervisor_id for p in people},
+                       key=f"fus:{customer_id}")
+        if customer.owner_id is not None and (customer.owner_id == user.id or permissions.can_assign_owner(user)):
+            release_box = st.expander("释放到公海", key=f"release_open:{customer_id}", on_change="rerun")
+            with release_box:
+                if release_box.open:
+                    st.caption("释放后客户进入公海，任何业务员都可认领；原负责人在规定天数内不能再认领（见「分类方案」中的公海规则）。")
+                    why = st.text_input("释放原因 *", key="release_reason", placeholder="例如：客户已转行，暂无合作可能")
+                    if st.button("释放到公海", key="release_go"):
+                        run_write(lambda s: release(s, user, customer_id, why), "客户已释放到公海")
 
-with tabs["投诉与折价"]:
-    complaints_tab(user, customer, complaints, discounts, staff, visits_done,
-                   can_log=permissions.can_follow_up(user, customer) and customer.is_active)
+if tabs["投诉与折价"].open:
+    with tabs["投诉与折价"]:
+        complaints, visits_done, discounts, staff = loaded(lambda s: complaint_db.customer_tab(s, customer_id))
+        complaints_tab(user, customer, complaints, discounts, staff, visits_done,
+                       can_log=permissions.can_follow_up(user, customer) and customer.is_active)
 
-with tabs["合同"]:
-    contracts_tab(user, customer_id, contracts, can_edit)
+if tabs["合同"].open:
+    with tabs["合同"]:
+        contracts_tab(user, customer_id, loaded(lambda s: contract_db.for_customer(s, customer_id)), can_edit)
 
-with tabs["文件"]:
-    documents_tab(user, customer_id, documents, can_upload=permissions.can_follow_up(user, customer))
+if tabs["文件"].open:
+    with tabs["文件"]:
+        documents_tab(user, customer_id, loaded(lambda s: document_db.for_customer(s, customer_id)),
+                      can_upload=permissions.can_follow_up(user, customer))
 
-with tabs["应收账款"]:
-    receivables_tab(user, customer_id, customer.credit_days, owed, can_edit)
+if tabs["应收账款"].open:
+    with tabs["应收账款"]:
+        receivables_tab(user, customer_id, customer.credit_days, loaded(lambda s: for_customer(s, customer_id)),
+                        can_edit)
 
-if can_edit:
+edit_key = f"edit:{customer_id}"
+if can_edit and (tabs["编辑"].open or form_changed(edit_key, initial)):
     with tabs["编辑"]:
-        key = f"edit:{customer_id}"
+        key = edit_key
         if f"{key}:name" not in st.session_state:  # a fresh form starts from the version shown now
             st.session_state[f"{key}:base_version"] = customer.version
         base_version = st.session_state[f"{key}:base_version"]
@@ -208,11 +220,14 @@ if can_edit:
                 flash("修改已保存，并记入历史" + ("；信用额度、账期和银行信息的修改需上级审批后生效"
                                                  if signoff.needs_signoff(user) else ""))
                 st.rerun()
+elif can_edit:
+    reset_form_state(f"{edit_key}:")  # opened and left unchanged: the next opening shows the archive as it is then
 
-with tabs["历史"]:
-    show_history(events)
+if tabs["历史"].open:
+    with tabs["历史"]:
+        show_history(loaded(lambda s: list_history(s, entity="customer", entity_id=customer_id)))
 
-if "停用/启用" in tabs:
+if "停用/启用" in tabs and tabs["停用/启用"].open:
     with tabs["停用/启用"]:
         st.caption("停用不会删除任何内容：档案从默认列表隐藏，历史全部保留，可随时重新启用。")
         why = st.text_input("原因 *", key="active_reason")
@@ -222,6 +237,6 @@ if "停用/启用" in tabs:
         elif st.button("重新启用此档案", key="reactivate"):
             run_write(lambda s: set_customer_active(s, user, customer_id, True, why), "档案已重新启用")
 
-if "个人信息与删除" in tabs:
+if "个人信息与删除" in tabs and tabs["个人信息与删除"].open:
     with tabs["个人信息与删除"]:
         personal_data_tab(user, customer_id, customer.archive_no, list(customer.contacts))

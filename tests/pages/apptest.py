@@ -32,6 +32,17 @@ def open_page(path, user, **query):
     return at.run()
 
 
+def open_archive(user, customer_id: int, tab: str = "资料卡", *, opened: tuple[str, ...] = ()):
+    """The archive page with ``tab`` open, and the expanders keyed ``opened`` open: only what is open runs."""
+    at = open_page("pages/archive.py", user, id=str(customer_id))
+    if tab != "资料卡" or opened:
+        at.session_state[f"archive_tabs:{customer_id}"] = tab  # what a click on the tab sets
+        for key in opened:
+            at.session_state[key] = True
+        at.run()
+    return at
+
+
 def open_page_directly(path, user):
     """Run a page file on its own, as a freshly started server does for a deep link."""
     at = AppTest.from_file(str(ROOT / path), default_timeout=30)

@@ -12,7 +12,7 @@ from db.archive_queries import get_customer
 from domain import roles as R
 from domain.formatting import local_today
 from tests.factories import class_value
-from tests.pages.apptest import open_page, shown
+from tests.pages.apptest import open_archive, open_page, shown
 
 TODAY = local_today()
 
@@ -33,7 +33,7 @@ def make_overdue(people):
 
 def test_log_a_follow_up_from_the_archive(people):
     users, customer_id = people
-    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at = open_archive(users[R.REP], customer_id, "跟进")
     at.text_input(key=f"fu:{customer_id}:summary").input("客户要新品价格表")
     at.date_input(key=f"fu:{customer_id}:next_date").set_value(TODAY + dt.timedelta(days=2))
     at.button(key=f"FormSubmitter:fu:{customer_id}-保存跟进记录").click().run()
@@ -48,7 +48,7 @@ def test_log_a_follow_up_from_the_archive(people):
 
 def test_an_empty_follow_up_is_refused_and_nothing_is_saved(people):
     users, customer_id = people
-    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at = open_archive(users[R.REP], customer_id, "跟进")
     at.button(key=f"FormSubmitter:fu:{customer_id}-保存跟进记录").click().run()
     assert [e.value for e in at.error] == ["未保存：请用一句话写下跟进情况"]
     with session_scope() as s:
@@ -61,7 +61,7 @@ def test_todays_list_shows_the_overdue_customer_until_it_is_followed_up(people):
     at = open_page("pages/home.py", users[R.REP])
     assert "按跟进频率应跟进的客户（1）" in [h.value for h in at.subheader]
     assert [m.value for m in at.metric if m.label == "应跟进的客户"] == ["1"]
-    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at = open_archive(users[R.REP], customer_id, "跟进")
     assert any("已逾期 13 天" in m.value for m in at.markdown)  # filed 20 days ago, due after 7
     at.text_input(key=f"fu:{customer_id}:summary").input("登门拜访，谈妥年底促销")
     at.radio(key=f"fu:{customer_id}:method").set_value("直接登门")

@@ -5,13 +5,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.auth import SESSION_KEY
+from db.archive_queries import get_customer
+from db.archives import archive_input_from, update_customer
 from db.engine import session_scope
+from db.models import AuditEvent
 from db.read_log import search
 from domain.formatting import local_today
-from db.models import AuditEvent
 from domain import roles as R
 from tests.factories import make_user
-from tests.pages.apptest import ROOT, open_page, open_page_directly
+from tests.pages.apptest import ROOT, open_archive, open_page, open_page_directly
 
 PAGES = ["pages/home.py", "pages/archives.py", "pages/archive_new.py", "pages/archive.py", "pages/review.py",
          "pages/imports.py", "pages/board.py", "pages/calendar.py", "pages/receivables.py", "pages/reports.py", "pages/dashboard.py", "pages/handover.py", "pages/read_log.py",
@@ -49,7 +51,7 @@ def test_detail_shows_card_history_and_review_for_manager(people):
 
 def test_rep_edits_with_reason_and_sees_it_in_history(people):
     users, customer_id = people
-    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at = open_archive(users[R.REP], customer_id, "编辑")
     at.text_input(key=f"edit:{customer_id}:address").input("深圳市福田区新地址1号")
     at.button(key=f"edit:{customer_id}:save").click().run()
     assert "修改原因：请填写修改原因" in " ".join(m.value for m in at.markdown)
@@ -57,6 +59,7 @@ def test_rep_edits_with_reason_and_sees_it_in_history(people):
     at.button(key=f"edit:{customer_id}:save").click().run()
     assert not at.exception
     assert any("修改已保存" in s.value for s in at.success)
+    at = open_archive(users[R.REP], customer_id, "历史")
     history = at.dataframe[-1].value
     # contacts (with a birthday), products and sales went through the grids untouched: no false changes
     assert history[history["操作"] == "修改"]["字段"].tolist() == ["地址"]
@@ -138,3 +141,31 @@ def test_customer_service_sees_no_export_button(people):
     users, _ = people
     at = open_page("pages/archives.py", users[R.SERVICE])
     assert not [b for b in at.button if b.key == "export_list"]
+
+
+def test_typing_in_the_edit_tab_survives_a_look_at_another_tab(people):
+    """Only the open tab runs; the 编辑 form keeps running while it holds unsaved changes."""
+    users, customer_id = people
+    at = open_archive(users[R.REP], customer_id, "编辑")
+    at.text_input(key=f"edit:{customer_id}:address").input("深圳市南山区未保存的新地址").run()
+    at.session_state[f"archive_tabs:{customer_id}"] = "历史"  # the rep looks something up
+    at.run()
+    assert at.dataframe  # the history is shown
+    at.session_state[f"archive_tabs:{customer_id}"] = "编辑"
+    at.run()
+    assert at.text_input(key=f"edit:{customer_id}:address").value == "深圳市南山区未保存的新地址"
+
+
+def test_an_untouched_edit_form_shows_the_latest_archive_when_opened_again(people):
+    users, customer_id = people
+    at = open_archive(users[R.REP], customer_id, "编辑")
+    at.session_state[f"archive_tabs:{customer_id}"] = "资料卡"
+    at.run()
+    with session_scope() as s:  # meanwhile a colleague changes the address
+        customer = get_customer(s, users[R.MANAGER], customer_id)
+        data = archive_input_from(customer)
+        data.values["address"] = "同事刚改的地址"
+        update_customer(s, users[R.MANAGER], customer_id, data, reason="核实", expected_version=customer.version)
+    at.session_state[f"archive_tabs:{customer_id}"] = "编辑"
+    at.run()
+    assert at.text_input(key=f"edit:{customer_id}:address").value == "同事刚改的地址"

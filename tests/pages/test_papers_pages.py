@@ -6,7 +6,7 @@ from db.models import Customer
 from db.models_papers import Complaint, Contract, MarketNote
 from domain import roles as R
 from domain.formatting import local_today
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_archive, open_page
 
 
 def _button(at, prefix):
@@ -15,7 +15,7 @@ def _button(at, prefix):
 
 def test_log_and_move_a_complaint_on_the_archive(people):
     users, customer_id = people
-    at = open_page("pages/archive.py", users[R.SERVICE], id=str(customer_id))
+    at = open_archive(users[R.SERVICE], customer_id, "投诉与折价")
     form = f"complaint:{customer_id}"
     content = next(t for t in at.text_area if t.label == "投诉内容 *")
     content.input("配送晚了三天")
@@ -28,7 +28,7 @@ def test_log_and_move_a_complaint_on_the_archive(people):
 
     at = open_page("pages/home.py", users[R.REP])
     assert any(h.value.startswith("待处理的投诉（1）") for h in at.subheader)
-    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at = open_archive(users[R.REP], customer_id, "投诉与折价")
     _button(at, f"complaint:{complaint.id}:start").click().run()
     at.text_area(key=f"complaint:{complaint.id}:resolution").input("补发并致歉")
     _button(at, f"complaint:{complaint.id}:resolve").click().run()
@@ -39,7 +39,7 @@ def test_log_and_move_a_complaint_on_the_archive(people):
 
 def test_register_a_contract_with_bad_dates_then_good(people):
     users, customer_id = people
-    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at = open_archive(users[R.REP], customer_id, "合同")
     form = f"contract:{customer_id}"
     next(t for t in at.text_input if t.label == "合同编号 *").input("HT-2026-08")
     ends = next(d for d in at.date_input if d.label.startswith("结束日期"))

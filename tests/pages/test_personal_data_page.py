@@ -4,7 +4,7 @@ from sqlalchemy import select
 from db.models import Contact, Customer
 from db.engine import session_scope
 from domain import roles as R
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_archive, open_page
 
 
 def test_only_the_archivist_and_admin_see_the_tab(people):
@@ -16,7 +16,7 @@ def test_only_the_archivist_and_admin_see_the_tab(people):
 
 def test_the_archivist_anonymises_a_contact_on_request(people):
     users, customer_id = people
-    at = open_page("pages/archive.py", users[R.ARCHIVIST], id=str(customer_id))
+    at = open_archive(users[R.ARCHIVIST], customer_id, "个人信息与删除")
     with session_scope() as s:
         contact_id = s.scalar(select(Contact.id).where(Contact.customer_id == customer_id))
     assert at.button(key=f"pd_anon:{contact_id}").disabled  # not before the request is confirmed
@@ -35,7 +35,7 @@ def test_the_archivist_anonymises_a_contact_on_request(people):
 
 def test_deleting_an_archive_then_restoring_it(people):
     users, customer_id = people
-    at = open_page("pages/archive.py", users[R.ARCHIVIST], id=str(customer_id))
+    at = open_archive(users[R.ARCHIVIST], customer_id, "个人信息与删除")
     at.text_input(key="pd_delete_reason").input("重复建档")
     at.checkbox(key="pd_delete_sure").check().run()
     at.button(key="pd_delete").click().run()

@@ -4,12 +4,12 @@ from decimal import Decimal
 from db.engine import session_scope
 from db.models import Customer
 from domain import roles as R
-from tests.pages.apptest import open_page
+from tests.pages.apptest import open_archive, open_page
 
 
 def test_a_reps_credit_change_waits_for_the_manager(people):
     users, customer_id = people
-    at = open_page("pages/archive.py", users[R.REP], id=str(customer_id))
+    at = open_archive(users[R.REP], customer_id, "编辑")
     at.number_input(key=f"edit:{customer_id}:credit_limit").set_value(50000)
     at.text_input(key=f"edit:{customer_id}:reason").input("客户扩大进货")
     at.button(key=f"edit:{customer_id}:save").click().run()
