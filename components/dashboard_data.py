@@ -1,38 +1,26 @@
 """Loading the 驾驶舱's numbers through one shared cache.
 
 Every aggregate is cached across sessions (st.cache_data) keyed by the user's scope, the filter,
-the day and the data version (db/engine.data_version), so numbers are computed once per change
-and a save shows at once; the short TTL bounds what another app process's saves may lag.
+the day and the data version (components/shared_reads.current_version), so numbers are computed
+once per change and a save, in this or another app process, shows at once.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import streamlit as st
 
+from components.shared_reads import CACHE_SECONDS, ActorRef, actor_ref, current_version
 from db import dashboard_activity as activity
 from db import dashboard_customers as customers
-from db.engine import data_version, session_scope
+from db.engine import session_scope
 from db.movements import movement_flows
 from db.archive_queries import CustomerFilter
 from db.complaints import summary as complaint_summary
 from db.receivables import aging
 from domain.dashboard import DashboardFilter
 from domain.periods import WEEK
-
-CACHE_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class ActorRef:
-    """The parts of a user that decide what they may see (hashable, for the cache key)."""
-
-    id: int
-    role: str
-    supervisor_id: int | None
-
 
 def _movements(session, actor, flt: DashboardFilter, today: dt.date):
     if flt.scheme_id is None:
@@ -61,7 +49,8 @@ QUERIES: dict[str, Callable[..., Any]] = {
 
 
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=2000, show_spinner=False)
-def _load(name: str, actor: ActorRef, flt: DashboardFilter, today: dt.date, version: int, extra: tuple) -> Any:
+def _load(name: str, actor: ActorRef, flt: DashboardFilter, today: dt.date, version: tuple[int, int],
+          extra: tuple) -> Any:
     with session_scope() as session:
         if name == "by":
             dimension, stack, overdue = extra
@@ -75,4 +64,4 @@ def _load(name: str, actor: ActorRef, flt: DashboardFilter, today: dt.date, vers
 
 def load(name: str, user, flt: DashboardFilter, today: dt.date, *extra) -> Any:
     """One aggregate for ``user`` (cached; recomputed after any save)."""
-    return _load(name, ActorRef(user.id, user.role, user.supervisor_id), flt, today, data_version(), extra)
+    return _load(name, actor_ref(user), flt, today, current_version(), extra)

@@ -125,11 +125,18 @@ def _search_clause(text: str):
     return or_(*conditions)
 
 
+def count_customers(session: Session, actor: permissions.Actor, flt: CustomerFilter) -> int:
+    """How many customers ``actor`` may see match the filter (the list's 共 N 份)."""
+    return session.scalar(select(func.count()).select_from(filtered_query(actor, flt).order_by(None).subquery())) or 0
+
+
 def list_customers(session: Session, actor: permissions.Actor, flt: CustomerFilter,
-                   page: int = 1, page_size: int = PAGE_SIZE) -> CustomerPage:
-    """One page of the customers ``actor`` may see; only that page is loaded."""
+                   page: int = 1, page_size: int = PAGE_SIZE, total: int | None = None) -> CustomerPage:
+    """One page of the customers ``actor`` may see; only that page is loaded. ``total``: the count,
+    when the caller already has it (the list page shares it across sessions)."""
     query = filtered_query(actor, flt)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    if total is None:
+        total = count_customers(session, actor, flt)
     page = max(1, min(page, max(1, -(-total // page_size))))
     order, _ = SORTS.get(flt.sort, SORTS["updated_desc"])
     rows = list(session.scalars(query.options(selectinload(Customer.owner))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.models import AuditEvent
@@ -17,6 +17,11 @@ def record(session: Session, *, actor_id: int | None, entity: str, entity_id: in
                        reason=(reason or "").strip() or None, changes=list(changes), version=version)
     session.add(event)
     return event
+
+
+def newest_entry(session: Session) -> int:
+    """The id of the newest history entry: it moves with every save, in any app process."""
+    return session.scalar(select(func.max(AuditEvent.id))) or 0
 
 
 def list_history(session: Session, *, entity: str, entity_id: int) -> list[AuditEvent]:

@@ -5,8 +5,9 @@ from components.auth import require_user
 from components.customer_table import customer_table, export_list_button
 from components.feedback import show_flash
 from components.followup_form import plan_form
-from db.archive_queries import (PAGE_SIZE, SORTS, CustomerFilter, active_schemes, list_customers, matching_ids,
-                                owners)
+from components.shared_reads import shared
+from db.archive_queries import (PAGE_SIZE, SORTS, CustomerFilter, active_schemes, count_customers, list_customers,
+                                matching_ids, owners)
 from db.engine import session_scope
 from domain import fields as F
 from domain import permissions
@@ -46,8 +47,9 @@ if st.session_state.get("list_filter") != repr(flt):  # new filter: back to page
     st.session_state["list_filter"] = repr(flt)
     st.session_state["list_page"] = 1
 page_number = int(st.session_state.get("list_page", 1))
+total = shared(count_customers, user, flt)
 with session_scope() as session:
-    page = list_customers(session, user, flt, page=page_number, page_size=PAGE_SIZE)
+    page = list_customers(session, user, flt, page=page_number, page_size=PAGE_SIZE, total=total)
 c8.metric("共", f"{page.total} 份")
 clicked = customer_table(page, key=f"list_table_{page.page}", masked=user.masked)
 left, middle, right = st.columns([1, 2, 1])
@@ -64,14 +66,16 @@ if clicked is not None:
 st.caption("点击一行打开档案。")
 if permissions.can_export_list(user):
     export_list_button(user, flt)
-with st.expander("批量安排回访（当前筛选结果）", key="bulk_plan_open"):
-    if page.total > BULK_PLAN_LIMIT:
-        st.warning(f"筛选结果有 {page.total} 位客户，一次最多为 {BULK_PLAN_LIMIT} 位安排；请缩小筛选范围。")
-    elif status != "active":
-        st.info("只能为在用的档案安排回访：请把「状态」选为「在用」。")
-    elif page.total:
-        with session_scope() as session:
-            ids = matching_ids(session, user, flt, BULK_PLAN_LIMIT)
-        if plan_form(user, ids, key=f"bulk_plan:{len(ids)}", assignees=assignees,
-                     title=f"为筛选出的 {len(ids)} 位客户安排同一次回访"):
-            st.rerun()
+bulk_box = st.expander("批量安排回访（当前筛选结果）", key="bulk_plan_open", on_change="rerun")  # runs when open
+if bulk_box.open:
+    with bulk_box:
+        if page.total > BULK_PLAN_LIMIT:
+            st.warning(f"筛选结果有 {page.total} 位客户，一次最多为 {BULK_PLAN_LIMIT} 位安排；请缩小筛选范围。")
+        elif status != "active":
+            st.info("只能为在用的档案安排回访：请把「状态」选为「在用」。")
+        elif page.total:
+            with session_scope() as session:
+                ids = matching_ids(session, user, flt, BULK_PLAN_LIMIT)
+            if plan_form(user, ids, key=f"bulk_plan:{len(ids)}", assignees=assignees,
+                         title=f"为筛选出的 {len(ids)} 位客户安排同一次回访"):
+                st.rerun()

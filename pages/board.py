@@ -6,6 +6,7 @@ from components.auth import require_user
 from components.board import board_columns, drag_board, move_form
 from components.board_insights import movement_view, suggestions_view
 from components.feedback import show_flash
+from components.shared_reads import shared
 from db.archive_queries import CustomerFilter, active_schemes, owners
 from db.board_queries import PER_COLUMN, load_board
 from db.engine import session_scope
@@ -48,8 +49,7 @@ if view == MOVEMENTS:
     st.stop()
 
 limit = st.session_state.get("board_limit", PER_COLUMN)
-with session_scope() as session:
-    columns = load_board(session, user, scheme_id, flt, per_column=limit)
+columns = shared(load_board, user, scheme_id, flt, limit)
 if permissions.may_move_classes(user):
     st.caption("把卡片拖到另一列即可移动（会询问原因）；也可以在下面一次移动多位客户。")
     move_form(user, scheme_id, columns)

@@ -8,6 +8,7 @@ from components.auth import require_user
 from components.calendar_view import show_calendar
 from components.feedback import flash, show_flash
 from components.followup_form import follow_up_form, plan_form
+from components.shared_reads import shared
 from db.archive_queries import CustomerFilter, active_schemes, list_customers, owners
 from db.calendar_queries import CalendarFilter, calendar_items
 from db.engine import session_scope
@@ -59,8 +60,7 @@ st.caption("　".join(f":{cal.LEGEND_COLOURS[k]}[■] {name}" for k, name in cal
            + "　· 点击某一天安排回访，点击日程查看或完成，拖动回访计划可改期")
 
 start, end = cal.visible_range(view, anchor)
-with session_scope() as session:
-    items = calendar_items(session, user, start, end, CalendarFilter(rep_id, class_id), today)
+items = shared(calendar_items, user, start, end, CalendarFilter(rep_id, class_id), today)
 clicked = show_calendar(items, view, anchor, today,
                         key=f"cal:{view}:{anchor}:{rep_id}:{class_id}:{state['cal_nonce']}")
 
