@@ -108,16 +108,17 @@ def contracts(items) -> None:
             _archive_link(customer)
 
 
-def returning(items) -> None:
+def returning(rows: Rows) -> None:
     st.caption("这些客户很久没有跟进了：到期仍未跟进，将自动退回公海，由其他同事认领。记录一次跟进即可保留。")
     today = local_today()
-    for item, name in items:
+    for item, name in rows.rows:
         left = (item.returns_on - today).days
         when = "今天" if left <= 0 else f"{left} 天后（{item.returns_on}）"
         with st.container(border=True):
             st.markdown(f":orange[**{when}退回公海**] · {plain(name)} · 自 {item.since} 起未跟进")
             st.page_link("pages/archive.py", label="打开档案记录跟进", query_params={"id": item.customer_id},
                          icon=":material/description:")
+    _more(rows)
 
 
 def birthdays(items, masked: bool) -> None:
@@ -142,7 +143,7 @@ def agenda_view(user, today: Agenda) -> None:
         (today.payments.total, f"回款提醒：3 天内到期（{today.payments.total}）", lambda: payments(today.payments)),
         (len(today.complaints), f"待处理的投诉（{len(today.complaints)}）", lambda: complaints(today.complaints)),
         (len(today.contracts), f"合同即将到期（{len(today.contracts)}）", lambda: contracts(today.contracts)),
-        (len(today.returning), f"即将退回公海（{len(today.returning)}）", lambda: returning(today.returning)),
+        (today.returning.total, f"即将退回公海（{today.returning.total}）", lambda: returning(today.returning)),
         (len(today.birthdays), f"本周生日关怀（{len(today.birthdays)}）", lambda: birthdays(today.birthdays, user.masked)),
     ]
     if not any(count for count, _, _ in sections):

@@ -54,7 +54,7 @@ class Agenda:
     payments: Rows                   # receivables of my customers due within 3 days
     birthdays: list[tuple[Contact, Customer]] = field(default_factory=list)
     escalate_after: int = cadence.ESCALATE_AFTER_DAYS
-    returning: list = field(default_factory=list)  # my customers about to return to the 公海 (db/pool.py)
+    returning: Rows = field(default_factory=lambda: Rows([], 0))  # mine about to return to the 公海 (db/pool.py)
     complaints: list = field(default_factory=list)  # complaints I handle, not closed yet (db/complaints.py)
     contracts: list = field(default_factory=list)   # my customers' contracts ending within 30 days (db/contracts.py)
 

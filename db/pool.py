@@ -19,6 +19,7 @@ from db.audit import record
 from db.cadence import refresh_due
 from db.models import ClassScheme, ClassValue, Customer, CustomerClass, Setting, User, utcnow
 from db.models_access import PoolEvent
+from db.paging import SHOWN, Rows
 from db.models_followups import ContactStatus
 from domain import permissions
 from domain import pool as P
@@ -295,13 +296,15 @@ def release(session: Session, actor: permissions.Actor, customer_id: int, reason
     return customer
 
 
-def returning_soon(session: Session, actor: permissions.Actor, today: dt.date | None = None) -> list[tuple[Untended, str]]:
-    """The reminder: ``actor``'s customers that return to the pool within the reminder days, with names."""
+def returning_soon(session: Session, actor: permissions.Actor, today: dt.date | None = None) -> Rows:
+    """The reminder: ``actor``'s customers that return to the pool within the reminder days, soonest
+    first: the first ``SHOWN`` as (Untended, name), and how many there are."""
     if actor.id is None or actor.role not in (R.REP, R.MANAGER):
-        return []
+        return Rows([], 0)
     today = today or local_today()
     settings = get_settings(session)
     soon = untended(session, today, within_days=settings.remind_days, owner_id=actor.id)
+    first = soon[:SHOWN]
     names = dict(session.execute(select(Customer.id, Customer.name).where(
-        Customer.id.in_([u.customer_id for u in soon]))).all())
-    return [(u, names[u.customer_id]) for u in soon]
+        Customer.id.in_([u.customer_id for u in first]))).all())
+    return Rows([(u, names[u.customer_id]) for u in first], len(soon))

@@ -11,6 +11,7 @@ from db.audit import list_history
 from db.engine import session_scope
 from db.followups import log_follow_up
 from db.models import Customer
+from db import pool
 from db.pool import claim, get_settings, pool_page, release, returning_soon, save_settings, set_class_days, sweep
 from domain.errors import PermissionDenied
 from domain.followups import FollowUpInput
@@ -87,7 +88,16 @@ def test_the_owner_is_reminded_in_the_last_days(team):
     _customer(other, TODAY - dt.timedelta(days=58))          # someone else's
     with session_scope() as s:
         reminders = returning_soon(s, rep, TODAY)
-    assert [(u.customer_id, u.returns_on) for u, _name in reminders] == [(soon, TODAY + dt.timedelta(days=4))]
+    assert [(u.customer_id, u.returns_on) for u, _name in reminders.rows] == [(soon, TODAY + dt.timedelta(days=4))]
+
+
+def test_a_long_reminder_shows_the_soonest_and_counts_the_rest(team, monkeypatch):
+    _, rep, _ = team
+    monkeypatch.setattr(pool, "SHOWN", 2)  # 100 in the app
+    first, second, _third = (_customer(rep, TODAY - dt.timedelta(days=days)) for days in (59, 58, 57))
+    with session_scope() as s:
+        reminders = returning_soon(s, rep, TODAY)
+    assert ([u.customer_id for u, _name in reminders.rows], reminders.total) == ([first, second], 3)
 
 
 def test_claim_limits_and_the_reclaim_ban(team):
