@@ -24,6 +24,7 @@ class CalendarItem:
     time: dt.time | None = None
     customer_id: int | None = None
     movable: bool = False     # a planned visit can be dragged to another day
+    version: int | None = None  # a plan's version when read: a drag after someone else's change is refused
 
 
 @dataclass
@@ -50,7 +51,7 @@ def calendar_items(session: Session, actor: permissions.Actor, start: dt.date, e
 
     Plans and due dates are those of the active customers in view; follow-ups are the work of the
     people in view (a manager's team, a rep's own), also on customers since deactivated."""
-    plans = _scoped(select(VisitPlan.id, VisitPlan.day, VisitPlan.method, Customer.id, Customer.name)
+    plans = _scoped(select(VisitPlan.id, VisitPlan.day, VisitPlan.method, Customer.id, Customer.name, VisitPlan.version)
                     .join(Customer, Customer.id == VisitPlan.customer_id)
                     .where(VisitPlan.status == PLANNED, VisitPlan.day >= start, VisitPlan.day < end), actor, flt)
     # Follow-ups: the work of the people in view, read (and counted) from the covering index.
@@ -75,10 +76,10 @@ def calendar_items(session: Session, actor: permissions.Actor, start: dt.date, e
     if (counted := _per_day(session, plans, VisitPlan.day, cal.PLAN, "回访计划")) is not None:
         items += counted
     else:
-        for plan_id, day, method, customer_id, name in session.execute(plans):
+        for plan_id, day, method, customer_id, name, version in session.execute(plans):
             kind = cal.OVERDUE_PLAN if day < today else cal.PLAN
             items.append(CalendarItem(kind, str(plan_id), day, f"回访·{name}（{method}）", customer_id=customer_id,
-                                      movable=True))
+                                      movable=True, version=version))
     if (counted := _per_day(session, records_counted, FollowUp.day, cal.FOLLOW_UP, "跟进记录")) is not None:
         items += counted
     else:

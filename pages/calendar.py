@@ -64,6 +64,8 @@ items = shared(calendar_items, user, start, end, CalendarFilter(rep_id, class_id
 clicked = show_calendar(items, view, anchor, today,
                         key=f"cal:{view}:{anchor}:{rep_id}:{class_id}:{state['cal_nonce']}")
 
+by_id = {cal.event_id(item.kind, item.key): item for item in items}
+
 # The widget keeps returning its last value: act on each click or drop once.
 if clicked and clicked != state.get("cal_last"):
     state["cal_last"] = clicked
@@ -77,9 +79,11 @@ if clicked and clicked != state.get("cal_last"):
         parsed, day = cal.parse_event_id(event.get("id", "")), cal.clicked_day(event.get("start"))
         state["cal_nonce"] += 1  # redraw from the database either way
         if parsed and parsed[0] in (cal.PLAN, cal.OVERDUE_PLAN) and day:
+            dragged = by_id.get(event.get("id", ""))
             try:
                 with session_scope() as session:
-                    reschedule_plan(session, user, int(parsed[1]), day)
+                    reschedule_plan(session, user, int(parsed[1]), day,
+                                    expected_version=dragged.version if dragged else None)
             except UserFacingError as exc:
                 state["cal_error"] = f"改期未成功：{exc}"
             else:
@@ -89,7 +93,6 @@ if clicked and clicked != state.get("cal_last"):
 if error := state.pop("cal_error", None):
     st.error(plain(error))
 
-by_id = {cal.event_id(item.kind, item.key): item for item in items}
 if (event_id := state.get("cal_event")) and (item := by_id.get(event_id)):
     st.subheader(f"{cal.KIND_LABELS[item.kind]} · {item.day}")
     if item.kind == cal.COUNT:

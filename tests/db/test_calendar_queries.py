@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from db.calendar_queries import CalendarFilter, calendar_items
 from db.engine import session_scope
-from db.followups import log_follow_up, plan_visits
+from db.followups import log_follow_up, plan_visits, reschedule_plan
 from db.models import Customer
+from db.models_followups import VisitPlan
+from domain.errors import ConflictError
 from domain.followups import FollowUpInput, PlanInput
 from domain.formatting import local_today
 from tests.factories import class_value, make_customer, make_team
@@ -71,3 +73,18 @@ def test_an_overdue_plan_is_its_own_kind(month):
         from db.models_followups import VisitPlan
         s.scalars(select(VisitPlan).where(VisitPlan.assignee_id == rep.id)).one().day = TODAY - 2 * DAY
     assert ("overdue", TODAY - 2 * DAY, "回访·甲客户（电话-常规）") in titles(rep)
+
+
+def test_dragging_a_plan_someone_has_just_moved_is_refused(month):
+    """The calendar carries each plan's version: a drag made on a stale calendar does not overwrite."""
+    manager, rep, other, key = month
+    with session_scope() as s:
+        item = next(i for i in calendar_items(s, rep, TODAY, TODAY + 30 * DAY, CalendarFilter(), TODAY)
+                    if i.kind == "plan")
+    with session_scope() as s:  # the manager moves it first
+        reschedule_plan(s, manager, int(item.key), TODAY + 5 * DAY)
+    with pytest.raises(ConflictError, match="刚刚被他人改过"):
+        with session_scope() as s:
+            reschedule_plan(s, rep, int(item.key), TODAY + 9 * DAY, expected_version=item.version)
+    with session_scope() as s:
+        assert s.get(VisitPlan, int(item.key)).day == TODAY + 5 * DAY
