@@ -40,7 +40,6 @@ from domain.roles import SUPERVISORS
 from domain.workbooks import card_workbook
 
 user = require_user()
-show_flash()
 try:
     customer_id = int(st.query_params.get("id", ""))
 except ValueError:
@@ -70,6 +69,7 @@ st.title(plain(customer.name))
 st.caption(f"档案号 {plain(customer.archive_no)} · {state_label} · {'在用' if customer.is_active else '已停用'} · "
            f"负责人 {plain(customer.owner.name) if customer.owner else '（无）'} · 完整度 {customer.completeness}% · "
            f"更新于 {local_time(customer.updated_at)}")
+show_flash()  # below the title: a message shown once must not move the title (the browser would show two)
 missing = missing_labels(initial.values, contacts=len(initial.contacts), products=len(initial.products))
 if missing:
     st.caption("待补充：" + "、".join(missing[:12]) + ("…" if len(missing) > 12 else ""))

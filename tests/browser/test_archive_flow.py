@@ -37,7 +37,7 @@ def _fill_basics(page: Page, name: str, address: str | None = None) -> None:
 
 
 def _archive_no_on_detail(page: Page, name: str, state: str) -> str:
-    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("heading", name=name, exact=True).first).to_be_visible(timeout=TIMEOUT_MS)
     caption = page.get_by_text(re.compile(rf"^档案号 KD-GD-\d{{4}}-\d{{5}} · {state} · "))
     expect(caption).to_be_visible(timeout=TIMEOUT_MS)
     return ARCHIVE_NO.search(caption.inner_text()).group(0)

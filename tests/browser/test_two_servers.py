@@ -206,7 +206,7 @@ def test_change_on_one_server_is_seen_on_the_other_and_conflicts_hold(two_server
 
     # --- and A, on server 1, sees B's save on the card and in the history after a reload ---
     a.reload()
-    expect(a.get_by_role("heading", name=NAME, exact=True)).to_be_visible(timeout=SLOW_MS)
+    expect(a.get_by_role("heading", name=NAME, exact=True).first).to_be_visible(timeout=SLOW_MS)
     card = a.get_by_role("tabpanel", name="资料卡")
     expect(card.get_by_text(ADDRESS_B, exact=True).first).to_be_visible(timeout=SLOW_MS)
     history = visible_grid(_tab(a, "历史"))
