@@ -82,10 +82,13 @@ def form_changed(key: str, initial: ArchiveInput) -> bool:
         edits = state.get(f"{key}:{table}") or {}
         if any(edits.get(kind) for kind in ("edited_rows", "added_rows", "deleted_rows")):
             return True
+    def blank_is_none(value: Any) -> Any:  # an emptied text box holds "", an untouched one None
+        return None if value == "" else value
+
     for field in F.ARCHIVE_FIELDS:
         widget_key = f"{key}:{field.name}"
         shown = to_widget_value(field, initial.values.get(field.name))
-        if widget_key in state and (state[widget_key] or None) != (shown or None):  # "" and None: both empty
+        if widget_key in state and blank_is_none(state[widget_key]) != blank_is_none(shown):
             return True
     prefix = f"{key}:class:"
     picked = {int(k[len(prefix):]): v for k, v in state.items() if isinstance(k, str) and k.startswith(prefix)}

@@ -21,7 +21,7 @@ AGING_COLOURS = ["#2ca02c", "#ffbf00", "#ff7f0e", "#d62728", "#7f1d1d"]
 HEIGHT = 260
 
 
-@st.cache_data(max_entries=500, show_spinner=False)
+@st.cache_data(max_entries=200, show_spinner=False)  # a few KB each (the investment chart ≤ 500 points)
 def _spec(_build: Callable[..., alt.TopLevelMixin], name: str, args: tuple) -> dict:
     """The Vega-Lite spec of ``_build(*args)``, validated by Altair once for these rows."""
     spec = _build(*args).to_dict()
