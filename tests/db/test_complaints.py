@@ -3,7 +3,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from db.audit import list_history
 from db.complaints import (close, decide_discount, log_complaint, open_for_handler, request_discount, resolve,

@@ -15,7 +15,7 @@ from domain.contracts import ContractError, ContractInput
 from domain.documents import DocumentError
 from domain.errors import ConflictError, PermissionDenied
 from domain.formatting import local_today
-from tests.factories import class_value, make_customer, make_team, make_user
+from tests.factories import class_value, make_customer, make_team
 
 TODAY = local_today()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
