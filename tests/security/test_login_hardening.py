@@ -132,9 +132,8 @@ def test_the_login_form_answers_alike_for_unknown_disabled_and_real_accounts(db)
 
 # --- (c) the same work, so the same time ----------------------------------------------------------
 
-@pytest.fixture
-def accounts(db):
-    """A real account, a disabled one and a locked one (an unknown name needs no row)."""
+def _alice_bob_carol() -> None:
+    """A real account (alice), a disabled one (bob) and a locked one (carol)."""
     with session_scope() as s:
         admin = make_user(s, "admin", username="boss", password="Admin-password-2026")
         make_user(s, "rep", username="alice")
@@ -143,6 +142,12 @@ def accounts(db):
         user_db.set_user_active(s, actor_id=admin.id, user_id=bob.id, active=False)
     for _ in range(auth_rules.MAX_FAILURES):
         _answer("carol", WRONG)
+
+
+@pytest.fixture
+def accounts(db):
+    """Every way a login can go (an unknown name needs no row)."""
+    _alice_bob_carol()
     return {"wrong password": ("alice", WRONG), "unknown user": ("nobody-here", WRONG),
             "disabled user": ("bob", PASSWORD), "locked, right password": ("carol", PASSWORD),
             "locked, wrong password": ("carol", WRONG), "right password": ("alice", PASSWORD)}
@@ -171,14 +176,7 @@ def test_login_takes_as_long_for_unknown_disabled_and_locked_accounts(db, monkey
     """Measured: the median time of a failed login is the same (within a factor 2) whatever made it
     fail. bcrypt at cost 10 (~50 ms) dominates; a skipped check would answer 10-50× faster."""
     monkeypatch.setenv("KEDANG_BCRYPT_ROUNDS", "10")
-    with session_scope() as s:
-        admin = make_user(s, "admin", username="boss", password="Admin-password-2026")
-        make_user(s, "rep", username="alice")
-        bob = make_user(s, "rep", username="bob")
-        make_user(s, "rep", username="carol")
-        user_db.set_user_active(s, actor_id=admin.id, user_id=bob.id, active=False)
-    for _ in range(auth_rules.MAX_FAILURES):
-        _answer("carol", WRONG)
+    _alice_bob_carol()
     cases = {"wrong password": ("alice", WRONG), "unknown user": ("nobody-here", WRONG),
              "disabled user": ("bob", PASSWORD), "locked account": ("carol", PASSWORD)}
     _answer("nobody-here", WRONG)  # warm-up (the dummy hash is made once)
