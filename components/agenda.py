@@ -37,7 +37,8 @@ def plans_due(user, rows: Rows) -> None:
         with st.container(border=True):
             state = plan_state(plan.status, plan.day, today)
             colour = "red" if state == "已逾期" else "blue"
-            st.markdown(f":{colour}[**{state}**] {plan.day} · {plan.method}" + (f" · {plain(plan.purpose)}" if plan.purpose else ""))
+            purpose = f" · {plain(plan.purpose)}" if plan.purpose else ""
+            st.markdown(f":{colour}[**{state}**] {plan.day} · {plan.method}{purpose}")
             _archive_link(customer)
             if st.button("完成：记录跟进", key=f"agenda_plan:{plan.id}", width="stretch"):
                 _follow_up_dialog(user, customer.id, customer.name, plan.id)
@@ -127,7 +128,8 @@ def birthdays(items, masked: bool) -> None:
             role = f"（{contact.role}）" if contact.role else ""
             mobile = mask_phone(contact.mobile) if masked else contact.mobile
             phone = f" · {mobile}" if mobile else ""
-            st.markdown(f"🎂 **{contact.birthday.month} 月 {contact.birthday.day} 日** · {plain(f'{contact.name}{role}{phone}')}")
+            who = plain(f"{contact.name}{role}{phone}")
+            st.markdown(f"🎂 **{contact.birthday.month} 月 {contact.birthday.day} 日** · {who}")
             _archive_link(customer)
 
 

@@ -45,8 +45,9 @@ def _log_form(user, customer, people: dict[int, str]) -> None:
 def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit_done: bool) -> None:
     colour = {C.OPEN: "red", C.HANDLING: "orange", C.RESOLVED: "blue", C.CLOSED: "green"}[complaint.state]
     with st.container(border=True):
-        st.markdown(f":{colour}[**{C.STATE_LABELS[complaint.state]}**] · {complaint.day} · {plain(complaint.category)} · "
-                    f"{plain(complaint.severity)} · {plain(complaint.channel)} · 处理人 {plain(people.get(complaint.handler_id, '（无）'))}")
+        facts = plain(f"{complaint.category} · {complaint.severity} · {complaint.channel} · "
+                      f"处理人 {people.get(complaint.handler_id, '（无）')}")
+        st.markdown(f":{colour}[**{C.STATE_LABELS[complaint.state]}**] · {complaint.day} · {facts}")
         st.markdown(plain(complaint.content))
         if complaint.resolution:
             st.caption(plain(f"处理结果：{complaint.resolution} · 责任鉴定：{complaint.responsibility} · "

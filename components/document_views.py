@@ -45,7 +45,8 @@ def _document_box(user, item: Versions) -> None:
     document = item.current
     who = document.uploaded_by.name if document.uploaded_by else "（无）"
     with st.container(border=True):
-        st.markdown(f"**{plain(document.file_name)}** · {plain(document.category)} · {D.LABELS.get(document.kind, document.kind)} · "
+        kind = D.LABELS.get(document.kind, document.kind)
+        st.markdown(f"**{plain(document.file_name)}** · {plain(document.category)} · {kind} · "
                     f"{D.size_text(document.size)} · {plain(who)} 于 {local_time(document.uploaded_at)} 上传"
                     + (f" · 共 {len(item.older) + 1} 个版本" if item.older else ""))
         if document.note:
