@@ -30,10 +30,14 @@ with session_scope() as session:
 # Filters: the widgets own them and write them to the URL; a URL that says something else (a
 # bookmark or a link just opened, also when the login's rerun brings it back) sets the widgets.
 # A URL without parameters says nothing: the sidebar link, or a rerun that raced the deep link's
-# switch — the session keeps its view. Taking a URL's filters gives the pickers new keys: a picker
-# the browser already shows would keep showing its old choice next to the new filter.
+# switch — the session keeps its view. So does a URL this session wrote itself earlier: a rerun that
+# left the browser before the latest filter was written brings the old one back. Taking a URL's
+# filters gives the pickers new keys: a picker the browser already shows would keep showing its old
+# choice next to the new filter.
 incoming = st.query_params.to_dict()
-if (incoming or "dash_params" not in st.session_state) and incoming != st.session_state.get("dash_params"):
+written = st.session_state.setdefault("dash_written", [])  # the filters this session put in the URL
+if "dash_params" not in st.session_state or (
+        incoming and incoming != st.session_state["dash_params"] and incoming not in written):
     start = rules.from_params(incoming, today)
     st.session_state["dash_gen"] = st.session_state.get("dash_gen", 0) + 1
     gen = st.session_state["dash_gen"]
@@ -57,6 +61,8 @@ start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (pic
 flt = rules.DashboardFilter(start=start, end=end, province=province, owner_id=owner_id, customer_type=ctype,
                             scheme_id=scheme_id)
 st.session_state["dash_params"] = flt.to_params()
+if flt.to_params() not in written:
+    st.session_state["dash_written"] = [*written, flt.to_params()][-50:]
 st.query_params.from_dict(flt.to_params())  # bookmarkable: the URL always describes the view
 
 left, middle, right, last = st.columns([2, 2, 3, 2], vertical_alignment="center")
