@@ -1,7 +1,8 @@
 """The 驾驶舱 (dashboard)'s filter and its buckets: plain values that round-trip through the URL.
 
-A manager bookmarks or sends a view: every filter is a query parameter (``?from=2026-09-01&to=…
-&province=广东&owner=3&type=餐饮终端&scheme=2``); a value the URL gets wrong is dropped, never an error.
+A manager bookmarks or sends a view: every filter that differs from the default view is a query
+parameter (``?from=2026-09-01&to=…&province=广东&owner=3&type=餐饮终端&scheme=2``); a value the URL
+gets wrong is dropped, never an error.
 """
 from __future__ import annotations
 
@@ -40,14 +41,21 @@ def default_filter(today: dt.date) -> DashboardFilter:
 def from_params(params: dict[str, str], today: dt.date) -> DashboardFilter:
     """The filter a URL describes; anything missing or malformed takes its default."""
     flt = default_filter(today)
-    start, end = _date(params.get("from")), _date(params.get("to"))
-    if start and end and start <= end:
+    start, end = _date(params.get("from")) or flt.start, _date(params.get("to")) or flt.end
+    if start <= end:
         flt = replace(flt, start=start, end=end)
     province = params.get("province")
     customer_type = params.get("type")
     return replace(flt, province=province if province in PROVINCES else None,
                    customer_type=customer_type if customer_type in CUSTOMER_TYPES else None,
                    owner_id=_int(params.get("owner")), scheme_id=_int(params.get("scheme")))
+
+
+def url_params(flt: DashboardFilter, default: DashboardFilter) -> dict[str, str]:
+    """What a link to ``flt`` says: the filters that differ from ``default``, the view a URL without
+    parameters opens. A bookmark of the default view so stays "the last 90 days"."""
+    usual = default.to_params()
+    return {k: v for k, v in flt.to_params().items() if usual.get(k) != v}
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -1,6 +1,7 @@
 """驾驶舱: the live picture of the team — headline numbers and charts over the customers the user may
 see (a rep: their own), filters kept in the URL, clicks that list the customers behind a bar."""
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -27,15 +28,17 @@ with session_scope() as session:
     schemes = {s.id: s.name for s in active_schemes(session)}
     people = {p.id: p.name for p in owners(session)} if user.role in SUPERVISORS else {}
 
-# Filters: the widgets own them and write them to the URL; a URL that says something else (a
-# bookmark or a link just opened, also when the login's rerun brings it back) sets the widgets.
-# A URL without parameters says nothing: the sidebar link, or a rerun that raced the deep link's
-# switch — the session keeps its view. So does a URL this session wrote itself earlier: a rerun that
-# left the browser before the latest filter was written brings the old one back. Taking a URL's
-# filters gives the pickers new keys: a picker the browser already shows would keep showing its old
-# choice next to the new filter.
+# Filters: the widgets own them and write to the URL those that differ from the default view; a URL
+# that says something else (a bookmark or a link just opened, also when the login's rerun brings it
+# back) sets the widgets. A URL without parameters says nothing: the sidebar link, or a rerun that
+# raced the deep link's switch — the session keeps its view, and a fresh one the default view without
+# touching the URL (a link still on its way must not be overwritten). So does a URL this session
+# wrote itself earlier: a rerun that left the browser before the latest filter was written brings the
+# old one back. Taking a URL's filters gives the pickers new keys: a picker the browser already shows
+# would keep showing its old choice next to the new filter.
+usual = replace(rules.default_filter(today), scheme_id=next(iter(schemes), None))
 incoming = st.query_params.to_dict()
-written = st.session_state.setdefault("dash_written", [])  # the filters this session put in the URL
+written = st.session_state.setdefault("dash_written", [])  # the URLs this session wrote
 if "dash_params" not in st.session_state or (
         incoming and incoming != st.session_state["dash_params"] and incoming not in written):
     start = rules.from_params(incoming, today)
@@ -45,7 +48,7 @@ if "dash_params" not in st.session_state or (
         f"dash_range:{gen}": (start.start, start.end), f"dash_province:{gen}": start.province or "",
         f"dash_type:{gen}": start.customer_type or "",
         f"dash_owner:{gen}": start.owner_id if start.owner_id in people else 0,
-        f"dash_scheme:{gen}": start.scheme_id if start.scheme_id in schemes else next(iter(schemes), None)})
+        f"dash_scheme:{gen}": start.scheme_id if start.scheme_id in schemes else usual.scheme_id})
 gen = st.session_state["dash_gen"]
 c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 2, 2])
 picked = c1.date_input("日期范围", key=f"dash_range:{gen}", format="YYYY-MM-DD", max_value=today)
@@ -60,10 +63,11 @@ start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (pic
               else (today, today))
 flt = rules.DashboardFilter(start=start, end=end, province=province, owner_id=owner_id, customer_type=ctype,
                             scheme_id=scheme_id)
-st.session_state["dash_params"] = flt.to_params()
-if flt.to_params() not in written:
-    st.session_state["dash_written"] = [*written, flt.to_params()][-50:]
-st.query_params.from_dict(flt.to_params())  # bookmarkable: the URL always describes the view
+wanted = rules.url_params(flt, usual)
+st.session_state["dash_params"] = wanted
+if wanted != incoming:  # bookmarkable: the URL always describes the view
+    st.session_state["dash_written"] = [*[w for w in written if w != wanted], wanted][-50:]
+    st.query_params.from_dict(wanted)
 
 left, middle, right, last = st.columns([2, 2, 3, 2], vertical_alignment="center")
 live = left.toggle("自动刷新（每 60 秒）", value=True, key="dash_live")
