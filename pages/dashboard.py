@@ -42,6 +42,7 @@ written = st.session_state.setdefault("dash_written", [])  # the URLs this sessi
 if "dash_params" not in st.session_state or (
         incoming and incoming != st.session_state["dash_params"] and incoming not in written):
     start = rules.from_params(incoming, today)
+    st.session_state["dash_params"] = incoming  # at once: a run cut short still took the link
     st.session_state["dash_gen"] = st.session_state.get("dash_gen", 0) + 1
     gen = st.session_state["dash_gen"]
     st.session_state.update({  # "" / 0 stand for 全部 (a None value would show an empty picker)
