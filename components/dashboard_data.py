@@ -2,11 +2,19 @@
 
 Every aggregate is cached across sessions (st.cache_data) keyed by the user's scope, the filter,
 the day and the data version (components/shared_reads.current_version), so numbers are computed
-once per change and a save, in this or another app process, shows at once.
+once per change and a save, in this or another app process, shows within a second or two.
+
+After a save the whole dashboard takes over a second to recompute at 100k customers, so a session
+that has already drawn the figures keeps them (marked 正在更新) while a background thread computes
+the new ones; the page polls each second until ``refreshing()`` is over. A first view computes in
+the foreground: there is nothing older to show.
 """
 from __future__ import annotations
 
 import datetime as dt
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import streamlit as st
@@ -62,6 +70,43 @@ def _load(name: str, actor: ActorRef, flt: DashboardFilter, today: dt.date, vers
         return QUERIES[name](session, actor, flt, today)
 
 
+# Process-wide, like the cache it fills; it holds only the work in flight, never what a session shows.
+_REFRESHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kd-dashboard")
+SHOWN_KEY = "dash_shown"
+SHOWN_LIMIT = 300  # aggregates a session remembers (about 20 per view: the last dozen or so views)
+
+
+@dataclass
+class _Shown:
+    """An aggregate this session has drawn, and the refresh of it under way."""
+    version: tuple[int, int]
+    at: float
+    value: Any
+    refresh: Future | None = None
+    refresh_version: tuple[int, int] | None = None
+
+
 def load(name: str, user, flt: DashboardFilter, today: dt.date, *extra) -> Any:
-    """One aggregate for ``user`` (cached; recomputed after any save)."""
-    return _load(name, actor_ref(user), flt, today, current_version(), extra)
+    """One aggregate for ``user``: from the shared cache, or — when the data changed since this session
+    last drew it, or the cache's minute has passed — the previous figure while a fresh one is computed."""
+    args = (name, actor_ref(user), flt, today)
+    version = current_version()
+    shown: dict[tuple, _Shown] = st.session_state.setdefault(SHOWN_KEY, {})
+    last = shown.get((*args, extra))
+    if last is not None and (last.version != version or time.monotonic() - last.at > CACHE_SECONDS):
+        if last.refresh is None or last.refresh_version != version:
+            last.refresh, last.refresh_version = _REFRESHER.submit(_load, *args, version, extra), version
+        if not last.refresh.done():
+            return last.value
+    value = _load(*args, version, extra)  # a refresh just done left it in the cache
+    shown.pop((*args, extra), None)
+    shown[(*args, extra)] = _Shown(version, time.monotonic(), value)
+    while len(shown) > SHOWN_LIMIT:
+        del shown[next(iter(shown))]  # the least recently drawn
+    return value
+
+
+def refreshing() -> bool:
+    """Whether some figure on this session's dashboard is older than the data and being recomputed."""
+    return any(s.refresh is not None and not s.refresh.done() and s.refresh_version != s.version
+               for s in st.session_state.get(SHOWN_KEY, {}).values())

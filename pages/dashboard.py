@@ -9,7 +9,7 @@ import streamlit as st
 from components import dashboard_charts as charts
 from components.auth import require_user
 from components.card import PRINT_CSS, print_button
-from components.dashboard_data import load
+from components.dashboard_data import load, refreshing
 from components.dashboard_export import export_button
 from db.archive_queries import active_schemes, owners
 from db.dashboard_customers import DIMENSIONS, DRILL_LIMIT
@@ -100,7 +100,10 @@ def by(dimension: str, *, overdue: bool = False) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[DIMENSIONS[dimension], "负责人" if dimension != "owner" else "_", "客户数"])
 
 
-@st.fragment(run_every=60 if live else None)
+polling = refreshing()  # figures older than the data are being recomputed: look again each second
+
+
+@st.fragment(run_every=1 if polling else 60 if live else None)
 def dashboard() -> None:
     head = load("headline", user, flt, today)
     cols = st.columns(6)
@@ -109,8 +112,7 @@ def dashboard() -> None:
             ("逾期未跟进", head.overdue), ("待审阅拜访", head.visits_to_review),
             ("逾期应收（万元）", f"{head.receivables_overdue_amount / 10000:,.1f}")]):
         col.metric(label, value)
-    st.caption(f"更新于 {dt.datetime.now(team_tz()).strftime('%H:%M:%S')}"
-               f" · 待审核 {head.pending_review} 份 · 退回 {head.returned} 份 · 逾期应收 {head.receivables_overdue} 笔")
+    updated = st.empty()  # filled last, when it is known whether every figure is up to date
 
     st.subheader("客户结构")
     a, b, c = st.columns(3)
@@ -173,6 +175,13 @@ def dashboard() -> None:
         charts.credit_chart(load("credit", user, flt, today))
     with b:
         charts.aging_chart(load("aging", user, flt, today))
+
+    behind = refreshing()
+    updated.caption(("正在更新（有新的保存，显示的是刚才的数字）…" if behind else
+                     f"更新于 {dt.datetime.now(team_tz()).strftime('%H:%M:%S')}")
+                    + f" · 待审核 {head.pending_review} 份 · 退回 {head.returned} 份 · 逾期应收 {head.receivables_overdue} 笔")
+    if behind != polling:
+        st.rerun()  # to poll each second while figures are recomputed, and to stop once they are in
 
 
 dashboard()
