@@ -59,7 +59,7 @@ QUERIES: dict[str, Callable[..., Any]] = {
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=2000, show_spinner=False)
 def _load(name: str, actor: ActorRef, flt: DashboardFilter, today: dt.date, version: tuple[int, int],
           extra: tuple) -> Any:
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         if name == "by":
             dimension, stack, overdue = extra
             return customers.customers_by(session, actor, flt, dimension, stack_by_owner=stack,
@@ -71,8 +71,8 @@ def _load(name: str, actor: ActorRef, flt: DashboardFilter, today: dt.date, vers
 
 
 # Process-wide, like the cache it fills; it holds only the work in flight, never what a session shows.
-_REFRESHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kd-dashboard")
-SHOWN_KEY = "dash_shown"
+_REFRESHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kd-dashboard")  # one core stays for the users
+SHOWN_KEY, DRAWN_KEY = "dash_shown", "dash_drawn"
 SHOWN_LIMIT = 300  # aggregates a session remembers (about 20 per view: the last dozen or so views)
 
 
@@ -95,6 +95,8 @@ def load(name: str, user, flt: DashboardFilter, today: dt.date, *extra) -> Any:
     last = shown.get((*args, extra))
     if last is not None and (last.version != version or time.monotonic() - last.at > CACHE_SECONDS):
         if last.refresh is None or last.refresh_version != version:
+            if last.refresh is not None:
+                last.refresh.cancel()  # a recount of older data that has not started is no longer wanted
             last.refresh, last.refresh_version = _REFRESHER.submit(_load, *args, version, extra), version
         if not last.refresh.done():
             return last.value
@@ -110,3 +112,15 @@ def refreshing() -> bool:
     """Whether some figure on this session's dashboard is older than the data and being recomputed."""
     return any(s.refresh is not None and not s.refresh.done() and s.refresh_version != s.version
                for s in st.session_state.get(SHOWN_KEY, {}).values())
+
+
+def behind() -> bool:
+    """Whether the dashboard this session drew last is older than the data: being recounted, or a
+    save came since (checked before drawing, so the page can poll from its first run)."""
+    drawn = st.session_state.get(DRAWN_KEY)
+    return refreshing() or (drawn is not None and drawn != current_version())
+
+
+def drawn_at(version: tuple[int, int]) -> None:
+    """The dashboard now on screen is up to date with ``version``."""
+    st.session_state[DRAWN_KEY] = version

@@ -38,13 +38,13 @@ def actor_ref(user) -> ActorRef:
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=2000, show_spinner=False)
 def _read(_read_fn: Callable[..., Any], name: str, actor: ActorRef, args: tuple, today: dt.date,
           version: tuple[int, int]) -> Any:
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         return _read_fn(session, actor, *args)
 
 
 def current_version() -> tuple[int, int]:
     """Changes whenever the data may have: a save here, or a save in another app process."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         return data_version(), newest_entry(session)
 
 

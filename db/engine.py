@@ -24,6 +24,7 @@ DEFAULT_SQLITE = ROOT / "data" / "kedang.db"
 SQLITE_BUSY_MS = 30_000
 # PostgreSQL: serialization failure and deadlock detected. The transaction is rolled back whole.
 TRANSIENT_SQLSTATES = ("40001", "40P01")
+READ_ONLY_OPTION = "kedang_read_only"
 
 _makers: dict[str, sessionmaker[Session]] = {}
 T = TypeVar("T")
@@ -53,7 +54,10 @@ def _make_engine(url: str) -> Engine:
     def _on_begin(connection):
         # Take the write lock at the start: a deferred transaction that reads and
         # then writes fails with "database is locked" even with a busy timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A unit of work that only reads (session_scope(read_only=True)) takes no lock, so a long
+        # report neither waits for writers nor holds up anyone (WAL gives it a snapshot).
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -69,14 +73,20 @@ def _sessionmaker(url: str) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
+def session_scope(url: str | None = None, *, read_only: bool = False) -> Iterator[Session]:
     """One unit of work: commits when the block ends, rolls back on any error, always closes.
 
     A save that lost a race ends as a Chinese ``ConflictError`` (a record changed since it was read:
     its version moved) or ``BusyError`` (the database's own lock or deadlock refusal), never as a
-    traceback; either way the whole unit was rolled back and the user can try again."""
+    traceback; either way the whole unit was rolled back and the user can try again.
+
+    ``read_only=True`` is for reports and cached reads: on SQLite it takes no write lock (see
+    _make_engine), and any attempt to write in it is a bug that raises."""
     try:
         with _sessionmaker(url or database_url()).begin() as session:
+            if read_only:
+                session.info["read_only"] = True
+                session.connection(execution_options={READ_ONLY_OPTION: True})
             yield session
     except StaleDataError as exc:
         raise ConflictError("保存失败：这条记录刚刚被他人修改，您的这次操作没有保存，请刷新后重试") from exc
@@ -122,6 +132,12 @@ def data_version() -> int:
 def _bump_data_version() -> None:
     global _data_version
     _data_version += 1
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_when_read_only(session: Session, _context, _instances) -> None:
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a read-only unit of work tried to write")
 
 
 @event.listens_for(Session, "after_flush")

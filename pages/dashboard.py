@@ -9,8 +9,10 @@ import streamlit as st
 from components import dashboard_charts as charts
 from components.auth import require_user
 from components.card import PRINT_CSS, print_button
-from components.dashboard_data import load, refreshing
+from components import dashboard_data as data
+from components.dashboard_data import load
 from components.dashboard_export import export_button
+from components.shared_reads import current_version
 from db.archive_queries import active_schemes, owners
 from db.dashboard_customers import DIMENSIONS, DRILL_LIMIT
 from db.engine import session_scope
@@ -100,11 +102,12 @@ def by(dimension: str, *, overdue: bool = False) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[DIMENSIONS[dimension], "负责人" if dimension != "owner" else "_", "客户数"])
 
 
-polling = refreshing()  # figures older than the data are being recomputed: look again each second
+polling = data.behind()  # figures older than the data are being recounted: look again each second
 
 
 @st.fragment(run_every=1 if polling else 60 if live else None)
 def dashboard() -> None:
+    version = current_version()
     head = load("headline", user, flt, today)
     cols = st.columns(6)
     for col, (label, value) in zip(cols, [
@@ -176,7 +179,9 @@ def dashboard() -> None:
     with b:
         charts.aging_chart(load("aging", user, flt, today))
 
-    behind = refreshing()
+    behind = data.refreshing()
+    if not behind:
+        data.drawn_at(version)
     updated.caption(("正在更新（有新的保存，显示的是刚才的数字）…" if behind else
                      f"更新于 {dt.datetime.now(team_tz()).strftime('%H:%M:%S')}")
                     + f" · 待审核 {head.pending_review} 份 · 退回 {head.returned} 份 · 逾期应收 {head.receivables_overdue} 笔")
