@@ -109,3 +109,15 @@ class PendingChange(Base):
     comment: Mapped[Optional[str]] = mapped_column(Text)
 
     requested_by: Mapped[Optional[User]] = relationship(foreign_keys=[requested_by_id])
+
+
+class FormSubmission(Base):
+    """A create form's submission, recorded in the same transaction as what it created, so the same
+    submission arriving twice (a double click, a rerun that raced the first) creates nothing more
+    (db/submissions.py)."""
+
+    __tablename__ = "form_submissions"
+    LOG_ONLY = True
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
