@@ -58,6 +58,24 @@ def url_params(flt: DashboardFilter, default: DashboardFilter) -> dict[str, str]
     return {k: v for k, v in flt.to_params().items() if usual.get(k) != v}
 
 
+def picked_range(picked: object, fallback: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """The (start, end) a date-range picker holds. Streamlit gives a pair once both ends are picked,
+    a one-element tuple while the second is being picked, and a single date when the picker was
+    drawn without its state (a page opened again); anything else keeps ``fallback``.
+
+    >>> picked_range(dt.date(2026, 3, 1), (dt.date(2026, 1, 1), dt.date(2026, 2, 1)))
+    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 1))
+    """
+    if isinstance(picked, dt.date):
+        return picked, picked
+    dates = [d for d in picked if isinstance(d, dt.date)] if isinstance(picked, (tuple, list)) else []
+    if len(dates) == 1:
+        return dates[0], dates[0]
+    if len(dates) == 2:
+        return (dates[0], dates[1]) if dates[0] <= dates[1] else (dates[1], dates[0])
+    return fallback
+
+
 def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None

@@ -337,3 +337,11 @@ def people_in_view(actor: Actor):
     if actor.role == R.MANAGER:
         return select(User.id).where(or_(User.supervisor_id == actor.id, User.id == actor.id))
     return select(User.id).where(User.id == actor.id)
+
+
+def scope_description(actor: Actor) -> str:
+    """What the lists and figures a user sees cover, in the words shown above them."""
+    return {R.REP: "您看到的是自己负责的客户（以及借阅中的档案）。",
+            R.MANAGER: "您看到的是自己和团队负责的客户，以及公海中的客户。",
+            R.SERVICE: "您看到的是管理员为您设定的查看范围内的客户（用户管理 › 查看范围）。"}.get(
+        actor.role, "您看到的是全部客户。")

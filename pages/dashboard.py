@@ -1,7 +1,6 @@
 """驾驶舱: the live picture of the team — headline numbers and charts over the customers the user may
 see (a rep: their own), filters kept in the URL, clicks that list the customers behind a bar."""
 import datetime as dt
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -12,12 +11,12 @@ from components.card import PRINT_CSS, print_button
 from components import dashboard_data as data
 from components.dashboard_data import load
 from components.dashboard_export import export_button
+from components.dashboard_filters import filter_row
 from components.shared_reads import current_version
 from db.archive_queries import active_schemes, owners
 from db.dashboard_customers import DIMENSIONS, DRILL_LIMIT
 from db.engine import session_scope
-from domain import dashboard as rules
-from domain.fields import CUSTOMER_TYPES, PROVINCES
+from domain import permissions
 from domain.formatting import local_today, plain, team_tz
 from domain.roles import SUPERVISORS
 
@@ -30,47 +29,7 @@ with session_scope() as session:
     schemes = {s.id: s.name for s in active_schemes(session)}
     people = {p.id: p.name for p in owners(session)} if user.role in SUPERVISORS else {}
 
-# Filters: the widgets own them and write to the URL those that differ from the default view; a URL
-# that says something else (a bookmark or a link just opened, also when the login's rerun brings it
-# back) sets the widgets. A URL without parameters says nothing: the sidebar link, or a rerun that
-# raced the deep link's switch — the session keeps its view, and a fresh one the default view without
-# touching the URL (a link still on its way must not be overwritten). So does a URL this session
-# wrote itself earlier: a rerun that left the browser before the latest filter was written brings the
-# old one back. Taking a URL's filters gives the pickers new keys: a picker the browser already shows
-# would keep showing its old choice next to the new filter.
-usual = replace(rules.default_filter(today), scheme_id=next(iter(schemes), None))
-incoming = st.query_params.to_dict()
-written = st.session_state.setdefault("dash_written", [])  # the URLs this session wrote
-if "dash_params" not in st.session_state or (
-        incoming and incoming != st.session_state["dash_params"] and incoming not in written):
-    start = rules.from_params(incoming, today)
-    st.session_state["dash_params"] = incoming  # at once: a run cut short still took the link
-    st.session_state["dash_gen"] = st.session_state.get("dash_gen", 0) + 1
-    gen = st.session_state["dash_gen"]
-    st.session_state.update({  # "" / 0 stand for 全部 (a None value would show an empty picker)
-        f"dash_range:{gen}": (start.start, start.end), f"dash_province:{gen}": start.province or "",
-        f"dash_type:{gen}": start.customer_type or "",
-        f"dash_owner:{gen}": start.owner_id if start.owner_id in people else 0,
-        f"dash_scheme:{gen}": start.scheme_id if start.scheme_id in schemes else usual.scheme_id})
-gen = st.session_state["dash_gen"]
-c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 2, 2])
-picked = c1.date_input("日期范围", key=f"dash_range:{gen}", format="YYYY-MM-DD", max_value=today)
-province = c2.selectbox("区域", ["", *PROVINCES], key=f"dash_province:{gen}",
-                        format_func=lambda v: v or "全部区域") or None
-ctype = c3.selectbox("客户类型", ["", *CUSTOMER_TYPES], key=f"dash_type:{gen}",
-                     format_func=lambda v: v or "全部类型") or None
-scheme_id = c4.selectbox("分类方案", list(schemes), key=f"dash_scheme:{gen}", format_func=schemes.get)
-owner_id = (c5.selectbox("业务员", [0, *people], key=f"dash_owner:{gen}", format_func=lambda v: people.get(v, "全部"))
-            or None) if people else None
-start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (picked[0], picked[0]) if picked
-              else (today, today))
-flt = rules.DashboardFilter(start=start, end=end, province=province, owner_id=owner_id, customer_type=ctype,
-                            scheme_id=scheme_id)
-wanted = rules.url_params(flt, usual)
-st.session_state["dash_params"] = wanted
-if wanted != incoming:  # bookmarkable: the URL always describes the view
-    st.session_state["dash_written"] = [*[w for w in written if w != wanted], wanted][-50:]
-    st.query_params.from_dict(wanted)
+flt = filter_row(today, schemes, people)
 
 left, middle, right, last = st.columns([2, 2, 3, 2], vertical_alignment="center")
 live = left.toggle("自动刷新（每 60 秒）", value=True, key="dash_live")
@@ -79,8 +38,7 @@ with right:
     export_button(user, flt, today)
 with last:
     print_button("打印")
-if user.role not in SUPERVISORS:
-    st.caption("您看到的是自己负责的客户。")
+st.caption(permissions.scope_description(user))
 
 
 def drill(dimension: str, value: str | None, *, overdue: bool = False) -> None:
@@ -121,7 +79,7 @@ def dashboard() -> None:
     a, b, c = st.columns(3)
     stacked = "负责人" if stack else None
     with a:
-        clicked = charts.clickable_bars(by("class"), title=f"按分类（{schemes.get(scheme_id, '')}）", category="分类",
+        clicked = charts.clickable_bars(by("class"), title=f"按分类（{schemes.get(flt.scheme_id, '')}）", category="分类",
                                         key="dash_by_class", stack=stacked)
     with b:
         region = charts.clickable_bars(by("province"), title="按区域", category="区域", key="dash_by_region",

@@ -3,6 +3,8 @@ same view back; a bad value in a hand-edited link falls back to the default, nev
 import datetime as dt
 from dataclasses import replace
 
+import pytest
+
 from domain.dashboard import DashboardFilter, default_filter, from_params, url_params
 
 TODAY = dt.date(2026, 12, 3)
@@ -35,3 +37,19 @@ def test_a_changed_filter_is_in_the_link_and_comes_back_from_it():
 def test_bad_values_in_a_link_fall_back_to_the_default():
     assert opened({"from": "2026-13-01", "province": "火星", "owner": "x", "type": "?"}) == USUAL
     assert opened({"from": "2026-12-01", "to": "2026-11-01"}) == USUAL  # an end before its start
+
+
+D = dt.date
+
+
+@pytest.mark.parametrize("picked, expected", [
+    ((D(2026, 1, 1), D(2026, 2, 1)), (D(2026, 1, 1), D(2026, 2, 1))),
+    ((D(2026, 2, 1), D(2026, 1, 1)), (D(2026, 1, 1), D(2026, 2, 1))),
+    ((D(2026, 3, 5),), (D(2026, 3, 5), D(2026, 3, 5))),  # the second end not picked yet
+    (D(2026, 3, 5), (D(2026, 3, 5), D(2026, 3, 5))),  # a picker drawn without its state
+    ((), (D(2025, 1, 1), D(2025, 12, 31))),
+    (None, (D(2025, 1, 1), D(2025, 12, 31))),
+])
+def test_a_picked_range_in_any_shape_streamlit_gives_it(picked, expected):
+    from domain.dashboard import picked_range
+    assert picked_range(picked, (D(2025, 1, 1), D(2025, 12, 31))) == expected
