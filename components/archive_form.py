@@ -7,12 +7,12 @@ from typing import Any, Callable, TypeVar
 import pandas as pd
 import streamlit as st
 
-from components.feedback import refused
+from components.feedback import flash, refused
+from components.forms import ALREADY_SAVED, clear, save_once
 from sqlalchemy.orm import Session
 
-from components.field_widgets import field_widget, table_editor, to_widget_value
+from components.field_widgets import field_widget, reset_form_state, table_editor, to_widget_value
 from db.archives import ArchiveInput, DuplicatesFound
-from db.engine import session_scope
 from db.models import ClassScheme, User
 from domain import fields as F
 from domain.errors import ConflictError, UserFacingError
@@ -204,11 +204,11 @@ def submit_archive(key: str, write: Callable[[Session], T]) -> T | None:
     """Run a save of the form under ``key`` in one transaction.
 
     On a refusal nothing is written and everything typed stays: validation errors go
-    beside their fields, possible duplicates and edit conflicts above the save button.
+    beside their fields, possible duplicates and edit conflicts above the save button. The same
+    submission arriving twice (a double click) is saved once (components/forms.save_once).
     """
     try:
-        with session_scope() as session:
-            return write(session)
+        result = save_once(key, write)
     except ValidationError as exc:
         st.session_state[f"{key}:errors"] = exc.errors
     except DuplicatesFound as exc:
@@ -219,4 +219,10 @@ def submit_archive(key: str, write: Callable[[Session], T]) -> T | None:
     except UserFacingError as exc:
         refused(exc)
         return None
+    else:
+        clear(key)  # the next save of this form is a new submission
+        if result is not ALREADY_SAVED:
+            return result
+        reset_form_state(f"{key}:")  # a repeat of the save just made (a double click): nothing more written
+        flash("已保存（同一份表单提交了两次，只保存了一次）")
     st.rerun()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import streamlit as st
 
 from components.feedback import decision, run_write
+from components.forms import create, form_key
 from db.complaints import close, decide_discount, log_complaint, request_discount, resolve, start_handling
 from db.models_papers import Complaint, Discount
 from domain import complaints as C
@@ -27,7 +28,7 @@ def complaints_tab(user, customer, complaints: list[Complaint], discounts: list[
 
 
 def _log_form(user, customer, people: dict[int, str]) -> None:
-    with st.expander("登记投诉", key=f"complaint_open:{customer.id}"), st.form(f"complaint:{customer.id}", clear_on_submit=True):
+    with st.expander("登记投诉", key=f"complaint_open:{customer.id}"), st.form(form_key(f"complaint:{customer.id}"), enter_to_submit=False):
         a, b, c = st.columns(3)
         day = a.date_input("投诉日期 *", value=local_today(), max_value=local_today(), format="YYYY-MM-DD")
         channel = b.selectbox("渠道 *", C.CHANNELS)
@@ -39,7 +40,8 @@ def _log_form(user, customer, people: dict[int, str]) -> None:
         content = st.text_area("投诉内容 *", placeholder="客户反映的问题、涉及的产品/批次、客户的要求")
         if st.form_submit_button("保存投诉", type="primary"):
             data = C.ComplaintInput(day, channel, category, severity, content, handler)
-            run_write(lambda s: log_complaint(s, user, customer.id, data), "投诉已登记，处理人会在今日待办中看到")
+            create(f"complaint:{customer.id}", lambda s: log_complaint(s, user, customer.id, data),
+                   "投诉已登记，处理人会在今日待办中看到")
 
 
 def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit_done: bool) -> None:
@@ -99,7 +101,7 @@ def _discounts(user, customer, discounts: list[Discount], complaints: list[Compl
     if not can_request:
         return
     linked = {0: "（不关联投诉）", **{c.id: f"{c.day} {c.category}" for c in complaints}}
-    with st.expander("申请折价 / 让利", key=f"discount_open:{customer.id}"), st.form(f"discount:{customer.id}", clear_on_submit=True):
+    with st.expander("申请折价 / 让利", key=f"discount_open:{customer.id}"), st.form(form_key(f"discount:{customer.id}"), enter_to_submit=False):
         a, b, c = st.columns(3)
         kind = a.selectbox("类型 *", C.DISCOUNT_KINDS)
         amount = b.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
@@ -107,4 +109,5 @@ def _discounts(user, customer, discounts: list[Discount], complaints: list[Compl
         reason = st.text_area("原因 *", placeholder="例如：配送延误，按合同给予 5% 折价")
         if st.form_submit_button("提交申请", type="primary"):
             data = C.DiscountInput(kind, Decimal(str(amount)) if amount is not None else None, reason, complaint_id or None)
-            run_write(lambda s: request_discount(s, user, customer.id, data), "折价申请已提交，等待经理审批")
+            create(f"discount:{customer.id}", lambda s: request_discount(s, user, customer.id, data),
+                   "折价申请已提交，等待经理审批")

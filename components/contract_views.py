@@ -6,7 +6,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from components.feedback import run_write
+from components.forms import create, form_key
 from db.contracts import add_contract
 from db.models_papers import Contract
 from domain import contracts as K
@@ -30,7 +30,7 @@ def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: b
         st.info("还没有合同或协议。")
     if not can_edit:
         return
-    with st.expander("登记合同 / 协议", key=f"contract_open:{customer_id}"), st.form(f"contract:{customer_id}", clear_on_submit=True):
+    with st.expander("登记合同 / 协议", key=f"contract_open:{customer_id}"), st.form(form_key(f"contract:{customer_id}"), enter_to_submit=False):
         a, b, c = st.columns(3)
         number = a.text_input("合同编号 *", max_chars=60)
         kind = b.selectbox("类型 *", K.KINDS)
@@ -43,4 +43,5 @@ def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: b
         if st.form_submit_button("保存合同", type="primary"):
             data = K.ContractInput(number, kind, signed, starts, ends,
                                    Decimal(str(amount)) if amount is not None else None, terms, long_term)
-            run_write(lambda s: add_contract(s, user, customer_id, data), f"合同 {number.strip()} 已登记")
+            create(f"contract:{customer_id}", lambda s: add_contract(s, user, customer_id, data),
+                   f"合同 {number.strip()} 已登记")

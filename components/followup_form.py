@@ -9,7 +9,7 @@ import datetime as dt
 import streamlit as st
 
 from components.feedback import flash, refused
-from db.engine import session_scope
+from components.forms import ALREADY_SAVED, clear, form_key, save_once
 from db.followups import log_follow_up, plan_visits
 from db.models import ClassScheme, User
 from domain.errors import UserFacingError
@@ -33,13 +33,14 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
     ``plan_id``: the visit plan this contact answers (from the calendar or 今日待办).
     """
     today = local_today()
+    base, key = key, form_key(key)  # a new key after each save: the next form is empty
     errors: dict[str, str] = st.session_state.get(f"{key}:errors", {})
-    with st.form(key, border=True):
+    with st.form(key, border=True, enter_to_submit=False):
         if title:
             st.markdown(f"**{plain(title)}**")
         method = st.radio("跟进方式 *", METHODS, index=2, horizontal=True, key=f"{key}:method")
         _error(errors, "method")
-        summary = st.text_input("跟进情况 *", key=f"{key}:summary", max_chars=2000,
+        summary = st.text_input("跟进情况 *", key=f"{key}:summary",
                                 placeholder="一句话即可，例如：客户要新品价格表，周五送样")
         _error(errors, "summary")
         left, right = st.columns(2)
@@ -52,11 +53,13 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
             left, right = st.columns(2)
             at = left.time_input("时间", value=None, key=f"{key}:time", step=dt.timedelta(minutes=15))
             topic = right.selectbox("跟进主题", TOPICS, index=None, placeholder="（未选）", key=f"{key}:topic")
-            companions = st.text_input("协同人员", key=f"{key}:companions", max_chars=200)
+            companions = st.text_input("协同人员", key=f"{key}:companions")
+            _error(errors, "companions")
             feedback = st.text_area("客户反馈", key=f"{key}:feedback", height=68)
             competitors = st.text_area("竞品情况", key=f"{key}:competitors", height=68)
             open_problems = st.text_area("遗留问题", key=f"{key}:open_problems", height=68)
-            next_step = st.text_input("下一步计划", key=f"{key}:next_step", max_chars=200)
+            next_step = st.text_input("下一步计划", key=f"{key}:next_step")
+            _error(errors, "next_step")
             chosen = _class_choices(key, schemes or [], current or {})
         saved = st.form_submit_button("保存跟进记录", type="primary", width="stretch")
     if not saved:
@@ -66,8 +69,7 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
                          next_step=next_step, next_date=next_date, companions=companions, plan_id=plan_id,
                          classes=chosen)
     try:
-        with session_scope() as session:
-            log_follow_up(session, user, customer_id, data)
+        result = save_once(base, lambda session: log_follow_up(session, user, customer_id, data))
     except FollowUpError as exc:  # shown now, and under each field from the next run on
         st.session_state[f"{key}:errors"] = exc.errors
         st.error("未保存：" + "；".join(exc.errors.values()))
@@ -76,10 +78,9 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
         st.session_state.pop(f"{key}:errors", None)
         refused(exc)
         return False
-    for name in list(st.session_state):
-        if name.startswith(f"{key}:"):
-            del st.session_state[name]
-    flash("跟进记录已保存" + (f"，已安排 {next_date} 再次跟进" if next_date else ""))
+    clear(base)
+    flash("跟进记录已保存" + (f"，已安排 {next_date} 再次跟进" if next_date else "")
+          + ("（同一份表单提交了两次，只保存了一次）" if result is ALREADY_SAVED else ""))
     return True
 
 
@@ -105,7 +106,8 @@ def plan_form(user, customer_ids: list[int], *, key: str, assignees: list[User] 
               day: dt.date | None = None, title: str = "安排回访") -> bool:
     """Plan one visit for ``customer_ids`` (one customer, or a whole filtered list); True once saved."""
     today = local_today()
-    with st.form(key, border=True):
+    base, key = key, form_key(key)
+    with st.form(key, border=True, enter_to_submit=False):
         st.markdown(f"**{plain(title)}**")
         left, right = st.columns(2)
         when = left.date_input("计划日期 *", value=max(day or today, today), min_value=today, format="YYYY-MM-DD",
@@ -122,13 +124,13 @@ def plan_form(user, customer_ids: list[int], *, key: str, assignees: list[User] 
         saved = st.form_submit_button(label, type="primary", width="stretch")
     if not saved:
         return False
+    plan = PlanInput(day=when, method=method or "", purpose=purpose, topic=topic, assignee_id=assignee_id)
     try:
-        with session_scope() as session:
-            count = plan_visits(session, user, customer_ids, PlanInput(day=when, method=method or "",
-                                                                        purpose=purpose, topic=topic,
-                                                                        assignee_id=assignee_id))
+        count = save_once(base, lambda session: plan_visits(session, user, customer_ids, plan))
     except UserFacingError as exc:
         refused(exc)
         return False
-    flash(f"已安排 {count} 条回访计划（{when}）")
+    clear(base)
+    flash("回访计划已保存（同一份表单提交了两次，只保存了一次）" if count is ALREADY_SAVED
+          else f"已安排 {count} 条回访计划（{when}）")
     return True

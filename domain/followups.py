@@ -21,6 +21,7 @@ PLAN_STATES = {PLANNED: "待回访", DONE: "已完成", CANCELLED: "已取消"}
 OVERDUE_LABEL = "已逾期"
 
 SUMMARY_MAX = 2000
+TEXT_LIMITS = {"companions": ("协同人员", 200), "next_step": ("下一步计划", 200)}
 REVIEW_WINDOW_DAYS = 30  # 待审阅: visit records of the last 30 days (older ones are reviewed from the archive)
 
 
@@ -69,7 +70,10 @@ def check_follow_up(data: FollowUpInput, today: dt.date) -> None:
     if not data.summary.strip():
         errors["summary"] = "请用一句话写下跟进情况"
     elif len(data.summary) > SUMMARY_MAX:
-        errors["summary"] = f"跟进情况最多 {SUMMARY_MAX} 字"
+        errors["summary"] = f"跟进情况最多 {SUMMARY_MAX} 字（现在 {len(data.summary)} 字），请删减后再保存"
+    for name, (label, limit) in TEXT_LIMITS.items():
+        if len(getattr(data, name) or "") > limit:
+            errors[name] = f"{label}最多 {limit} 字（现在 {len(getattr(data, name))} 字）"
     if data.next_date is not None and data.day is not None and data.next_date < data.day:
         errors["next_date"] = "下次跟进日期不能早于本次跟进日期"
     elif data.next_date is not None and data.next_date < today:

@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
-from components.feedback import run_write, show_flash
+from components.feedback import show_flash
+from components.forms import create, form_key
 from db.access import find_customer
 from db.engine import session_scope
 from db.market import SHOWN, add_note, search_notes
@@ -21,7 +22,7 @@ today = local_today()
 st.title("市场与竞品")
 st.caption("市场走访中看到的竞品价格、促销、政策和新品，按日期记下来；关联客户的记录也显示在该客户的资料卡上。")
 
-with st.expander("记一条市场动态", key="market_note_open"), st.form("market_note", clear_on_submit=True):
+with st.expander("记一条市场动态", key="market_note_open"), st.form(form_key("market_note"), enter_to_submit=False):
     a, b, c = st.columns(3)
     day = a.date_input("日期 *", value=today, max_value=today, format="YYYY-MM-DD")
     competitor = b.text_input("竞品品牌/厂家 *", max_chars=80)
@@ -38,7 +39,7 @@ with st.expander("记一条市场动态", key="market_note_open"), st.form("mark
             add_note(s, user, MarketNoteInput(day, competitor, topic, content, product,
                                               Decimal(str(price)) if price is not None else None,
                                               province or None, city, customer_id))
-        run_write(save, "已记录")
+        create("market_note", save, "已记录")
 
 c1, c2, c3 = st.columns([3, 1, 2])
 text = c1.text_input("搜索（品牌、产品、内容、城市）", key="market_text")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import run_write, show_flash
+from components.forms import create, form_key
 from domain.formatting import local_time, plain
 from db import users as user_db
 from db.access import ALL, masked_roles, service_scope, set_masked_roles, set_service_scope
@@ -25,7 +26,7 @@ st.dataframe(pd.DataFrame([{
 
 role_name = lambda r: ROLE_LABELS[r]  # noqa: E731
 new_tab, edit_tab, mask_tab = st.tabs(["新建用户", "修改 / 重置密码 / 停用", "敏感信息"])
-with new_tab, st.form("new_user", clear_on_submit=False):
+with new_tab, st.form(form_key("new_user"), enter_to_submit=False):
     c1, c2 = st.columns(2)
     username = c1.text_input("用户名 *（登录用，字母或数字）")
     name = c2.text_input("姓名 *")
@@ -34,9 +35,10 @@ with new_tab, st.form("new_user", clear_on_submit=False):
     password = c1.text_input("初始密码 *（至少 8 位，管理员至少 12 位）", type="password")
     email = c2.text_input("邮箱")
     if st.form_submit_button("创建用户", type="primary"):
-        run_write(lambda s: user_db.create_user(s, actor_id=admin.id, username=username, name=name, role=role,
-                                          password=password, supervisor_id=supervisor, email=email),
-            f"已创建用户 {username}")
+        create("new_user", lambda s: user_db.create_user(s, actor_id=admin.id, username=username, name=name,
+                                                         role=role, password=password, supervisor_id=supervisor,
+                                                         email=email),
+               f"已创建用户 {username}")
 
 with edit_tab:
     target_id = st.selectbox("选择用户", list(names), format_func=lambda v: names[v], key="edit_user")

@@ -16,7 +16,7 @@ def _button(at, prefix):
 def test_log_and_move_a_complaint_on_the_archive(people):
     users, customer_id = people
     at = open_archive(users[R.SERVICE], customer_id, "投诉与折价")
-    form = f"complaint:{customer_id}"
+    form = f"complaint:{customer_id}#0"
     content = next(t for t in at.text_area if t.label == "投诉内容 *")
     content.input("配送晚了三天")
     at.button(key=f"FormSubmitter:{form}-保存投诉").click().run()
@@ -40,7 +40,7 @@ def test_log_and_move_a_complaint_on_the_archive(people):
 def test_register_a_contract_with_bad_dates_then_good(people):
     users, customer_id = people
     at = open_archive(users[R.REP], customer_id, "合同")
-    form = f"contract:{customer_id}"
+    form = f"contract:{customer_id}#0"
     next(t for t in at.text_input if t.label == "合同编号 *").input("HT-2026-08")
     ends = next(d for d in at.date_input if d.label.startswith("结束日期"))
     ends.set_value(local_today() - dt.timedelta(days=3))
@@ -56,7 +56,7 @@ def test_market_notes_are_searchable(people):
     next(t for t in at.text_input if t.label == "竞品品牌/厂家 *").input("某某酒业")
     next(t for t in at.text_area if t.label == "情况 *").input("500ml 终端价降到 39 元，买二送一")
     next(s for s in at.selectbox if s.label.startswith("省份（")).select("广东")
-    at.button(key="FormSubmitter:market_note-保存").click().run()
+    at.button(key="FormSubmitter:market_note#0-保存").click().run()
     assert not at.exception, at.exception
     assert at.success[0].value == "已记录"
     at.text_input(key="market_text").input("买二送一").run()
