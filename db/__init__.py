@@ -3,3 +3,4 @@
 Every table module is imported here, so the metadata (migrations, tests) always knows all tables.
 """
 from db import models, models_access, models_followups, models_papers  # noqa: F401
+from db import derived  # noqa: F401  (its flush hook keeps derived columns current in every session)

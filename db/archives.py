@@ -19,15 +19,15 @@ from db.archive_queries import find_duplicates, get_customer
 from db.audit import list_history, record
 from db.cadence import refresh_due
 from db.classification import apply_classes, sync_classes
+from db.derived import customer_columns
 from db.signoff import hold
 from db.models import (ArchiveSequence, ClassScheme, ClassValue, CompetitorProduct, Contact, Customer,
                        CustomerProduct, MonthlySales, utcnow)
 from domain import audit, permissions, review, signoff
 from domain import fields as F
-from domain.completeness import completeness
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
 from domain.formatting import local_today
-from domain.normalize import normalize_name, normalize_phone, tax_key
+from domain.normalize import tax_key
 from domain.numbering import format_archive_no, region_code
 from domain.validation import (ValidationError, validate_archive, validate_contacts, validate_priced_rows,
                                validate_sales)
@@ -194,9 +194,7 @@ def _child_changes(before: dict, after: dict, class_names: dict[int, str], year:
 def _write_children(session: Session, customer: Customer, clean: _Clean, classes: dict[int, int | None],
                     year: int, *, actor_id: int, reason: str | None) -> dict[str, Any]:
     """Contacts, products, sales and classes; class changes of an existing archive (``reason`` given) are logged."""
-    customer.contacts = [Contact(**{k: c.get(k) for k in F.CONTACT_FIELDS},
-                                 mobile_key=normalize_phone(c.get("mobile")),
-                                 phone_key=normalize_phone(c.get("phone"))) for c in clean.contacts]
+    customer.contacts = [Contact(**{k: c.get(k) for k in F.CONTACT_FIELDS}) for c in clean.contacts]
     customer.products = [CustomerProduct(**{k: p.get(k) for k in F.PRODUCT_FIELDS}) for p in clean.products]
     customer.competitors = [CompetitorProduct(**{k: p.get(k) for k in F.COMPETITOR_FIELDS})
                             for p in clean.competitors]
@@ -231,13 +229,9 @@ def _sync_sales(customer: Customer, year: int, rows: list[dict]) -> None:
 
 
 def _apply_values(customer: Customer, clean: _Clean) -> None:
+    """The card's fields; its derived columns follow on flush (db/derived.py)."""
     for name, value in clean.values.items():
         setattr(customer, name, value)
-    customer.name_key = normalize_name(clean.values.get("name"))
-    customer.phone_key = normalize_phone(clean.values.get("phone"))
-    customer.tax_key = tax_key(clean.values.get("tax_no"), customer.tax_key or "")
-    customer.completeness = completeness(clean.values, contacts=len(clean.contacts),
-                                         products=len(clean.products))
 
 
 def _scheme_names(session: Session) -> dict[int, str]:
@@ -286,12 +280,10 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
     if signoff.needs_signoff(actor):  # 信用额度, 账期, bank data wait for the supervisor
         wanted = clean.values
         clean.values, held = signoff.split_sensitive(old_values, wanted)
-    new_tax_key = tax_key(clean.values.get("tax_no"), customer.tax_key)
-    if new_tax_key != customer.tax_key:
-        _check_tax_free(session, new_tax_key, exclude_id=customer.id)
-    identity_changed = (normalize_name(clean.values.get("name")) != customer.name_key
-                        or normalize_phone(clean.values.get("phone")) != customer.phone_key
-                        or new_tax_key != customer.tax_key)
+    keys = customer_columns(clean.values, contacts=0, products=0, current_tax_key=customer.tax_key)
+    if keys["tax_key"] != customer.tax_key:
+        _check_tax_free(session, keys["tax_key"], exclude_id=customer.id)
+    identity_changed = any(keys[k] != getattr(customer, k) for k in ("name_key", "phone_key", "tax_key"))
     if identity_changed and not confirm_duplicates:
         _check_duplicates(session, clean, exclude_id=customer.id)
     before = _snapshot(customer, data.sales_year)

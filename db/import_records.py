@@ -16,7 +16,6 @@ from domain import fields as F
 from domain.audit import display
 from domain.errors import NotFound, PermissionDenied, UserFacingError
 from domain.import_rows import Lookups
-from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
 from domain.validation import clean_value
 
 
@@ -86,10 +85,7 @@ def _restore(session: Session, customer: Customer, changes: list[dict[str, Any]]
         elif change["field"].startswith("分类·") and _restore_class(session, customer, change, lookups,
                                                                     actor_id=actor_id, note=note):
             restored.append(change)
-    customer.name_key = normalize_name(customer.name)
-    customer.phone_key = normalize_phone(customer.phone)
-    customer.tax_key = normalize_tax_no(customer.tax_no)
-    return restored
+    return restored  # the derived columns (keys, completeness) follow on flush: db/derived.py
 
 
 def _restore_class(session: Session, customer: Customer, change: dict[str, Any], lookups: Lookups, *,

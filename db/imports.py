@@ -19,15 +19,15 @@ from db.access import log_refusal
 from db.archives import reserve_archive_nos
 from db.cadence import fill_missing, refresh_due
 from db.classification import apply_classes
+from db.derived import contact_columns, customer_columns
 from db.import_lookups import ExistingIndex, load_customers, load_lookups
 from db.models import AuditEvent, Contact, Customer, CustomerClass, ImportBatch, utcnow
 from domain import audit, permissions, review, signoff
-from domain.completeness import completeness
 from domain.errors import UserFacingError
 from domain.formatting import local_today
 from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
 from domain.import_rows import Lookups, ParsedRow, RowError, mark_in_file_duplicates, parse_row
-from domain.normalize import normalize_name, normalize_phone, tax_key
+from domain.normalize import normalize_name
 from domain.validation import check_archive
 
 NEW, UPDATE, UNCHANGED, SKIP, ERROR = "new", "update", "unchanged", "skip", "error"
@@ -314,9 +314,7 @@ class _Writer:
             **{name: item.values.get(name) for name in columns},
             "archive_no": item.archive_no, "owner_id": item.owner_id, "created_by_id": self.actor.id,
             "is_active": True, "review_state": state, "version": 1, "created_at": now, "updated_at": now,
-            "completeness": completeness(item.values, contacts=1 if item.parsed.contact else 0, products=0),
-            "name_key": normalize_name(item.values.get("name")), "phone_key": normalize_phone(item.values.get("phone")),
-            "tax_key": tax_key(item.values.get("tax_no")),
+            **customer_columns(item.values, contacts=1 if item.parsed.contact else 0, products=0),
         } for item in chunk])
         ids = dict(self.session.execute(select(table.c.archive_no, table.c.id).where(table.c.id > last_id)).all())
         for item in chunk:
@@ -331,7 +329,7 @@ class _Writer:
             if contact:
                 contacts.append({"customer_id": item.customer_id, "name": contact.get("name") or "（未填姓名）",
                                  "role": "负责人", "title": contact.get("title"), "mobile": contact.get("mobile"),
-                                 "mobile_key": normalize_phone(contact.get("mobile")), "phone_key": ""})
+                                 **contact_columns(contact.get("mobile"), None)})
                 changes.append({"field": "联系人", "label": "联系人", "old": None,
                                 "new": contact.get("name") or contact.get("mobile")})
             for scheme_id, value_id in self.lookups.class_ids(item.parsed).items():
@@ -352,18 +350,12 @@ class _Writer:
             customer = customers[item.customer_id]
             for name, value in item.values.items():
                 setattr(customer, name, value)
-            customer.name_key = normalize_name(customer.name)
-            customer.phone_key = normalize_phone(customer.phone)
-            customer.tax_key = tax_key(customer.tax_no, customer.tax_key)
             contact = item.parsed.contact
             if contact and contact.get("name") and contact["name"] not in {c.name for c in customer.contacts}:
                 customer.contacts.append(Contact(name=contact["name"], role="负责人", title=contact.get("title"),
-                                                 mobile=contact.get("mobile"),
-                                                 mobile_key=normalize_phone(contact.get("mobile")), phone_key=""))
+                                                 mobile=contact.get("mobile")))
             apply_classes(self.session, customer, self.lookups.class_ids(item.parsed), actor_id=self.actor.id,
                           reason=self.reason.format("更新"))
-            customer.completeness = completeness(customer.field_values(), contacts=len(customer.contacts),
-                                                 products=len(customer.products))
             customer.updated_at = utcnow()
             self.session.add(AuditEvent(actor_id=self.actor.id, entity="customer", entity_id=customer.id,
                                         action="import_update", reason=self.reason.format("更新"),

@@ -86,7 +86,6 @@ def anonymise_contact(session: Session, actor: permissions.Actor, contact_id: in
     contact.name = P.ANONYMISED
     for column in P.PERSONAL:
         setattr(contact, column, None)
-    contact.mobile_key = contact.phone_key = ""
     contact.anonymised_at = utcnow()
     if secrets:
         _scrub_records(session, customer_id, secrets)
