@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from domain.errors import UserFacingError
 
@@ -55,10 +57,14 @@ class Rule:
     source: str = ""  # the class it comes from, for "why is this customer due"
 
     def describe(self) -> str:
+        return self.frequency(CHANNEL_LABELS[self.channel])
+
+    def frequency(self, channel_label: str = "") -> str:
+        """每 2 个月一次, 每周至少 2 次 — with ``channel_label`` between: 每 2 个月登门拜访一次."""
         period = ({DAY: "每天", WEEK: "每周", MONTH: "每月"}[self.unit] if self.every == 1
                   else f"每 {self.every} {UNIT_LABELS[self.unit]}")
         times = "一次" if self.times == 1 else f"至少 {self.times} 次"
-        return f"{period}{CHANNEL_LABELS[self.channel]}{times}"
+        return f"{period}{channel_label}{times}"
 
 
 @dataclass(frozen=True)
@@ -112,3 +118,96 @@ def next_due(rules: list[Rule], last_contact: dict[str, dt.date | None], since: 
 def overdue_days(due: dt.date | None, today: dt.date) -> int:
     """Days past due (0: not overdue, or no cadence)."""
     return max(0, (today - due).days) if due else 0
+
+
+# --- what a card, a list row and 今日待办 say about a customer's contacts ---------------------------
+
+_PERIODS = {"天": DAY, "周": WEEK, "月": MONTH}
+_UNITS = {label: unit for unit, label in UNIT_LABELS.items()}
+_CHANNELS = {label: channel for channel, label in CHANNEL_LABELS.items()}
+_REASON = re.compile(r"^(?:(?P<source>.*)：)?每(?:(?P<period>[天周月])|\s(?P<every>\d+)\s(?P<unit>天|周|个月))"
+                     r"(?P<channel>" + "|".join(CHANNEL_LABELS.values()) + r")(?:一次|至少\s(?P<times>\d+)\s次)$")
+# per channel: what is due, the last such contact, and never having had one
+_WORDS = {ANY: ("跟进", "上次联系", "从未联系"), PHONE: ("电话联系", "上次电话", "从未电话联系"),
+          VISIT: ("登门拜访", "上次登门", "从未登门")}
+
+
+def parse_reason(reason: str | None) -> Rule | None:
+    """The rule back from a stored ``Due.reason()`` (contact_status.due_reason); None if it is not one."""
+    found = _REASON.match(reason or "")
+    if found is None:
+        return None
+    every, unit = (1, _PERIODS[found["period"]]) if found["period"] else (int(found["every"]), _UNITS[found["unit"]])
+    return Rule(_CHANNELS[found["channel"]], int(found["times"] or 1), every, unit, found["source"] or "")
+
+
+class ContactLike(Protocol):
+    """A customer's stored contact status (db ContactStatus, or ContactState in tests)."""
+    next_due: dt.date | None
+    due_reason: str | None
+    last_any: dt.date | None
+    last_phone: dt.date | None
+    last_visit: dt.date | None
+
+
+@dataclass(frozen=True)
+class ContactState:
+    next_due: dt.date | None = None
+    due_reason: str | None = None
+    last_any: dt.date | None = None
+    last_phone: dt.date | None = None
+    last_visit: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ContactNote:
+    """What is due, by which kind of contact, and since when — the words every screen shows."""
+    late: int          # days overdue (0: not overdue, or no cadence)
+    headline: str      # 登门拜访逾期 346 天 · 今天应电话联系 · 应于 2026-12-20 前跟进 · "" (no cadence)
+    rule: str          # 一级：每 2 个月一次 ("" when unknown)
+    since: str         # 上次登门 2025-10-23 · 从未登门 (the contact the rule is about)
+    last_contact: str  # 上次联系 2026-12-04 · 尚无跟进记录 (any contact)
+
+    @property
+    def text(self) -> str:
+        """登门拜访逾期 346 天（一级：每 2 个月一次，上次登门 2025-10-23）; "" without a cadence."""
+        if not self.headline:
+            return ""
+        return f"{self.headline}（{'，'.join(x for x in (self.rule, self.since) if x)}）"
+
+    @property
+    def line(self) -> str:
+        """The whole line: any contact first, unless the due contact's own date already says it."""
+        if not self.headline:
+            return f"{self.last_contact} · 当前分类没有跟进频率要求"
+        if self.since.startswith(_WORDS[ANY][1]) or self.since == _WORDS[ANY][2]:
+            return self.text
+        return f"{self.last_contact} · {self.text}"
+
+
+def contact_note(status: ContactLike | None, today: dt.date) -> ContactNote:
+    """The one wording of a customer's contact status (今日待办, 分类看板, 客户档案 list, the archive):
+    the overdue names the kind of contact it is about and when that kind of contact last happened, so a
+    phone call today does not sit beside 「逾期 346 天」 unexplained."""
+    if status is None:
+        return ContactNote(0, "", "", "", "尚无跟进记录")
+    last_contact = f"上次联系 {status.last_any}" if status.last_any else "尚无跟进记录"
+    if status.next_due is None:
+        return ContactNote(0, "", "", "", last_contact)
+    rule = parse_reason(status.due_reason)
+    channel = rule.channel if rule else ANY
+    what, last_word, never = _WORDS[channel]
+    last = {ANY: status.last_any, PHONE: status.last_phone, VISIT: status.last_visit}[channel]
+    since = f"{last_word} {last}" if last else never
+    if rule is None:
+        rule_text = status.due_reason or ""
+    else:
+        rule_text = f"{rule.source}：{rule.frequency()}" if rule.source else rule.frequency()
+    late = overdue_days(status.next_due, today)
+    if late:
+        headline = f"{what}逾期 {late} 天"
+    elif status.next_due == today:
+        headline = f"今天应{what}"
+    else:
+        headline = f"应于 {status.next_due} 前{what}"
+    return ContactNote(late, headline, rule_text, since, last_contact)
