@@ -7,10 +7,10 @@ from components.auth import logout, require_user, return_to_deep_link
 from components.errors import show_error
 from components.navigation import pages_for
 
-st.set_page_config(page_title="客档 KeDang", page_icon="📁", layout="wide")
-
 user = require_user(entry=True)
 pages = pages_for(user)
+# Off in config.toml, so a fresh server's list of pages/ file names never shows; on for our navigation.
+st.set_option("client.showSidebarNavigation", True)
 navigation = st.navigation(pages, expanded=True)  # every page listed (no English "View more" button)
 return_to_deep_link([page for section in pages.values() for page in section])
 with st.sidebar:

@@ -25,6 +25,7 @@ import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
 from components.bootstrap import ensure_database
+from components.chrome import apply_page_chrome
 from db import users as user_db
 from db.access import is_masked, log_refusal
 from db.engine import session_scope
@@ -194,6 +195,8 @@ def require_user(roles: tuple[str, ...] | None = None, *, entry: bool = False) -
     """
     ensure_database()
     user = current_user()
+    if entry or user is None:  # once a run: app.py's call, or a page a fresh server runs without app.py
+        apply_page_chrome()
     if user is None:
         user = _sign_in(entry=entry)
         if not entry:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.feedback import refused, run_write
+from components.uploader import file_uploader
 from db.documents import Versions, read, upload
 from db.engine import session_scope
 from domain import documents as D
@@ -30,8 +31,9 @@ def _upload_form(user, customer_id: int, documents: list[Versions]) -> None:
         category = left.selectbox("类别 *", D.CATEGORIES)
         replaces = right.selectbox("新文件或替换", list(current), format_func=current.get)
         note = st.text_input("说明", max_chars=200)
-        # No type filter here: Streamlit's filter is only checked in the browser; the server judges the content.
-        chosen = st.file_uploader("选择文件 *", accept_multiple_files=False)
+        # No kinds here: the server judges the content (domain/documents.py), not the name.
+        chosen = file_uploader("选择文件 *", key=f"document_file:{customer_id}", kinds_text=D.ALLOWED_TEXT,
+                               max_mb=D.MAX_MB)
         if st.form_submit_button("上传", type="primary"):
             if chosen is None:
                 st.error("请先选择文件")

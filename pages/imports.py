@@ -6,6 +6,7 @@ import streamlit as st
 from components.auth import require_user
 from components.feedback import flash, refused, run_write, show_flash
 from components.import_view import (imports_frame, load_workbook, mapping_editor, show_errors, show_preview)
+from components.uploader import file_uploader
 from db.archive_queries import active_schemes, owners
 from db.engine import session_scope
 from db.exports import list_exports
@@ -74,7 +75,7 @@ with tab_records:
 
 with tab_import:
     st.caption("支持 .xlsx、.xls（旧版 Excel/WPS）和 .csv（UTF-8 或 GBK）。先预览，确认无误后再导入；整个导入要么全部写入，要么不写入。")
-    upload = st.file_uploader("选择文件", type=["xlsx", "xls", "csv"], key="import_file")
+    upload = file_uploader("选择文件", kinds=("xlsx", "xls", "csv"), key="import_file")
     if upload is None:
         for key in ("import_workbook", "import_plan"):  # a removed file's rows leave the session too
             st.session_state.pop(key, None)
