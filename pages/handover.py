@@ -19,11 +19,15 @@ show_flash()
 
 with session_scope() as session:
     team = [u for u in list_users(session, active_only=True) if permissions.can_hand_over(user, u)]
+names = {u.id: f"{u.name}（{u.username}）" for u in team}
+# Never pre-selected: confirming disables the chosen account.
+leaving_id = st.selectbox("离职人员", list(names), format_func=names.get, key="handover_user", index=None,
+                          placeholder="请选择离职人员") if team else None
 if not team:
     st.info("没有可以办理交接的成员。")
+elif leaving_id is None:
+    st.info("请先选择离职人员，再查看其名下的客户并办理交接。")
 else:
-    names = {u.id: f"{u.name}（{u.username}）" for u in team}
-    leaving_id = st.selectbox("离职人员", list(names), format_func=names.get, key="handover_user")
     with session_scope() as session:
         held = holdings(session, user, leaving_id)
         people = {u.id: u.name for u in receivers(session, leaving_id)}

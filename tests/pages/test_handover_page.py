@@ -25,3 +25,18 @@ def test_the_manager_hands_over_a_leaving_rep(people):
     with session_scope() as s:
         assert {s.get(Customer, i).owner_id for i in (customer_id, second)} == {colleague.id}
         assert s.get(User, users[R.REP].id).is_active is False
+
+
+def test_nobody_is_preselected_to_leave(people):
+    """Issue 17 item 6: the page chooses no one; until the manager does, there is nothing to confirm."""
+    users, _ = people
+    at = open_page("pages/handover.py", users[R.MANAGER])
+    assert not at.exception, at.exception
+    assert at.selectbox(key="handover_user").value is None
+    assert not at.metric and not [b for b in at.button if b.key == "handover_go"]
+    assert "请先选择离职人员" in " ".join(i.value for i in at.info)
+    at.selectbox(key="handover_user").select(users[R.REP].id).run()
+    assert [m.value for m in at.metric if m.label == "负责的客户"] == ["1"]
+    assert [b.key for b in at.button if b.key == "handover_go"] == ["handover_go"]
+    with session_scope() as s:
+        assert s.get(User, users[R.REP].id).is_active is True
