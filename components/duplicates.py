@@ -15,10 +15,13 @@ def duplicate_warning(user: CurrentUser, duplicates: list[dict], key: str) -> bo
     """Show the possible duplicates with links; True when the user confirms saving anyway."""
     st.warning("发现可能重复的档案（名称、电话或税号相同）。请先核对，确认不是同一客户后再保存。")
     for dup in duplicates:
-        visible = permissions.can_view(user, SimpleNamespace(**dup))
+        # Only the ids: dup["owner"] is the owner's name, which can_view would take for the loaded owner.
+        visible = permissions.can_view(user, SimpleNamespace(owner_id=dup["owner_id"],
+                                                             owner_supervisor_id=dup["owner_supervisor_id"]))
         phone = dup["phone"] if visible else ""  # someone else's customer: no phone, as in the 公海
         phone = (mask_phone(phone) if user.masked else phone) or "—"
-        text = plain(f"{dup['archive_no']} · {dup['name']} · 电话 {phone} · 负责人 {dup['owner']}")
+        same = "、".join(dup.get("matched", [])) or "名称、电话或税号"
+        text = plain(f"{dup['archive_no']} · {dup['name']} · 电话 {phone} · 负责人 {dup['owner']} · {same}相同")
         if not dup["active"]:
             text += " · 已停用"
         if visible:

@@ -165,9 +165,13 @@ def class_names(session: Session, customer_ids: Sequence[int]) -> dict[int, list
     return names
 
 
+NAME_MATCH, PHONE_MATCH, TAX_MATCH = "名称", "电话", "税号"
+
+
 def find_duplicates(session: Session, *, name: str | None, phones: Sequence[str | None] = (),
-                    tax_no: str | None = None, exclude_id: int | None = None) -> list[Customer]:
-    """Existing archives with the same normalised name, any same phone, or the same 税号."""
+                    tax_no: str | None = None, exclude_id: int | None = None) -> list[tuple[Customer, tuple[str, ...]]]:
+    """Existing archives with the same normalised name, any same phone (the archive's or a contact's),
+    or the same 税号, each with what matched: a tuple of NAME_MATCH / PHONE_MATCH / TAX_MATCH."""
     name_key = normalize_name(name)
     phone_keys = sorted({k for k in (normalize_phone(p) for p in phones) if k})
     tax_key = normalize_tax_no(tax_no)
@@ -182,11 +186,18 @@ def find_duplicates(session: Session, *, name: str | None, phones: Sequence[str 
         conditions.append(Customer.tax_key == tax_key)
     if not conditions:
         return []
-    query = (select(Customer).options(selectinload(Customer.owner))
+    query = (select(Customer).options(selectinload(Customer.owner), selectinload(Customer.contacts))
              .where(or_(*conditions), Customer.deleted_at.is_(None)))
     if exclude_id is not None:
         query = query.where(Customer.id != exclude_id)
-    return list(session.scalars(query.order_by(Customer.id).limit(20)))
+
+    def matched(customer: Customer) -> tuple[str, ...]:
+        phones_held = {customer.phone_key} | {k for c in customer.contacts for k in (c.mobile_key, c.phone_key)}
+        return tuple(label for label, hit in ((NAME_MATCH, name_key and customer.name_key == name_key),
+                                              (PHONE_MATCH, phones_held & set(phone_keys)),
+                                              (TAX_MATCH, tax_key and customer.tax_key == tax_key)) if hit)
+
+    return [(c, matched(c)) for c in session.scalars(query.order_by(Customer.id).limit(20))]
 
 
 def review_queue(session: Session, actor: permissions.Actor) -> list[Customer]:

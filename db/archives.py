@@ -50,13 +50,14 @@ class ArchiveInput:
 class DuplicatesFound(UserFacingError):
     """Possible duplicates exist; the user must look and confirm before saving."""
 
-    def __init__(self, duplicates: list[Customer]):
+    def __init__(self, duplicates: list[tuple[Customer, tuple[str, ...]]]):
         super().__init__(f"发现 {len(duplicates)} 份可能重复的档案，请核对后确认是否继续保存")
         # Plain values: the transaction rolls back when this is raised.
         self.duplicates = [{"id": c.id, "archive_no": c.archive_no, "name": c.name, "phone": c.phone or "",
                             "owner": c.owner.name if c.owner else "（无）", "owner_id": c.owner_id,
                             "owner_supervisor_id": c.owner.supervisor_id if c.owner else None,
-                            "created_by_id": c.created_by_id, "active": c.is_active} for c in duplicates]
+                            "created_by_id": c.created_by_id, "active": c.is_active,
+                            "matched": list(matched)} for c, matched in duplicates]
 
 
 @dataclass
