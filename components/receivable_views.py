@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.forms import create, form_key
+from components.uploader import file_uploader
 from db.engine import session_scope
 from db.models_followups import Receivable
 from db.receivables import ImportRefused, add_receivable, import_receivables, record_payment
@@ -72,7 +73,7 @@ def _decimal(value: float | None) -> Decimal | None:
 def import_section(user) -> None:
     st.caption("第 1 行为列名：档案号（或客户名称）、开票日期（或发货日期）、金额；可选：到期日、已回款、单据号、备注。"
                "有任何一行出错时整份文件都不导入。")
-    upload = st.file_uploader("上传应收账款表（.xlsx / .xls / .csv）", type=["xlsx", "xls", "csv"], key="receivable_upload")
+    upload = file_uploader("上传应收账款表（.xlsx / .xls / .csv）", kinds=("xlsx", "xls", "csv"), key="receivable_upload")
     if upload is None or not st.button("导入应收账款", type="primary", key="receivable_import"):
         return
     try:
