@@ -3,6 +3,7 @@
   sidebar list of raw pages/ file names Streamlit draws for a pages/ folder (app, archive new, …);
 - logged in there, and on the start page: the Chinese navigation;
 - the uploader on 导入导出: Chinese button, our limit, no English; a wrong kind refused in Chinese;
+- the uploader of an archive's documents: our 20 MB shown; a bigger file refused in Chinese;
 - no "Press Enter to submit form" under the login form's inputs.
 Screenshots go to /tmp/shots/ (and test-artifacts/).
 """
@@ -14,8 +15,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from db.engine import session_scope
+from db.models import User
+from domain.documents import ALLOWED_TEXT, MAX_MB
+from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, start_server, team
-from tests.browser.ui import expect_login_form, login, open_from_sidebar, settle, sidebar, submit_login
+from tests.browser.ui import expect_login_form, login, open_from_sidebar, open_tab, settle, sidebar, submit_login
 
 SHOTS = Path("/tmp/shots")
 ENGLISH = ["Upload", "Browse", "Drag and drop", "per file", "Press Enter", "not allowed", "add icon", "Error"]
@@ -99,4 +104,30 @@ def test_the_import_uploader_speaks_chinese(new_page, app_server):
     page.get_by_test_id("stFileChip").first.hover()
     page.wait_for_timeout(500)
     shot(page, "import_uploader_wrong_kind")
+    assert not english_on_screen(page), english_on_screen(page)
+
+
+def test_the_document_uploader_shows_our_limit_and_refuses_a_big_file_in_chinese(new_page, app_server):
+    with session_scope(app_server.db_url) as s:
+        customer = factories.make_customer(s, s.get(User, app_server.ids["rep1"]), name="附件上限测试商行")
+    page = new_page()
+    login(page, app_server, "rep1", "张业务")
+    page.goto(app_server.page_url(f"archive?id={customer.id}"))
+    open_tab(page, "文件")
+    settle(page)
+    page.get_by_text("上传文件", exact=True).click()
+    uploader = page.get_by_test_id("stFileUploader").filter(visible=True)
+    expect(uploader).to_have_count(1, timeout=TIMEOUT_MS)
+    hint = uploader.get_by_test_id("stFileUploaderDropzoneInstructions")
+    assert hint.evaluate("e => getComputedStyle(e.firstElementChild, '::after').content") == (
+        f'"每个文件不超过 {MAX_MB} MB · 支持 {ALLOWED_TEXT}"')
+    uploader.locator("input[type=file]").set_input_files(
+        {"name": "太大的扫描件.pdf", "mimeType": "application/pdf", "buffer": b"%PDF" + b"0" * (MAX_MB * 1024 * 1024)})
+    chip = uploader.get_by_test_id("stFileChip")
+    expect(chip).to_have_attribute("aria-invalid", "true", timeout=TIMEOUT_MS)
+    chip.hover()
+    page.wait_for_timeout(500)
+    shot(page, "document_uploader_too_big")
+    size = chip.get_by_test_id("stFileChipName").locator("xpath=following-sibling::div[1]")
+    assert size.evaluate("e => getComputedStyle(e, '::after').content") == f'"未上传：超过 {MAX_MB} MB 或上传中断"'
     assert not english_on_screen(page), english_on_screen(page)
