@@ -24,7 +24,7 @@ UPLOADER_CSS = f"""
 {_ZONE} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {{ display: none; }}
 {_ZONE} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]::after {{ content: "选择文件"; }}
 {_HINT} span {{ display: none; }}
-{_HINT} > div::after {{ content: "也可以把文件拖到这里"; }}
+{_HINT} > div::after {{ content: "也可以把文件拖到这里"; font-size: 0.875rem; opacity: 0.7; }}
 {_ZONE} > div > span:only-child {{ font-size: 0; }}
 {_ZONE} > div > span:only-child::after {{ content: "松开鼠标，上传这个文件"; font-size: 1rem; }}
 [data-testid="stFileUploader"] [data-has-shortcut] > span:not(:has(*)) {{ display: none; }}

@@ -105,6 +105,12 @@ def test_the_import_uploader_speaks_chinese(new_page, app_server):
     page.wait_for_timeout(500)
     shot(page, "import_uploader_wrong_kind")
     assert not english_on_screen(page), english_on_screen(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    uploader.get_by_test_id("stFileChipDeleteBtn").click()
+    expect(uploader.get_by_test_id("stFileUploaderDropzoneInstructions")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    shot(page, "import_uploader_phone")
+    assert not english_on_screen(page), english_on_screen(page)
 
 
 def test_the_document_uploader_shows_our_limit_and_refuses_a_big_file_in_chinese(new_page, app_server):
