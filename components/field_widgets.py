@@ -20,17 +20,26 @@ UNSET = "（未填）"
 
 
 def to_widget_value(field: F.Field, value: Any) -> Any:
+    """What the widget of ``field`` shows for a stored value. Numbers and dates are text boxes: what
+    the user types reaches the same rule as an import (domain/validation.clean_value) and is stored as
+    typed or refused beside the box — a number box would drop -5 or 150 without a word."""
     if value is None:
         return None
-    if field.kind == F.INT:
-        return int(value)
-    if field.kind in (F.DECIMAL, F.PERCENT):
-        return float(value)
+    if field.kind in F.NUMBER_KINDS:
+        return format(Decimal(value).normalize(), "f") if not isinstance(value, str) else value
+    if field.kind == F.DATE:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
     return value
 
 
+PLACEHOLDERS = {F.DATE: "如 2024-05-01、2024年5月 或 2008", F.INT: "整数", F.DECIMAL: "数字", F.PERCENT: "0–100"}
+
+
 def field_widget(field: F.Field, key: str, initial: Any, error: str | None) -> Any:
-    """Draw the widget for ``field`` (initialised once from ``initial``) and its error, if any."""
+    """Draw the widget for ``field`` (initialised once from ``initial``) and its error, if any.
+
+    Text boxes have no length cap in the browser (a paste past the cap would vanish without a word):
+    the field's rule refuses it beside the box and the text stays."""
     if key not in st.session_state:
         st.session_state[key] = to_widget_value(field, initial)
     label = field.label_with_unit + (" *" if field.required else "")
@@ -41,20 +50,10 @@ def field_widget(field: F.Field, key: str, initial: Any, error: str | None) -> A
     elif kind == F.BOOL:
         value = st.selectbox(label, [None, True, False], key=key, help=field.help or None,
                              format_func=lambda v: UNSET if v is None else ("是" if v else "否"), placeholder=UNSET)
-    elif kind in F.NUMBER_KINDS:
-        is_int = kind == F.INT
-        number = int if is_int else float  # streamlit wants one numeric type for all arguments
-        value = st.number_input(label, key=key, value=None, step=number(1) if is_int else 0.01,
-                                min_value=None if field.minimum is None else number(field.minimum),
-                                max_value=None if field.maximum is None else number(field.maximum),
-                                format="%d" if is_int else "%.2f", help=field.help or None, placeholder=UNSET)
-    elif kind == F.DATE:
-        value = st.date_input(label, key=key, value=None, min_value=dt.date(1900, 1, 1),
-                              max_value=dt.date(2100, 12, 31), format="YYYY-MM-DD", help=field.help or None)
     elif kind == F.LONGTEXT:
-        value = st.text_area(label, key=key, max_chars=field.max_length, help=field.help or None)
+        value = st.text_area(label, key=key, help=field.help or None)
     else:
-        value = st.text_input(label, key=key, max_chars=field.max_length, help=field.help or None)
+        value = st.text_input(label, key=key, help=field.help or None, placeholder=PLACEHOLDERS.get(kind))
     if error:
         st.markdown(f":red[⚠ {field.label}：{plain(error)}]")
     return value

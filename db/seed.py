@@ -27,6 +27,8 @@ from domain import review
 from domain.formatting import local_today
 from domain import roles as R
 
+AREA_CODES = ("010", "020", "021", "022", "023", "025", "027", "028", "0510", "0512", "0571", "0755", "0769", "0898")
+
 # (code, name, [(value code, value name, meaning, colour)]) — from DOMAIN.md §2.
 SCHEMES = [
     ("importance", "重要性", [("key", "重点客户", "贡献大、忠诚度高", "#d62728"),
@@ -127,7 +129,7 @@ def _demo_archive(rng: random.Random, owner_id: int, schemes: list[ClassScheme])
         "name": name, "customer_type": ctype, "province": province, "city": city,
         "district": rng.choice(["", "高新区", "开发区", "老城区"]),
         "address": f"{city}市{rng.choice(['人民路', '解放路', '中山路', '建设路'])}{rng.randint(1, 300)}号",
-        "phone": f"0{rng.randint(20, 999)}-{rng.randint(2000000, 89999999)}" if rng.random() < 0.8 else "",
+        "phone": f"{rng.choice(AREA_CODES)}-{rng.randint(20000000, 89999999)}" if rng.random() < 0.8 else "",
         "source": rng.choice(F.FIELDS_BY_NAME["source"].choices),
         "legal_rep": rng.choice(SURNAMES) + rng.choice(GIVEN) if rng.random() < 0.6 else "",
         "ownership": rng.choice(["私营", "私营", "国营", "合资"]),

@@ -14,14 +14,13 @@ from functools import lru_cache
 from typing import Any
 
 from domain import fields as F
+from domain import normalize
 from domain.normalize import parse_date, to_ascii_form, to_half_width
 from domain.validation import clean_value
 
 _NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f\u3000]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
-_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-_MULTIPLIERS = {"亿": Decimal(100_000_000), "万": Decimal(10_000), "千": Decimal(1_000)}
 _TRUE = {"是", "有", "已签", "已签订", "y", "yes", "true", "√", "✓", "✔", "1"}
 _FALSE = {"否", "无", "没有", "未签", "未签订", "n", "no", "false", "×", "✗", "✘", "0"}
 _PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
@@ -70,33 +69,15 @@ def code_text(value: Any) -> str:
 
 
 def parse_amount(value: Any, unit: str = "") -> Decimal:
-    """A number with separators, currency signs or units; 万/亿 are converted to the field's unit.
-
-    '100,000' → 100000; '30天' → 30; '50万' → 50 for a field in 万元, 500000 for one in 元.
-    """
-    if isinstance(value, bool):
-        raise ValueError("请填数字")
-    if isinstance(value, (int, float)):
-        return Decimal(str(value))
-    text = to_ascii_form(clean_text(value)).replace(",", "").replace("，", "").replace(" ", "")
-    text = text.lstrip("¥￥$").removeprefix("RMB")
-    match = _NUMBER.match(text)
-    if not match:
-        raise ValueError("请填数字")
-    number = Decimal(match.group(0))
-    rest = text[match.end():]
-    multiplier = _MULTIPLIERS.get(rest[:1])
-    if multiplier is None:
-        return number
-    in_yuan = number * multiplier
-    return in_yuan / Decimal(10_000) if unit == "万元" else in_yuan
+    """domain.normalize.parse_amount (the form's rule too) on a cell with its control characters removed."""
+    return normalize.parse_amount(clean_text(value) if isinstance(value, str) else value, unit)
 
 
 def parse_percent(value: Any) -> Decimal:
-    """'85%' → 85; a cell Excel formats as a percentage arrives as 0.85 → 85."""
+    """'85%' and '85' → 85; a cell Excel formats as a percentage arrives as the number 0.85 → 85.
+    Text is taken as written: '0.5' is 0.5%, not 50%."""
     number = parse_amount(value)
-    is_fraction = isinstance(value, float) or (isinstance(value, str) and "%" not in value)
-    if is_fraction and 0 < number <= 1:
+    if isinstance(value, float) and 0 < number <= 1:
         number *= 100
     return number
 
@@ -144,6 +125,8 @@ def infer_province(*texts: Any) -> str | None:
 
 
 def normalize_choice(field: F.Field, value: Any) -> str:
+    if isinstance(value, bool):
+        value = "是" if value else "否"
     text = normalize_grade(value) if isinstance(value, str) else number_as_text(value) \
         if isinstance(value, (int, float)) else clean_text(value)
     if field.name == "province":

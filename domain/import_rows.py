@@ -13,7 +13,7 @@ from domain import fields as F
 from domain.import_mapping import CLASS_PREFIX, CONTACT_MOBILE, CONTACT_NAME, CONTACT_TITLE, OWNER, header_text
 from domain.import_normalize import clean_text, code_text, infer_province, is_blank_cell, normalize_grade, stored_value
 from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
-from domain.validation import PHONE_RE
+from domain.normalize import format_phone
 
 KEY_LABELS = {"name": "客户名称", "phone": "电话", "tax": "税号"}
 
@@ -123,10 +123,7 @@ def _take(parsed: ParsedRow, contact: dict[str, Any], target: str, raw: Any, loo
     elif target == CONTACT_TITLE:
         contact["title"] = clean_text(raw)[:40]
     elif target == CONTACT_MOBILE:
-        mobile = code_text(raw)
-        if not PHONE_RE.match(mobile):
-            raise ValueError("电话号码格式不对（只能有数字、空格、-）")
-        contact["mobile"] = mobile
+        contact["mobile"] = format_phone(code_text(raw))
     elif target.startswith(CLASS_PREFIX):
         code = target.removeprefix(CLASS_PREFIX)
         values = lookups.class_values.get(code, [])

@@ -14,9 +14,8 @@ from typing import Any
 from domain import fields as F
 from domain.errors import UserFacingError
 from domain.formatting import local_today
-from domain.normalize import parse_date, to_ascii_form, to_half_width
+from domain.normalize import PHONE_RULE, format_phone, parse_amount, parse_date, to_ascii_form, to_half_width
 
-PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,24}(转[0-9]{1,6})?$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TAX_NO_RE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$|^[0-9A-Z]{20}$")
 ACCOUNT_RE = re.compile(r"^[0-9\- ]{6,40}$")
@@ -59,12 +58,12 @@ def _clean_text(field: F.Field, raw: Any) -> str:
     text = (to_ascii_form if code_like else to_half_width)(str(raw)).strip()
     if field.kind == F.TAX_NO:
         text = text.replace(" ", "").upper()
+    if field.kind == F.PHONE:
+        text = format_phone(text)
     if len(text) > field.max_length:
-        raise ValueError(f"不能超过 {field.max_length} 个字")
+        raise ValueError(f"不能超过 {field.max_length} 个字（现在 {len(text)} 个字），请删减")
     if field.kind == F.CHOICE and text not in field.choices:
         raise ValueError(f"只能是：{'、'.join(field.choices)}")
-    if field.kind == F.PHONE and not PHONE_RE.match(text):
-        raise ValueError("电话号码格式不对（只能有数字、空格、-，如 0755-12345678 或 13800138000）")
     if field.kind == F.EMAIL and not EMAIL_RE.match(text):
         raise ValueError("邮箱格式不对（如 name@example.com）")
     if field.kind == F.TAX_NO and not TAX_NO_RE.match(text):
@@ -76,17 +75,24 @@ def _clean_text(field: F.Field, raw: Any) -> str:
 
 def _clean_number(field: F.Field, raw: Any) -> int | Decimal:
     try:
-        number = Decimal(to_ascii_form(str(raw)).replace(",", "").strip())
+        number = parse_amount(raw, field.unit) if isinstance(raw, str) else Decimal(str(raw))
     except InvalidOperation:
         raise ValueError("请填数字") from None
     if not number.is_finite():
         raise ValueError("请填数字")
+    if abs(number) >= 10**12:
+        raise ValueError("数字太大，请检查单位（万元、元）")
     if field.kind == F.INT:
         if number != number.to_integral_value():
             raise ValueError("请填整数")
         number = int(number)
     else:
-        number = number.quantize(Decimal("0.01"))
+        cents = number.quantize(Decimal("0.01"))
+        # A float is a workbook's binary number (0.30000000000000004 is 0.3 in Excel's eyes); typed text
+        # with more places would be stored as another number.
+        if abs(cents - number) > (Decimal("1e-9") if isinstance(raw, float) else 0):
+            raise ValueError("最多两位小数")
+        number = cents
     if field.minimum is not None and number < field.minimum:
         raise ValueError(f"不能小于 {field.minimum:g}")
     if field.maximum is not None and number > field.maximum:
@@ -171,9 +177,10 @@ def validate_contacts(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
         for key in ("mobile", "phone"):
             value = row.get(key)
             if not is_blank(value):
-                row[key] = to_ascii_form(str(value)).strip()
-                if not PHONE_RE.match(row[key]):
-                    errors.append(f"联系人第 {index} 行：{F.CONTACT_FIELDS[key]}格式不对")
+                try:
+                    row[key] = format_phone(value)
+                except ValueError:
+                    errors.append(f"联系人第 {index} 行：{F.CONTACT_FIELDS[key]}格式不对（{PHONE_RULE}）")
         if not is_blank(row.get("birthday")):
             try:
                 row["birthday"] = parse_date(row["birthday"])

@@ -26,6 +26,7 @@ from db.derived import contact_columns, customer_columns
 from db.engine import get_engine
 from db.migrate import alembic_config
 from db.models import Base
+from domain.normalize import phone_or_as_is
 
 
 @dataclass(frozen=True)
@@ -160,11 +161,12 @@ def _derived(column: str) -> Rule:
 
 # Old columns migrations rewrite on purpose: (table, column) → [(that migration, the value it leaves in a row
 # inserted before it ran, from the row as earlier ones left it)]. Every other old column keeps its value.
-RECOMPUTED, CHILDREN = "80e405b7e3ab", ("contacts", "customer_products")
+RECOMPUTED, CHILDREN, PHONES = "80e405b7e3ab", ("contacts", "customer_products"), ("phone", "fax", "mobile")
 REWRITTEN: dict[tuple[str, str], list[tuple[str, Rule]]] = {
     (CUSTOMERS, "tax_key"): [("482e2cbb0d6d", _tax_key_unique_among_live), (RECOMPUTED, _derived("tax_key"))],
     **{(CUSTOMERS, c): [(RECOMPUTED, _derived(c))] for c in ("name_key", "phone_key", "completeness")},
     **{("contacts", c): [(RECOMPUTED, _derived(c))] for c in ("mobile_key", "phone_key")},
+    **{(t, c): [("c41f2a7d6e85", lambda r, _, c=c: phone_or_as_is(r[c]))] for t in (CUSTOMERS, "contacts") for c in PHONES},
 }
 
 # dc32f39f3c21's cadence for the classes of REALISTIC (copied from the migration, as it must never change).

@@ -10,7 +10,7 @@ from tests.pages.apptest import open_archive, open_page
 def test_a_reps_credit_change_waits_for_the_manager(people):
     users, customer_id = people
     at = open_archive(users[R.REP], customer_id, "编辑")
-    at.number_input(key=f"edit:{customer_id}:credit_limit").set_value(50000)
+    at.text_input(key=f"edit:{customer_id}:credit_limit").input("50000")
     at.text_input(key=f"edit:{customer_id}:reason").input("客户扩大进货")
     at.button(key=f"edit:{customer_id}:save").click().run()
     assert not at.exception, at.exception

@@ -81,7 +81,7 @@ def test_parse_amount(raw, unit, expected):
     assert parse_amount(raw, unit) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [("85%", 85), (0.85, 85), ("0.6", 60), (60, 60), ("１００％", 100)])
+@pytest.mark.parametrize("raw, expected", [("85%", 85), (0.85, 85), ("0.6", Decimal("0.6")), (60, 60), ("１００％", 100)])
 def test_parse_percent(raw, expected):
     assert parse_percent(raw) == expected
 

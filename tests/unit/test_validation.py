@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from domain import fields as F
+from domain.normalize import PHONE_RULE
 from domain.validation import (clean_value, validate_archive, validate_contacts, validate_priced_rows,
                                validate_sales)
 
@@ -72,7 +73,7 @@ def test_contacts_rows_checked_and_blank_rows_dropped():
     cleaned, errors = validate_contacts(rows)
     assert len(cleaned) == 2
     assert errors == ["联系人第 3 行：姓名必填", "联系人第 3 行：角色只能是 负责人、采购负责人、财务负责人、决策人、其他",
-                      "联系人第 3 行：手机格式不对"]
+                      f"联系人第 3 行：手机格式不对（{PHONE_RULE}）"]
 
 
 def test_products_and_sales_rows():
