@@ -30,6 +30,7 @@ from db import users as user_db
 from db.access import is_masked, log_refusal
 from db.engine import session_scope
 from domain import auth_rules
+from domain.page_table import spec_of
 from domain.roles import ROLE_LABELS
 
 COOKIE_NAME = "kedang_auth"
@@ -188,10 +189,10 @@ def _go_through_app() -> None:
     st.switch_page(MAIN_SCRIPT)
 
 
-def require_user(roles: tuple[str, ...] | None = None, *, entry: bool = False) -> CurrentUser:
-    """Stop the page unless a valid user is logged in (and has one of ``roles``).
+def require_user(page_file: str | None = None, *, entry: bool = False) -> CurrentUser:
+    """Stop the page unless a valid user is logged in who may open it (domain/page_table.py).
 
-    ``entry=True`` only in app.py; pages call it without, as their first statement.
+    Pages call ``require_user(__file__)`` as their first statement; ``entry=True`` only in app.py.
     """
     ensure_database()
     user = current_user()
@@ -204,7 +205,7 @@ def require_user(roles: tuple[str, ...] | None = None, *, entry: bool = False) -
     if entry and RETURN_KEY not in st.session_state and st.session_state.pop(SET_COOKIE_KEY, False):
         # Not in a run that is about to switch pages: the cookie component must reach the browser.
         _authenticator().cookie_controller.set_cookie()
-    if roles and user.role not in roles:
+    if page_file and not spec_of(page_file).may_open(user):
         st.error("您的角色无权打开此页面。")
         st.stop()
     return user

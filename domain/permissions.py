@@ -345,3 +345,13 @@ def scope_description(actor: Actor) -> str:
             R.MANAGER: "您看到的是自己和团队负责的客户，以及公海中的客户。",
             R.SERVICE: "您看到的是管理员为您设定的查看范围内的客户（用户管理 › 查看范围）。"}.get(
         actor.role, "您看到的是全部客户。")
+
+
+def sees_team(actor: Actor) -> bool:
+    """Supervisors: the 审核队列, the team's figures and pickers of the team's people."""
+    return actor.role in R.SUPERVISORS
+
+
+def anyone(actor: Actor) -> bool:
+    """Pages every signed-in user may open (what they show is filtered by visible_customers)."""
+    return True

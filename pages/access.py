@@ -12,7 +12,7 @@ from db.models import Customer
 from domain.access import MAX_DAYS
 from domain.formatting import local_today, plain
 
-user = require_user()
+user = require_user(__file__)
 show_flash()
 today = local_today()
 st.title("借阅申请")

@@ -36,10 +36,9 @@ from domain.card import card_sections
 from domain.completeness import missing_labels
 from domain.errors import PermissionDenied, UserFacingError
 from domain.formatting import local_time, plain
-from domain.roles import SUPERVISORS
 from domain.workbooks import card_workbook
 
-user = require_user()
+user = require_user(__file__)
 try:
     customer_id = int(st.query_params.get("id", ""))
 except ValueError:
@@ -153,7 +152,7 @@ if tabs["跟进"].open:
             plan_box = st.expander("安排回访", key=f"plan_open:{customer_id}", on_change="rerun")  # runs when open
             with plan_box:
                 if plan_box.open and plan_form(user, [customer_id], key=f"plan:{customer_id}",
-                                               assignees=people if user.role in SUPERVISORS else None):
+                                               assignees=people if permissions.sees_team(user) else None):
                     st.rerun()
         st.subheader("回访计划")
         plan_list(user, contacts, key=f"plans:{customer_id}")

@@ -14,12 +14,12 @@ from db.calendar_queries import CalendarFilter, calendar_items
 from db.engine import session_scope
 from db.followups import reschedule_plan
 from db.models_followups import FollowUp
+from domain import permissions
 from domain import calendar as cal
 from domain.errors import UserFacingError
 from domain.formatting import local_today, plain
-from domain.roles import SUPERVISORS
 
-user = require_user()
+user = require_user(__file__)
 show_flash()
 today = local_today()
 st.title("跟进日历")
@@ -36,7 +36,7 @@ def go(anchor: dt.date) -> None:
 
 with session_scope() as session:
     schemes = active_schemes(session)
-    people = owners(session) if user.role in SUPERVISORS else []
+    people = owners(session) if permissions.sees_team(user) else []
 
 left, middle, right = st.columns([2, 2, 3])
 view = left.segmented_control("视图", list(cal.VIEW_LABELS), format_func=cal.VIEW_LABELS.get, default=cal.MONTH,

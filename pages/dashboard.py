@@ -18,22 +18,21 @@ from db.dashboard_customers import DIMENSIONS, DRILL_LIMIT
 from db.engine import session_scope
 from domain import permissions
 from domain.formatting import local_today, plain, team_tz
-from domain.roles import SUPERVISORS
 
-user = require_user()
+user = require_user(__file__)
 today = local_today()
 st.markdown(PRINT_CSS, unsafe_allow_html=True)
 st.title("驾驶舱")
 
 with session_scope() as session:
     schemes = {s.id: s.name for s in active_schemes(session)}
-    people = {p.id: p.name for p in owners(session)} if user.role in SUPERVISORS else {}
+    people = {p.id: p.name for p in owners(session)} if permissions.sees_team(user) else {}
 
 flt = filter_row(today, schemes, people)
 
 left, middle, right, last = st.columns([2, 2, 3, 2], vertical_alignment="center")
 live = left.toggle("自动刷新（每 60 秒）", value=True, key="dash_live")
-stack = middle.toggle("按负责人堆叠", value=False, key="dash_stack") if user.role in SUPERVISORS else False
+stack = middle.toggle("按负责人堆叠", value=False, key="dash_stack") if permissions.sees_team(user) else False
 with right:
     export_button(user, flt, today)
 with last:

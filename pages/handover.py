@@ -10,9 +10,8 @@ from db.handover import POOL, hand_over, holdings, orphans, receivers
 from db.users import list_users
 from domain import permissions
 from domain.errors import UserFacingError
-from domain.roles import ADMIN, GM, MANAGER
 
-user = require_user(roles=(ADMIN, GM, MANAGER))
+user = require_user(__file__)
 st.title("离职交接")
 st.caption("离职人员名下的客户、回访计划一次性转给同事或转入公海；账户随即停用，每份档案的历史都会记下交接。")
 show_flash()

@@ -16,7 +16,7 @@ from domain.fields import PROVINCES
 from domain.formatting import local_today
 from domain.market import TOPICS, MarketNoteInput
 
-user = require_user()
+user = require_user(__file__)
 show_flash()
 today = local_today()
 st.title("市场与竞品")

@@ -9,7 +9,7 @@ from db.pool import PAGE_SIZE, claim, claim_standing, get_settings, pool_page
 from domain import permissions
 from domain.fields import PROVINCES
 
-user = require_user()
+user = require_user(__file__)
 show_flash()
 st.title("公海")
 with session_scope() as session:

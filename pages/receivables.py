@@ -9,13 +9,12 @@ from db.engine import session_scope
 from db.receivables import aging, due_soon, overdue
 from domain import permissions
 from domain.formatting import local_today
-from domain.roles import SUPERVISORS
 
-user = require_user()
+user = require_user(__file__)
 today = local_today()
 st.title("回款提醒与账龄")
 with session_scope() as session:
-    people = owners(session) if user.role in SUPERVISORS else []
+    people = owners(session) if permissions.sees_team(user) else []
 owner_id = None
 if people:
     names = {p.id: p.name for p in people}

@@ -11,7 +11,7 @@ from domain.formatting import local_today, plain
 from domain.workbooks import tables_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-user = require_user()
+user = require_user(__file__)
 st.title("工作报表")
 
 left, middle, right = st.columns([2, 2, 3])

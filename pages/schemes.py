@@ -11,9 +11,8 @@ from components.pool_rules import class_days_editor, pool_settings_form
 from db.cadence import all_rules, escalate_after_days
 from db.pool import get_settings
 from db.engine import session_scope
-from domain.roles import ADMIN
 
-admin = require_user(roles=(ADMIN,))
+admin = require_user(__file__)
 st.title("分类方案")
 st.caption("停用的分类不能再被选择，但已有该分类的客户保持不变；停用的方案不在看板和档案表单中出现。")
 show_flash()

@@ -11,7 +11,7 @@ from db.access import ALL, masked_roles, service_scope, set_masked_roles, set_se
 from db.engine import session_scope
 from domain.roles import ADMIN, ALL_ROLES, MANAGER, ROLE_LABELS, SERVICE
 
-admin = require_user(roles=(ADMIN,))
+admin = require_user(__file__)
 st.title("用户管理")
 show_flash()
 

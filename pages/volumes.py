@@ -8,10 +8,9 @@ from db.engine import session_scope
 from db.volumes import MAX_CUSTOMERS, close_year, closed_years, export_volumes, volume_candidates
 from domain.errors import UserFacingError
 from domain.formatting import local_time, local_today
-from domain.roles import ADMIN, ARCHIVIST
 from domain.volumes import CATEGORIES
 
-user = require_user(roles=(ARCHIVIST, ADMIN))
+user = require_user(__file__)
 show_flash()
 st.title("年度归档")
 st.caption("每位客户的年度档案按六大类整理（" + "、".join(f"{i}. {c}" for i, c in enumerate(CATEGORIES, 1)) +

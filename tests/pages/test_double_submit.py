@@ -110,7 +110,7 @@ def test_a_new_archive_double_clicked_is_filed_once(people, monkeypatch):
     monkeypatch.setattr(archive_form, "clear", lambda key: None)
     monkeypatch.setattr(archive_form, "reset_form_state", lambda prefix: None)
     monkeypatch.setattr("components.field_widgets.reset_form_state", lambda prefix: None)
-    at = open_page("pages/archive_new.py", users[R.REP])
+    at = open_page("pages/new.py", users[R.REP])
     at.text_input(key="new:name").input("双击测试酒楼")
     at.selectbox(key="new:customer_type").select("餐饮终端")
     at.selectbox(key="new:province").select("广东")

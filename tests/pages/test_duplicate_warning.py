@@ -34,7 +34,7 @@ def test_a_colleagues_duplicate_says_what_matched(people, name, phone, same):
     with session_scope() as s:
         stranger = make_user(s, R.REP)
         number = s.get(Customer, customer_id).archive_no
-    at = _file(open_page("pages/archive_new.py", stranger), name, phone)
+    at = _file(open_page("pages/new.py", stranger), name, phone)
     assert not at.exception, at.exception
     lines = [m for m in shown(at.markdown) if number in m]
     assert lines == [f"- {number} · 页面测试客户 · 电话 — · 负责人 {users[R.REP].name} · {same}（您无权查看）"]
@@ -47,7 +47,7 @@ def test_an_own_teams_duplicate_links_and_says_what_matched(people):
     with session_scope() as s:
         customer = s.get(Customer, customer_id)
         number, phone = customer.archive_no, customer.phone
-    at = _file(open_page("pages/archive_new.py", users[R.MANAGER]), "页面测试客户", phone)
+    at = _file(open_page("pages/new.py", users[R.MANAGER]), "页面测试客户", phone)
     assert not at.exception, at.exception
     assert [label for label in _page_links(at) if number in label] == [
         f"打开 {number} · 页面测试客户 · 电话 {phone} · 负责人 {users[R.REP].name} · 名称、电话相同"]

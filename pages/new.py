@@ -11,12 +11,9 @@ from db.archives import ArchiveInput, create_customer
 from db.engine import session_scope
 from domain import permissions
 
-user = require_user()
+user = require_user(__file__)
 KEY = "new"
 st.title("档案录入")
-if not permissions.can_create(user):
-    st.error("您的角色不能新建档案。")
-    st.stop()
 st.caption("带 * 的为必填项。提交后由您的上级审核，审核通过即归档。" if not permissions.files_directly(user)
            else "带 * 的为必填项。您新建的档案直接归档。")
 

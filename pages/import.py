@@ -19,7 +19,7 @@ from domain.formatting import local_time, plain
 from domain.import_mapping import all_targets, auto_mapping, header_text, mapping_from_headers
 from domain.workbooks import import_template
 
-user = require_user()
+user = require_user(__file__)
 if not permissions.can_import(user):
     st.error("您的角色无权导入档案。")
     st.stop()

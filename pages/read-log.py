@@ -9,9 +9,8 @@ from db.engine import session_scope
 from db.read_log import SHOWN, search
 from db.users import list_users
 from domain.formatting import local_time, local_today
-from domain.roles import SUPERVISORS
 
-user = require_user(roles=SUPERVISORS)
+user = require_user(__file__)
 st.title("查阅记录")
 st.caption("打开档案（含电话、银行、税号等敏感信息）和导出资料都会留下记录；同一人 30 分钟内重复打开同一档案只记一次。")
 today = local_today()
