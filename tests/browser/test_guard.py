@@ -39,7 +39,8 @@ def fresh_server(chromium_browser, tmp_path_factory):
 
 def test_fresh_server_deep_link_guard(new_page, fresh_server):
     secrets = [SECRET_NAME, SECRET_PHONE, SECRET_ADDRESS, "赵保密", "13712345678", fresh_server.names["archive_no"]]
-    paths = ["archives", "new", f"archive?id={fresh_server.ids['customer']}", "review", "users", "home"]
+    paths = ["archives", "new", f"archive?id={fresh_server.ids['customer']}", "review", "users", "home", "import",
+             "read-log", "dashboard"]
     page = new_page()
     for path in paths:
         page.goto(fresh_server.page_url(path))
@@ -48,6 +49,7 @@ def test_fresh_server_deep_link_guard(new_page, fresh_server):
         body = page.locator("body").inner_text()
         leaked = [s for s in secrets if s in body]
         assert not leaked, f"/{path} 未登录即显示了档案内容：{leaked}"
+        assert "not found" not in body.lower(), f"/{path}: Streamlit 的英文「Page not found」"
         expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(sidebar(page).get_by_role("button", name="退出登录")).to_have_count(0)
 
