@@ -35,6 +35,7 @@ def utc_start_of(day: dt.date) -> dt.datetime:
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+_AUTOLINKED = re.compile(r"(?i)(https?|ftp|www)(?=[:.])")  # Markdown turns these into links even escaped
 
 
 def plain(text: object) -> str:
@@ -47,4 +48,5 @@ def plain(text: object) -> str:
     if text is None:
         return ""
     text = str(text).replace(":material/", ":\u2060material/")  # a word joiner: not an icon
+    text = _AUTOLINKED.sub("\\1\u2060", text).replace("@", "\u2060@")  # nor a link (bare URL, www., e-mail)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")

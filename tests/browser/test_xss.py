@@ -43,6 +43,7 @@ FIND_INJECTED = """() => {
     for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase(), value = (attr.value || '').toLowerCase().replace(/\\s/g, '');
       if (name.startsWith('on') && value.includes('alert')) found.push(el.outerHTML.slice(0, 160));
+      if (name === 'href' && value.includes('kd-autolink')) found.push(el.outerHTML.slice(0, 160));  // a bare URL
       if (['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'srcdoc'].includes(name)
           && (value.startsWith('javascript:') || value.includes('alert(1)'))) found.push(el.outerHTML.slice(0, 160));
     }
@@ -68,7 +69,7 @@ def xss_data(session, server: AppServer) -> None:
     third = factories.make_customer(session, rep, name=NAME_LINK, notes=IMG)
     fourth = factories.make_customer(session, rep, name=NAME_BEACON)
     log_follow_up(session, rep, first.id, FollowUpInput(
-        day=today, method="电话跟进", summary=f"{IMG}跟进情况", feedback=f"{SCRIPT}客户反馈",
+        day=today, method="电话跟进", summary=f"{IMG}跟进情况 http://kd-autolink.example/x www.kd-autolink.example kd@kd-autolink.example", feedback=f"{SCRIPT}客户反馈",
         open_problems=f"{LINK}遗留问题", next_step=f"{IMG}下一步", next_date=today))
     plan_visits(session, rep, [second.id], PlanInput(day=today, method="现场-老顾客", purpose=f"{SCRIPT}回访目的"))
     log_complaint(session, rep, first.id, ComplaintInput(day=today, channel="电话", category="配送物流",

@@ -20,6 +20,7 @@ TYPED = [
     "A&amp;B 与 &lt;",
     ":red[不是红色] :material/home: 图标",
     "第一行\n第二行",
+    "见 http://example.com/a 和 www.example.com，邮件 sales@example.com",  # no link, not even a bare URL
 ]
 
 
