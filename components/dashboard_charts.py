@@ -15,6 +15,7 @@ import streamlit as st
 
 from domain.dashboard import COMPLETENESS_BUCKETS
 from domain.followups import METHODS
+from domain.formatting import plain
 from domain.receivables import BUCKET_LABELS
 
 AGING_COLOURS = ["#2ca02c", "#ffbf00", "#ff7f0e", "#d62728", "#7f1d1d"]
@@ -34,7 +35,7 @@ def _draw(build: Callable[..., alt.TopLevelMixin], *args: Any, **options: Any):
 
 
 def _empty(title: str) -> None:
-    st.markdown(f"**{title}**")
+    st.markdown(f"**{plain(title)}**")
     st.caption("暂无数据")
 
 

@@ -95,7 +95,7 @@ def _class_choices(key: str, schemes: list[ClassScheme], current: dict[int, int]
         names = {v.id: v.name for v in scheme.values if not v.is_retired}
         now = names.get(current.get(scheme.id), "未分类")
         value = columns[i % len(columns)].selectbox(
-            f"{scheme.name}（现为 {now}）", [None, *names], key=f"{key}:class:{scheme.id}",
+            plain(f"{scheme.name}（现为 {now}）"), [None, *names], key=f"{key}:class:{scheme.id}",
             format_func=lambda v, names=names: KEEP if v is None else names[v])
         if value is not None and value != current.get(scheme.id):
             chosen[scheme.id] = value
