@@ -1,5 +1,8 @@
-"""今日待办: one card per item, readable on a phone (no wide tables), each with its next action."""
+"""今日待办: the most urgent few of each section first, one compact row per item with its next action, and
+更多 for the rest — so a day's work fits on about two screens, and on a phone without wide tables."""
 from __future__ import annotations
+
+from typing import Callable, Sequence
 
 import streamlit as st
 
@@ -7,16 +10,29 @@ from components.feedback import run_write
 from components.followup_form import follow_up_form
 from db.followup_queries import Agenda, Rows
 from db.followups import review_follow_up
-from domain.cadence import overdue_days
+from domain.cadence import contact_note
+from domain.complaints import STATE_LABELS, age_days
 from domain.followups import plan_state
 from domain.formatting import local_today, plain
-from domain.complaints import STATE_LABELS, age_days
 from domain.masking import mask_phone
 
+FIRST = 3   # rows of a section shown at first, most urgent first
+MORE = 10   # rows each 更多 adds
+SHOWN_KEY = "agenda_shown:{}"
 
-def _archive_link(customer, label: str | None = None) -> None:
-    st.page_link("pages/archive.py", label=plain(label or f"{customer.name}（{customer.archive_no}）"),
-                 query_params={"id": customer.id}, icon=":material/description:")
+
+def _archive_link(customer_id: int, label: str) -> None:
+    st.page_link("pages/archive.py", label=plain(label), query_params={"id": customer_id},
+                 icon=":material/description:")
+
+
+def _row(text: str, customer_id: int, name: str, action: Callable[[], None] | None = None) -> None:
+    """One item: what it is (Markdown, user text already through plain), the customer's archive, the action."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(text, width="stretch")
+        _archive_link(customer_id, name)
+        if action:
+            action()
 
 
 @st.dialog("记录跟进", width="large")
@@ -26,132 +42,152 @@ def _follow_up_dialog(user, customer_id: int, name: str, plan_id: int | None) ->
         st.rerun()
 
 
-def _more(rows: Rows) -> None:
-    if rows.total > len(rows.rows):
-        st.caption(f"另有 {rows.total - len(rows.rows)} 条未显示。")
+@st.dialog("审阅拜访记录", width="large")
+def _review_dialog(user, record_id: int, heading: str, summary: str) -> None:
+    st.markdown(heading)
+    st.markdown(plain(summary))
+    comment = st.text_input("审阅意见", key=f"agenda_review:{record_id}", placeholder="写给跟进人的指导意见")
+    if st.button("保存审阅意见", key=f"agenda_review_save:{record_id}", type="primary"):
+        run_write(lambda s: review_follow_up(s, user, record_id, comment), "审阅意见已保存，跟进人可以看到")
 
 
-def plans_due(user, rows: Rows) -> None:
-    today = local_today()
-    for plan, customer in rows.rows:
-        with st.container(border=True):
-            state = plan_state(plan.status, plan.day, today)
-            colour = "red" if state == "已逾期" else "blue"
-            purpose = f" · {plain(plan.purpose)}" if plan.purpose else ""
-            st.markdown(f":{colour}[**{state}**] {plan.day} · {plan.method}{purpose}")
-            _archive_link(customer)
-            if st.button("完成：记录跟进", key=f"agenda_plan:{plan.id}", width="stretch"):
+def _section(key: str, title: str, rows: Sequence, total: int, draw: Callable, note: str = "") -> None:
+    """The section's title with its count, its first rows in one box, then 更多 while there are more."""
+    st.subheader(title)
+    if note:
+        st.caption(note)
+    shown = st.session_state.get(SHOWN_KEY.format(key), FIRST)
+    with st.container(border=True):
+        for row in rows[:shown]:
+            draw(row)
+        if shown < len(rows):
+            if st.button(f"更多（还有 {total - shown} 条）", key=f"agenda_more:{key}", type="tertiary",
+                         icon=":material/expand_more:"):
+                st.session_state[SHOWN_KEY.format(key)] = shown + MORE
+                st.rerun()
+        elif total > len(rows):
+            st.caption(f"另有 {total - len(rows)} 条未显示，请在相应页面查看。")
+
+
+def _plan(user, today):
+    def draw(row) -> None:
+        plan, customer = row
+        state = plan_state(plan.status, plan.day, today)
+        colour = "red" if state == "已逾期" else "blue"
+        purpose = f" · {plain(plan.purpose)}" if plan.purpose else ""
+
+        def complete() -> None:
+            if st.button("完成：记录跟进", key=f"agenda_plan:{plan.id}"):
                 _follow_up_dialog(user, customer.id, customer.name, plan.id)
-    _more(rows)
+        _row(f":{colour}[**{state}**] {plan.day} · {plain(plan.method)}{purpose}", customer.id, customer.name, complete)
+    return draw
 
 
-def customers_due(user, rows: Rows) -> None:
-    today = local_today()
-    for customer, status in rows.rows:
-        with st.container(border=True):
-            late = overdue_days(status.next_due, today)
-            when = f":red[**逾期 {late} 天**]" if late else ":orange[**今天到期**]"
-            last = f"上次联系 {status.last_any}" if status.last_any else "从未跟进"
-            st.markdown(f"{when} · {last} · {plain(status.due_reason)}")
-            _archive_link(customer)
-            if st.button("记录跟进", key=f"agenda_due:{customer.id}", width="stretch"):
+def _due(user, today):
+    def draw(row) -> None:
+        customer, status = row
+        note = contact_note(status, today)
+        colour = "red" if note.late else "orange"
+
+        def log() -> None:
+            if st.button("记录跟进", key=f"agenda_due:{customer.id}"):
                 _follow_up_dialog(user, customer.id, customer.name, None)
-    _more(rows)
+        _row(f":{colour}[**{plain(note.headline)}**]{plain(note.detail)}", customer.id, customer.name, log)
+    return draw
 
 
-def records_to_review(user, rows: Rows) -> None:
-    for record, customer, follower in rows.rows:
-        with st.container(border=True):
-            st.markdown(f"**{record.day} · {record.method}** · {plain(follower.name)}")
-            st.markdown(plain(record.summary))
-            _archive_link(customer)
-            comment = st.text_input("审阅意见", key=f"agenda_review:{record.id}", placeholder="写给跟进人的指导意见")
-            if st.button("保存审阅意见", key=f"agenda_review_save:{record.id}"):
-                run_write(lambda s, record_id=record.id: review_follow_up(s, user, record_id, comment),
-                          "审阅意见已保存，跟进人可以看到")
-    _more(rows)
+def _escalated(today):
+    def draw(row) -> None:
+        customer, status, owner = row
+        note = contact_note(status, today)
+        _row(f":red[**{plain(note.headline)}**]{plain(note.detail)} · 负责人 **{plain(owner.name)}**",
+             customer.id, customer.name)
+    return draw
 
 
-def escalations(rows: Rows, days: int) -> None:
-    today = local_today()
-    st.caption(f"下属负责、逾期 {days} 天及以上仍未跟进的客户（天数可在系统设置中调整）。")
-    for customer, status, owner in rows.rows:
-        with st.container(border=True):
-            st.markdown(f":red[**逾期 {overdue_days(status.next_due, today)} 天**] · 负责人 **{plain(owner.name)}** · "
-                        f"{plain(status.due_reason)}")
-            _archive_link(customer)
-    _more(rows)
+def _to_review(user):
+    def draw(row) -> None:
+        record, customer, follower = row
+        heading = f"**{record.day} · {plain(record.method)}** · {plain(follower.name)} · {plain(customer.name)}"
+        summary = record.summary or ""
+        short = summary if len(summary) <= 40 else summary[:40] + "…"
+
+        def review() -> None:
+            if st.button("审阅", key=f"agenda_review_open:{record.id}"):
+                _review_dialog(user, record.id, heading, summary)
+        _row(f"**{record.day} · {plain(record.method)}** · {plain(follower.name)}：{plain(short)}",
+             customer.id, customer.name, review)
+    return draw
 
 
-def payments(rows: Rows) -> None:
-    for receivable, customer in rows.rows:
-        with st.container(border=True):
-            st.markdown(f":orange[**{receivable.due_date} 到期**] · 未收 **{receivable.outstanding:,.2f} 元**"
-                        + (f" · {plain(receivable.doc_no)}" if receivable.doc_no else ""))
-            _archive_link(customer)
-    _more(rows)
+def _payment(row) -> None:
+    receivable, customer = row
+    doc = f" · {plain(receivable.doc_no)}" if receivable.doc_no else ""
+    _row(f":orange[**{receivable.due_date} 到期**] · 未收 **{receivable.outstanding:,.2f} 元**{doc}",
+         customer.id, customer.name)
 
 
-def complaints(items) -> None:
-    today = local_today()
-    for complaint, customer in items:
-        with st.container(border=True):
-            st.markdown(f":red[**{STATE_LABELS[complaint.state]}**] · 已 {age_days(complaint.day, today)} 天 · "
-                        f"{plain(complaint.category)}（{plain(complaint.severity)}）")
-            st.markdown(plain(complaint.content[:120]))
-            _archive_link(customer, f"{customer.name}：打开「投诉与折价」处理")
+def _complaint(today):
+    def draw(row) -> None:
+        complaint, customer = row
+        content = complaint.content or ""
+        short = content if len(content) <= 40 else content[:40] + "…"
+        _row(f":red[**{STATE_LABELS[complaint.state]}**] · 已 {age_days(complaint.day, today)} 天 · "
+             f"{plain(complaint.category)}（{plain(complaint.severity)}）：{plain(short)}",
+             customer.id, f"{customer.name}：打开「投诉与折价」处理")
+    return draw
 
 
-def contracts(items) -> None:
-    for contract, customer in items:
-        with st.container(border=True):
-            st.markdown(f":orange[**{contract.ends_on} 到期**] · {plain(contract.kind)} {plain(contract.number)}")
-            _archive_link(customer)
+def _contract(row) -> None:
+    contract, customer = row
+    _row(f":orange[**{contract.ends_on} 到期**] · {plain(contract.kind)} {plain(contract.number)}",
+         customer.id, customer.name)
 
 
-def returning(rows: Rows) -> None:
-    st.caption("这些客户很久没有跟进了：到期仍未跟进，将自动退回公海，由其他同事认领。记录一次跟进即可保留。")
-    today = local_today()
-    for item, name in rows.rows:
+def _returning(today):
+    def draw(row) -> None:
+        item, name = row
         left = (item.returns_on - today).days
         when = "今天" if left <= 0 else f"{left} 天后（{item.returns_on}）"
-        with st.container(border=True):
-            st.markdown(f":orange[**{when}退回公海**] · {plain(name)} · 自 {item.since} 起未跟进")
-            st.page_link("pages/archive.py", label="打开档案记录跟进", query_params={"id": item.customer_id},
-                         icon=":material/description:")
-    _more(rows)
+        _row(f":orange[**{when}退回公海**] · 自 {item.since} 起未跟进", item.customer_id, name)
+    return draw
 
 
-def birthdays(items, masked: bool) -> None:
-    for contact, customer in items:
-        with st.container(border=True):
-            role = f"（{contact.role}）" if contact.role else ""
-            mobile = mask_phone(contact.mobile) if masked else contact.mobile
-            phone = f" · {mobile}" if mobile else ""
-            who = plain(f"{contact.name}{role}{phone}")
-            st.markdown(f"🎂 **{contact.birthday.month} 月 {contact.birthday.day} 日** · {who}")
-            _archive_link(customer)
+def _birthday(masked: bool):
+    def draw(row) -> None:
+        contact, customer = row
+        role = f"（{contact.role}）" if contact.role else ""
+        mobile = mask_phone(contact.mobile) if masked else contact.mobile
+        phone = f" · {mobile}" if mobile else ""
+        _row(f":material/cake: **{contact.birthday.month} 月 {contact.birthday.day} 日** · {plain(f'{contact.name}{role}{phone}')}",
+             customer.id, customer.name)
+    return draw
 
 
 def agenda_view(user, today: Agenda) -> None:
-    """All sections with something in them; a calm message when there is nothing to do."""
-    sections = [
-        (today.plans.total, f"回访计划：今天及逾期（{today.plans.total}）", lambda: plans_due(user, today.plans)),
-        (today.due.total, f"按跟进频率应跟进的客户（{today.due.total}）", lambda: customers_due(user, today.due)),
-        (today.to_review.total, f"待我审阅的拜访记录（{today.to_review.total}）",
-         lambda: records_to_review(user, today.to_review)),
-        (today.escalated.total, f"逾期升级（{today.escalated.total}）",
-         lambda: escalations(today.escalated, today.escalate_after)),
-        (today.payments.total, f"回款提醒：3 天内到期（{today.payments.total}）", lambda: payments(today.payments)),
-        (len(today.complaints), f"待处理的投诉（{len(today.complaints)}）", lambda: complaints(today.complaints)),
-        (len(today.contracts), f"合同即将到期（{len(today.contracts)}）", lambda: contracts(today.contracts)),
-        (today.returning.total, f"即将退回公海（{today.returning.total}）", lambda: returning(today.returning)),
-        (len(today.birthdays), f"本周生日关怀（{len(today.birthdays)}）", lambda: birthdays(today.birthdays, user.masked)),
+    """Every section with something in it, the most urgent first; a calm message when there is nothing to do."""
+    day = local_today()
+    sections = [  # (key, title, rows, total, draw, note)
+        ("plans", f"回访计划：今天及逾期（{today.plans.total}）", today.plans.rows, today.plans.total,
+         _plan(user, day), ""),
+        ("due", f"按跟进频率应跟进的客户（{today.due.total}）", today.due.rows, today.due.total, _due(user, day), ""),
+        ("escalated", f"逾期升级（{today.escalated.total}）", today.escalated.rows, today.escalated.total,
+         _escalated(day), f"下属负责、逾期 {today.escalate_after} 天及以上的客户（天数可在系统设置中调整）"),
+        ("complaints", f"待处理的投诉（{len(today.complaints)}）", today.complaints, len(today.complaints),
+         _complaint(day), ""),
+        ("payments", f"回款提醒：3 天内到期（{today.payments.total}）", today.payments.rows, today.payments.total,
+         _payment, ""),
+        ("returning", f"即将退回公海（{today.returning.total}）", today.returning.rows, today.returning.total,
+         _returning(day), "到期仍未跟进将退回公海由同事认领；记录一次跟进即可保留"),
+        ("to_review", f"待我审阅的拜访记录（{today.to_review.total}）", today.to_review.rows, today.to_review.total,
+         _to_review(user), ""),
+        ("contracts", f"合同即将到期（{len(today.contracts)}）", today.contracts, len(today.contracts), _contract, ""),
+        ("birthdays", f"本周生日关怀（{len(today.birthdays)}）", today.birthdays, len(today.birthdays),
+         _birthday(user.masked), ""),
     ]
-    if not any(count for count, _, _ in sections):
+    if not any(total for _, _, _, total, _, _ in sections):
         st.success("今天没有待办事项。")
         return
-    for count, title, draw in sections:
-        if count:
-            st.subheader(title)
-            draw()
+    for key, title, rows, total, draw, note in sections:
+        if total:
+            _section(key, title, rows, total, draw, note)

@@ -20,7 +20,8 @@ _STYLE = """
 .sortable-component.vertical .sortable-container { flex: 1 1 0; min-width: 110px; padding: 4px; }
 .sortable-container-header { font-weight: 600; padding: 2px 4px; }
 .sortable-item, .sortable-item:hover { background-color: #ffffff; color: #262730; border: 1px solid #d0d4dc;
-  border-radius: 6px; padding: 4px 6px; font-size: 13px; white-space: pre-line; }
+  border-radius: 6px; padding: 3px 6px; margin: 3px 0; font-size: 12px; line-height: 1.35; white-space: pre-line;
+  text-align: left; }
 """
 
 
@@ -31,19 +32,18 @@ def board_columns(columns: list[BoardColumn]) -> None:
         slot.markdown(f"<div style='border-top:4px solid {colour};padding-top:4px'><b>{html.escape(column.name)}</b>"
                       f" · {column.count}</div>", unsafe_allow_html=True)
         for card in column.cards:
-            box = slot.container(border=True)
-            contact = f":red[{card.contact_text()}]" if card.overdue_days else card.contact_text()
-            box.markdown(f"**{html.escape(card.name)}**  \n{card.archive_no}  \n{html.escape(card.owner)} · "
-                         f"{html.escape(card.region)}  \n{contact}", unsafe_allow_html=True)
+            contact = plain(card.contact_text())
+            slot.container(border=True).markdown(
+                f"**{plain(card.name)}**  \n:gray[{plain(card.archive_no)} · {plain(card.owner)}]  \n"
+                + (f":red[{contact}]" if card.overdue_days else f":gray[{contact}]"))
         if column.count > len(column.cards):
             slot.caption(f"还有 {column.count - len(column.cards)} 份未显示")
 
 
 def card_label(card: BoardCard) -> str:
-    """The text of a draggable card; unique because the 档案号 is."""
+    """The text of a draggable card, three short lines; unique because the 档案号 is."""
     warning = "⚠ " if card.overdue_days else ""
-    return (f"{warning}{card.name}\n{card.archive_no} · {card.owner}" + (f" · {card.region}" if card.region else "")
-            + f"\n{card.contact_text()}")
+    return f"{warning}{card.name}\n{card.archive_no} · {card.owner}\n{card.contact_text()}"
 
 
 def find_drop(before: list[list[str]], after: list[list[str]]) -> tuple[str, int] | None:

@@ -1,7 +1,8 @@
-"""The archive list table: one page of rows, a click opens the archive."""
+"""The archive list table: one page of rows; a customer's name is a link to its archive."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -12,25 +13,37 @@ from db.archive_queries import CustomerFilter, CustomerPage
 from db.engine import session_scope
 from db.exports import export_customers
 from domain.errors import UserFacingError
-from domain.cadence import overdue_days
+from db.models_followups import ContactStatus
+from domain.cadence import contact_note
 from domain.formatting import local_time, local_today
 from domain.review import STATE_LABELS
 
 
-def due_text(due: dt.date | None, today: dt.date) -> str:
-    """The list's 跟进 column: overdue first and marked, else the next due date."""
-    if due is None:
-        return ""
-    late = overdue_days(due, today)
-    return f"⚠ 逾期 {late} 天" if late else f"{due} 前"
+NAME_LINK_TEXT = r"#(.+)$"  # the link shows the name carried in its fragment (decoded by the grid)
+
+
+def archive_url(customer_id: int, name: str) -> str:
+    """The archive page's address, relative (so it works under any base path), with the name after ``#``
+    for the table to show: st.column_config.LinkColumn shows a regex group of the URL, not another column."""
+    return f"archive?id={customer_id}#{quote(name or '（无名称）', safe='')}"
+
+
+def name_link_column(label: str = "客户名称") -> st.column_config.LinkColumn:
+    return st.column_config.LinkColumn(label, display_text=NAME_LINK_TEXT, help="点击名称在新标签页打开档案")
+
+
+def due_text(status: ContactStatus | None, today: dt.date) -> str:
+    """The list's 应跟进 column: what is due by which contact, marked ⚠ when overdue."""
+    note = contact_note(status, today)
+    return f"⚠ {note.text}" if note.late else note.text
 
 
 def customer_frame(page: CustomerPage, masked: bool = False) -> pd.DataFrame:
     today = local_today()
     return pd.DataFrame([{
         "档案号": c.archive_no,
-        "客户名称": c.name,
-        "应跟进": due_text(page.next_due.get(c.id), today) if c.is_active else "",
+        "客户名称": archive_url(c.id, c.name),
+        "应跟进": due_text(page.contact.get(c.id), today) if c.is_active else "",
         "完整度": c.completeness,
         "客户类型": c.customer_type,
         "区域": " ".join(x for x in (c.province, c.city) if x),
@@ -44,7 +57,7 @@ def customer_frame(page: CustomerPage, masked: bool = False) -> pd.DataFrame:
 
 
 def customer_table(page: CustomerPage, key: str, masked: bool = False) -> int | None:
-    """Show the page of customers; returns the id of the row the user clicked, if any."""
+    """Show the page of customers; returns the id of the row the user ticked, if any (the name is a link)."""
     if not page.rows:
         st.info("没有符合条件的档案。")
         return None
@@ -52,10 +65,15 @@ def customer_table(page: CustomerPage, key: str, masked: bool = False) -> int | 
         customer_frame(page, masked).style.map(lambda v: "color: #d62728" if str(v).startswith("⚠") else "",
                                        subset=["应跟进"]), key=key, hide_index=True, width="stretch", on_select="rerun",
         selection_mode="single-row",
-        column_config={"完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100,
+        column_config={"客户名称": name_link_column(),
+                       "应跟进": st.column_config.TextColumn("应跟进", width="large"),
+                       "完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100,
                                                                   format="%d%%", width="small")})
     selected = event.selection.rows if event else []
     return page.rows[selected[0]].id if selected else None
+
+
+TABLE_HINT = "点击客户名称在新标签页打开档案，或勾选行首的方框在本页打开。"
 
 
 def describe_filter(flt: CustomerFilter) -> str:

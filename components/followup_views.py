@@ -8,23 +8,21 @@ from db.followup_queries import Timeline
 from db.followups import cancel_plan, correct_follow_up, review_follow_up
 from db.models_followups import ContactStatus, FollowUp
 from domain import permissions
-from domain.cadence import overdue_days
+from domain.cadence import contact_note
 from domain.followups import CORRECTABLE, PLANNED, plan_state
 from domain.formatting import local_time, local_today, plain
 
 
 def status_line(status: ContactStatus | None) -> None:
-    """上次联系 and 下次应跟进, red when overdue."""
+    """上次联系 and what is due by which kind of contact, red when overdue."""
     if status is None:
         return
-    today = local_today()
-    last = f"上次联系 {status.last_any}" if status.last_any else "尚无跟进记录"
-    if status.next_due is None:
-        st.caption(f"{last} · 当前分类没有跟进频率要求")
-    elif (late := overdue_days(status.next_due, today)) > 0:
-        st.markdown(f"{last} · :red[**已逾期 {late} 天**：应于 {status.next_due} 跟进（{plain(status.due_reason)}）]")
+    note = contact_note(status, local_today())
+    if note.late:
+        before = note.line[:-len(note.text)]  # 上次联系 … · (any contact), then the overdue in red
+        st.markdown(f"{plain(before)}:red[**{plain(note.text)}**]")
     else:
-        st.caption(f"{last} · 下次应跟进 {status.next_due}（{plain(status.due_reason)}）")
+        st.caption(plain(note.line))
 
 
 def follow_up_list(user, timeline: Timeline, *, supervisor_of: dict[int, int | None], key: str) -> None:

@@ -52,6 +52,7 @@ class CustomerPage:
     page_size: int
     classes: dict[int, list[str]] = field(default_factory=dict)  # customer id -> class names
     next_due: dict[int, dt.date] = field(default_factory=dict)  # customer id -> due by cadence
+    contact: dict[int, ContactStatus] = field(default_factory=dict)  # customer id -> last contacts, due, why
 
     @property
     def pages(self) -> int:
@@ -144,8 +145,9 @@ def list_customers(session: Session, actor: permissions.Actor, flt: CustomerFilt
                                 .offset((page - 1) * page_size).limit(page_size)))
     result = CustomerPage(rows=rows, total=total, page=page, page_size=page_size)
     result.classes = class_names(session, [c.id for c in rows])
-    result.next_due = dict(session.execute(select(ContactStatus.customer_id, ContactStatus.next_due).where(
-        ContactStatus.customer_id.in_([c.id for c in rows]), ContactStatus.next_due.is_not(None))).all())
+    result.contact = {status.customer_id: status for status in session.scalars(
+        select(ContactStatus).where(ContactStatus.customer_id.in_([c.id for c in rows])))}
+    result.next_due = {cid: status.next_due for cid, status in result.contact.items() if status.next_due}
     return result
 
 

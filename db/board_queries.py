@@ -1,7 +1,8 @@
-"""The classification board: per class of a scheme, the count and the first cards.
+"""The classification board: per class of a scheme, the count and the first cards, most urgent first.
 
-Counts are one GROUP BY; each column loads at most ``per_column`` cards, so the board never
-sends the whole archive to the browser. Visibility comes from domain/permissions.py.
+Counts are one GROUP BY; each column loads at most ``per_column`` cards (the longest overdue first,
+then the most recently changed), so the board never sends the whole archive to the browser.
+Visibility comes from domain/permissions.py.
 """
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from sqlalchemy.orm import Session
 from db.archive_queries import CustomerFilter, filtered_query
 from db.models import ClassValue, Customer, CustomerClass, User
 from db.models_followups import ContactStatus
-from domain.cadence import overdue_days
+from domain.cadence import ContactNote, contact_note
 from domain.formatting import local_today
 from domain import permissions
 
-PER_COLUMN = 50
+PER_COLUMN = 8  # a compact board: the most urgent few per class, 更多 for the next ones
 UNCLASSIFIED = "未分类"
 
 
@@ -30,12 +31,12 @@ class BoardCard:
     owner: str
     region: str
     updated_at: dt.datetime
-    last_contact: dt.date | None = None  # 上次跟进
+    last_contact: dt.date | None = None  # 上次跟进 (any kind of contact)
     overdue_days: int = 0                # past the cadence's due date (0: not overdue)
+    note: ContactNote | None = None      # what is due by which contact (domain/cadence.contact_note)
 
     def contact_text(self) -> str:
-        last = f"上次跟进 {self.last_contact}" if self.last_contact else "尚无跟进"
-        return f"{last} · 逾期 {self.overdue_days} 天" if self.overdue_days else last
+        return (self.note or contact_note(None, dt.date.min)).short
 
 
 @dataclass
@@ -79,14 +80,15 @@ def load_board(session: Session, actor: permissions.Actor, scheme_id: int, flt: 
 # (scheme_id, value_id, customer_id)). Measured by bench/board_bench.py: both ways agree, and each
 # is the faster one on its side of the line.
 RANKED_UP_TO = 20_000
-NEWEST_FIRST = (Customer.updated_at.desc(), Customer.id.desc())
+URGENT_FIRST = (ContactStatus.next_due.asc().nulls_last(), Customer.updated_at.desc(), Customer.id.desc())
 
 
 def _first_ids_ranked(session: Session, where, in_scheme, limit: int) -> dict[int | None, list[int]]:
-    """The newest ``limit`` customer ids of every class (None: 未分类), in one window query."""
-    rank = func.row_number().over(partition_by=CustomerClass.value_id, order_by=NEWEST_FIRST)
+    """The first ``limit`` customer ids of every class (None: 未分类), most urgent first, in one window query."""
+    rank = func.row_number().over(partition_by=CustomerClass.value_id, order_by=URGENT_FIRST)
     ranked = (select(Customer.id, CustomerClass.value_id, rank.label("rank")).select_from(Customer)
-              .outerjoin(CustomerClass, in_scheme).where(where).subquery())
+              .outerjoin(CustomerClass, in_scheme).outerjoin(ContactStatus, ContactStatus.customer_id == Customer.id)
+              .where(where).subquery())
     ids: dict[int | None, list[int]] = {}
     for customer_id, value_id in session.execute(select(ranked.c.id, ranked.c.value_id)
                                                  .where(ranked.c.rank <= limit).order_by(ranked.c.rank)):
@@ -95,22 +97,27 @@ def _first_ids_ranked(session: Session, where, in_scheme, limit: int) -> dict[in
 
 
 def _first_ids(session: Session, where, scheme_id: int, value_id: int | None, limit: int) -> list[int]:
-    """The newest ``limit`` customer ids of one class (None: 未分类)."""
+    """The first ``limit`` customer ids of one class (None: 未分类), most urgent first."""
     has_class = select(CustomerClass.customer_id).where(CustomerClass.customer_id == Customer.id,
                                                         CustomerClass.scheme_id == scheme_id)
     if value_id is None:
         in_column = ~has_class.exists()
     else:
         in_column = has_class.where(CustomerClass.value_id == value_id).exists()
-    return list(session.scalars(select(Customer.id).where(where, in_column).order_by(*NEWEST_FIRST).limit(limit)))
+    return list(session.scalars(select(Customer.id).outerjoin(ContactStatus, ContactStatus.customer_id == Customer.id)
+                                .where(where, in_column).order_by(*URGENT_FIRST).limit(limit)))
 
 
 def _cards(session: Session, ids: list[int]) -> dict[int, BoardCard]:
     today = local_today()
     rows = session.execute(select(Customer.id, Customer.name, Customer.archive_no, User.name, Customer.province,
-                                  Customer.city, Customer.updated_at, ContactStatus.last_any, ContactStatus.next_due)
+                                  Customer.city, Customer.updated_at, ContactStatus)
                            .outerjoin(User, User.id == Customer.owner_id)
                            .outerjoin(ContactStatus, ContactStatus.customer_id == Customer.id)
                            .where(Customer.id.in_(ids)))
-    return {row[0]: BoardCard(row[0], row[1], row[2], row[3] or "（无）", " ".join(x for x in (row[4], row[5]) if x),
-                              row[6], row[7], overdue_days(row[8], today)) for row in rows}
+    cards = {}
+    for cid, name, number, owner, province, city, updated_at, status in rows:
+        note = contact_note(status, today)
+        cards[cid] = BoardCard(cid, name, number, owner or "（无）", " ".join(x for x in (province, city) if x),
+                               updated_at, status.last_any if status else None, note.late, note)
+    return cards

@@ -169,11 +169,19 @@ class ContactNote:
     last_contact: str  # 上次联系 2026-12-04 · 尚无跟进记录 (any contact)
 
     @property
+    def detail(self) -> str:
+        """（一级：每 2 个月一次，上次登门 2025-10-23） — the rule and the last such contact."""
+        return f"（{'，'.join(x for x in (self.rule, self.since) if x)}）" if self.headline else ""
+
+    @property
     def text(self) -> str:
         """登门拜访逾期 346 天（一级：每 2 个月一次，上次登门 2025-10-23）; "" without a cadence."""
-        if not self.headline:
-            return ""
-        return f"{self.headline}（{'，'.join(x for x in (self.rule, self.since) if x)}）"
+        return f"{self.headline}{self.detail}"
+
+    @property
+    def short(self) -> str:
+        """For a small card: 登门拜访逾期 346 天（上次登门 2025-10-23）, or 上次联系 … without a cadence."""
+        return f"{self.headline}（{self.since}）" if self.headline else self.last_contact
 
     @property
     def line(self) -> str:

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components.auth import require_user
-from components.customer_table import customer_table, export_list_button
+from components.customer_table import TABLE_HINT, customer_table, export_list_button
 from components.feedback import show_flash
 from components.followup_form import plan_form
 from components.shared_reads import shared
@@ -12,11 +12,10 @@ from db.engine import session_scope
 from domain import fields as F
 from domain import permissions
 from domain.review import STATE_LABELS
-from domain.roles import SUPERVISORS
 
 BULK_PLAN_LIMIT = 500
 
-user = require_user()
+user = require_user(__file__)
 st.title("客户档案")
 show_flash()
 
@@ -24,7 +23,7 @@ with session_scope() as session:
     schemes = active_schemes(session)
     people_list = owners(session)
 people = {u.id: u.name for u in people_list}
-assignees = people_list if user.role in SUPERVISORS else None
+assignees = people_list if permissions.sees_team(user) else None
 class_options = {v.id: f"{s.name}：{v.name}" for s in schemes for v in s.values}
 
 search_col, overdue_col = st.columns([5, 1], vertical_alignment="bottom")
@@ -51,6 +50,7 @@ total = shared(count_customers, user, flt)
 with session_scope() as session:
     page = list_customers(session, user, flt, page=page_number, page_size=PAGE_SIZE, total=total)
 c8.metric("共", f"{page.total} 份")
+st.caption(TABLE_HINT)
 clicked = customer_table(page, key=f"list_table_{page.page}", masked=user.masked)
 left, middle, right = st.columns([1, 2, 1])
 if left.button("‹ 上一页", disabled=page.page <= 1):
@@ -63,7 +63,6 @@ if right.button("下一页 ›", disabled=page.page >= page.pages):
     st.rerun()
 if clicked is not None:
     st.switch_page("pages/archive.py", query_params={"id": clicked})
-st.caption("点击一行打开档案。")
 if permissions.can_export_list(user):
     export_list_button(user, flt)
 bulk_box = st.expander("批量安排回访（当前筛选结果）", key="bulk_plan_open", on_change="rerun")  # runs when open

@@ -15,7 +15,7 @@ from domain import permissions
 
 MAX_PER_COLUMN = 500  # beyond this, filters find a customer faster than scrolling
 
-user = require_user()
+user = require_user(__file__)
 st.title("分类看板")
 show_flash()
 
@@ -29,11 +29,11 @@ if not schemes:
 c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 2, 3])
 scheme_id = c1.selectbox("分类方案", list(schemes), format_func=schemes.get, key="board_scheme")
 owner_id = c2.selectbox("负责人", [None, *people], format_func=lambda v: "全部" if v is None else people[v],
-                        key="board_owner")
+                        key="board_owner", placeholder="全部")
 province = c3.selectbox("区域", [None, *F.PROVINCES], format_func=lambda v: "全部区域" if v is None else v,
-                        key="board_province")
+                        key="board_province", placeholder="全部区域")
 ctype = c4.selectbox("客户类型", [None, *F.CUSTOMER_TYPES], format_func=lambda v: "全部类型" if v is None else v,
-                     key="board_type")
+                     key="board_type", placeholder="全部类型")
 search = c5.text_input("搜索", placeholder="客户名称、档案号或电话", key="board_search")
 flt = CustomerFilter(search=search, province=province, customer_type=ctype, owner_id=owner_id)
 
@@ -50,13 +50,19 @@ if view == MOVEMENTS:
 
 limit = st.session_state.get("board_limit", PER_COLUMN)
 columns = shared(load_board, user, scheme_id, flt, limit)
+st.caption(f"每列先显示最该跟进的 {limit} 位（逾期最久的在前，⚠ 为已逾期）；列名旁是该分类的客户总数。"
+           + ("把卡片拖到另一列即可移动（会询问原因）；也可以在下面一次移动多位客户。"
+              if permissions.may_move_classes(user) else ""))
 if permissions.may_move_classes(user):
-    st.caption("把卡片拖到另一列即可移动（会询问原因）；也可以在下面一次移动多位客户。")
     move_form(user, scheme_id, columns)
     drag_board(user, scheme_id, columns)
 else:
     board_columns(columns)
+more, fewer = st.columns(2)
 if any(column.count > len(column.cards) for column in columns) and limit < MAX_PER_COLUMN:
-    if st.button(f"更多（每列再显示 {PER_COLUMN} 份）", key="board_more"):
+    if more.button(f"更多（每列再显示 {PER_COLUMN} 位）", key="board_more", width="stretch"):
         st.session_state["board_limit"] = limit + PER_COLUMN
         st.rerun()
+if limit > PER_COLUMN and fewer.button(f"收起（每列只显示 {PER_COLUMN} 位）", key="board_fewer", width="stretch"):
+    st.session_state["board_limit"] = PER_COLUMN
+    st.rerun()

@@ -3,7 +3,7 @@ import streamlit as st
 
 from components.agenda import agenda_view
 from components.auth import require_user
-from components.customer_table import customer_table
+from components.customer_table import TABLE_HINT, customer_table
 from components.feedback import show_flash
 from db.archive_queries import CustomerFilter, list_customers, review_queue
 from db.engine import session_scope
@@ -11,9 +11,8 @@ from db.followup_queries import agenda
 from domain import permissions
 from domain.formatting import local_today, plain
 from domain.review import PENDING, RETURNED
-from domain.roles import SUPERVISORS
 
-user = require_user()
+user = require_user(__file__)
 show_flash()
 today = local_today()
 st.title(f"您好，{plain(user.name)}")
@@ -24,12 +23,12 @@ with session_scope() as session:
     returned = list_customers(session, user, CustomerFilter(owner_id=user.id, review_state=RETURNED))
     pending_mine = list_customers(session, user, CustomerFilter(owner_id=user.id, review_state=PENDING),
                                   page_size=1).total
-    queue = review_queue(session, user) if user.role in SUPERVISORS else []
+    queue = review_queue(session, user) if permissions.sees_team(user) else []
 
 cols = st.columns(4)
 cols[0].metric("今天及逾期的回访", todo.plans.total)
 cols[1].metric("应跟进的客户", todo.due.total)
-if user.role in SUPERVISORS:
+if permissions.sees_team(user):
     cols[2].metric("待我审阅的拜访记录", todo.to_review.total)
     cols[3].metric("待我审核的档案", len(queue))
 else:
@@ -40,12 +39,12 @@ agenda_view(user, todo)
 
 if returned.rows:
     st.subheader("被退回的档案")
-    st.caption("上级退回了这些档案，请按审核意见修改后重新提交。")
+    st.caption("上级退回了这些档案，请按审核意见修改后重新提交。" + TABLE_HINT)
     if (clicked := customer_table(returned, key="home_returned", masked=user.masked)) is not None:
         st.switch_page("pages/archive.py", query_params={"id": clicked})
-if queue:
-    st.subheader("待我审核")
-    st.page_link("pages/review.py", label=f"打开审核队列（{len(queue)} 份）", icon=":material/fact_check:")
-if permissions.can_create(user):
-    st.page_link("pages/archive_new.py", label="新建客户档案", icon=":material/edit_note:")
-st.page_link("pages/archives.py", label="查找客户档案", icon=":material/folder_shared:")
+with st.container(horizontal=True, gap="medium"):
+    if queue:
+        st.page_link("pages/review.py", label=f"打开审核队列（{len(queue)} 份待我审核）", icon=":material/fact_check:")
+    if permissions.can_create(user):
+        st.page_link("pages/new.py", label="新建客户档案", icon=":material/edit_note:")
+    st.page_link("pages/archives.py", label="查找客户档案", icon=":material/folder_shared:")

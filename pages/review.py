@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.auth import require_user
 from components.complaint_views import discount_box
+from components.customer_table import archive_url, name_link_column
 from components.feedback import show_flash
 from components.signoff_views import pending_changes
 from db.archive_queries import review_queue
@@ -11,12 +12,12 @@ from db.complaints import discounts_to_decide
 from db.engine import session_scope
 from db.signoff import to_sign
 from domain.formatting import local_time
-from domain.roles import SUPERVISORS
 
-user = require_user(roles=SUPERVISORS)
+user = require_user(__file__)
 show_flash()
 st.title("审核队列")
-st.caption("业务员新建的档案先由直接上级审核：通过即归档，退回需写明意见。点击一行打开档案进行审核。"
+st.caption("业务员新建的档案先由直接上级审核：通过即归档，退回需写明意见。"
+           "点击客户名称（新标签页）或勾选行首的方框打开档案进行审核。"
            "业务员对信用额度、账期和银行信息的修改，以及折价 / 让利申请，也在这里审批。")
 
 with session_scope() as session:
@@ -37,11 +38,12 @@ if changes or discounts:
 if not queue:
     st.success("没有待审核的档案。")
     st.stop()
-frame = pd.DataFrame([{"档案号": c.archive_no, "客户名称": c.name, "客户类型": c.customer_type,
+frame = pd.DataFrame([{"档案号": c.archive_no, "客户名称": archive_url(c.id, c.name), "客户类型": c.customer_type,
                        "负责人": c.owner.name if c.owner else "", "完整度": c.completeness,
                        "提交时间": local_time(c.updated_at)} for c in queue])
 event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                     key="review_table", column_config={"完整度": st.column_config.ProgressColumn(
-                         "完整度", min_value=0, max_value=100, format="%d%%")})
+                     key="review_table", column_config={
+                         "客户名称": name_link_column(),
+                         "完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100, format="%d%%")})
 if event and event.selection.rows:
     st.switch_page("pages/archive.py", query_params={"id": queue[event.selection.rows[0]].id})

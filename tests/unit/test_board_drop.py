@@ -5,6 +5,7 @@ import pytest
 
 from components.board import card_label, find_drop
 from db.board_queries import BoardCard
+from domain.cadence import ContactState, contact_note
 
 
 @pytest.mark.parametrize("before, after, expected", [
@@ -18,9 +19,13 @@ def test_find_drop(before, after, expected):
     assert find_drop(before, after) == expected
 
 
-def test_card_label_shows_name_number_owner_region_last_follow_up_and_is_unique_by_number():
+def test_a_card_is_three_short_lines_naming_what_is_overdue_and_is_unique_by_number():
     card = BoardCard(1, "好运来", "KD-GD-2026-00001", "张伟", "广东 深圳", dt.datetime(2026, 1, 1))
-    assert card_label(card) == "好运来\nKD-GD-2026-00001 · 张伟 · 广东 深圳\n尚无跟进"
-    late = BoardCard(1, "好运来", "KD-GD-2026-00001", "张伟", "", card.updated_at, dt.date(2026, 11, 2), 23)
-    assert card_label(late) == "⚠ 好运来\nKD-GD-2026-00001 · 张伟\n上次跟进 2026-11-02 · 逾期 23 天"
+    assert card_label(card) == "好运来\nKD-GD-2026-00001 · 张伟\n尚无跟进记录"
+    today = dt.date(2026, 11, 25)
+    status = ContactState(dt.date(2026, 11, 2), "一级：每 2 个月登门拜访一次", last_any=dt.date(2026, 11, 24),
+                          last_phone=dt.date(2026, 11, 24))
+    late = BoardCard(1, "好运来", "KD-GD-2026-00001", "张伟", "", card.updated_at, dt.date(2026, 11, 24), 23,
+                     contact_note(status, today))
+    assert card_label(late) == "⚠ 好运来\nKD-GD-2026-00001 · 张伟\n登门拜访逾期 23 天（从未登门）"
     assert card_label(BoardCard(2, "好运来", "KD-GD-2026-00002", "张伟", "", card.updated_at)) != card_label(card)

@@ -49,6 +49,18 @@ def test_the_overdue_names_the_kind_of_contact_and_its_last_date(status, text, l
     assert (note.text, note.line, note.late) == (text, line, late)
 
 
+@pytest.mark.parametrize("status, short", [
+    (ContactState(D(2025, 12, 23), T1_VISIT, last_any=TODAY, last_phone=TODAY), "登门拜访逾期 346 天（从未登门）"),
+    (ContactState(D(2026, 12, 1), A_PHONE, last_any=D(2026, 12, 2), last_phone=D(2026, 11, 28)),
+     "电话联系逾期 3 天（上次电话 2026-11-28）"),
+    (ContactState(D(2026, 12, 11), KEY_ANY, last_any=D(2026, 12, 4)), "应于 2026-12-11 前跟进（上次联系 2026-12-04）"),
+    (ContactState(None, None, last_any=D(2026, 11, 3)), "上次联系 2026-11-03"),
+    (None, "尚无跟进记录"),
+])
+def test_a_small_card_says_what_is_due_and_since_when(status, short):
+    assert contact_note(status, TODAY).short == short
+
+
 @pytest.mark.parametrize("rule", [
     Rule(ANY, 1, 1, WEEK, "重点客户"), Rule(ANY, 1, 1, MONTH, "例行"), Rule(PHONE, 2, 1, WEEK, "A 战略合作"),
     Rule(VISIT, 4, 1, MONTH, "A"), Rule(ANY, 1, 1, DAY, "A 一周内"), Rule(ANY, 1, 15, DAY, "C"),
