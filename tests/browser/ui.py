@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import unquote
 from typing import Callable
 
 from playwright.sync_api import Locator, Page, expect
@@ -134,9 +135,17 @@ def after_rerun(page: Page, action: Callable[[], None]) -> None:
 # --- grids (st.data_editor, st.dataframe) --------------------------------------------------------
 
 def grid_rows(grid: Locator) -> list[list[str]]:
-    """The rows on screen, as cell texts, read from the grid's accessible table."""
-    return grid.locator("table[role=grid] tbody tr").evaluate_all(
+    """The rows on screen, as cell texts, read from the grid's accessible table. The accessible table
+    holds a link cell's address: a customer-name link (archive?id=N#name) is read as the name the grid
+    draws (components/customer_table.archive_url)."""
+    rows = grid.locator("table[role=grid] tbody tr").evaluate_all(
         "rows => rows.map(r => Array.from(r.querySelectorAll('td')).map(c => (c.textContent || '').trim()))")
+    return [[_link_text(cell) for cell in row] for row in rows]
+
+
+def _link_text(cell: str) -> str:
+    found = re.fullmatch(r"archive\?id=\d+#(.+)", cell)
+    return unquote(found.group(1)) if found else cell
 
 
 def grid_headers(grid: Locator) -> list[str]:
