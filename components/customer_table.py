@@ -44,12 +44,12 @@ def customer_frame(page: CustomerPage, masked: bool = False) -> pd.DataFrame:
         "档案号": c.archive_no,
         "客户名称": archive_url(c.id, c.name),
         "应跟进": due_text(page.contact.get(c.id), today) if c.is_active else "",
+        "负责人": c.owner.name if c.owner else "（无）",
+        "电话": (mask_phone(c.phone) if masked else c.phone) or "",
         "完整度": c.completeness,
         "客户类型": c.customer_type,
         "区域": " ".join(x for x in (c.province, c.city) if x),
-        "电话": (mask_phone(c.phone) if masked else c.phone) or "",
         "分类": "、".join(page.classes.get(c.id, [])),
-        "负责人": c.owner.name if c.owner else "（无）",
         "审核": STATE_LABELS.get(c.review_state, c.review_state),
         "状态": "在用" if c.is_active else "停用",
         "更新时间": local_time(c.updated_at),
@@ -66,7 +66,7 @@ def customer_table(page: CustomerPage, key: str, masked: bool = False) -> int | 
                                        subset=["应跟进"]), key=key, hide_index=True, width="stretch", on_select="rerun",
         selection_mode="single-row",
         column_config={"客户名称": name_link_column(),
-                       "应跟进": st.column_config.TextColumn("应跟进", width="large"),
+                       "应跟进": st.column_config.TextColumn("应跟进", width="medium", help="逾期的是哪种联系、频率和上次的日期"),
                        "完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100,
                                                                   format="%d%%", width="small")})
     selected = event.selection.rows if event else []
