@@ -22,6 +22,9 @@ from domain import permissions
 from domain import roles as R
 from domain.errors import NotFound, PermissionDenied
 from domain.formatting import local_today
+from domain.matches import NOT_VISIBLE
+
+HIDDEN_NAME = "借阅获批后可见"
 
 
 def find_customer(session: Session, text: str) -> Customer:
@@ -39,13 +42,21 @@ def find_customer(session: Session, text: str) -> Customer:
     return found[0]
 
 
+def shown_archive_no(session: Session, actor: permissions.Actor, customer_id: int) -> str:
+    """The 档案号 of a linked archive (the refusal's or duplicate warning's 申请借阅), only if ``actor``
+    may see it; "" otherwise, the same for an id that does not exist."""
+    if not is_visible(session, actor, customer_id):
+        return ""
+    return session.scalar(select(Customer.archive_no).where(Customer.id == customer_id)) or ""
+
+
 def request_access(session: Session, actor: permissions.Actor, customer_id: int, reason: str,
                    until: dt.date | None, today: dt.date | None = None) -> AccessGrant:
     today = today or local_today()
     A.check_request(reason, until, today)
     customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(f"找不到编号为 {customer_id} 的档案")
+    if customer is None or customer.deleted_at is not None:
+        raise NotFound(NOT_VISIBLE)
     if is_visible(session, actor, customer_id):
         raise A.AccessError("您已经可以查看这份档案，无需借阅")
     waiting = session.scalar(select(AccessGrant.id).where(
@@ -117,20 +128,27 @@ class GrantRow:
     open: bool          # still pending or lent
 
 
-def _rows(session: Session, query, today: dt.date) -> list[GrantRow]:
+def _rows(session: Session, query, today: dt.date, hide_from: permissions.Actor | None = None) -> list[GrantRow]:
+    """``hide_from``: the borrower, who sees an archive's name and number only while they may see it."""
     decider = aliased(User)
     rows = session.execute(query.add_columns(Customer.name, Customer.archive_no, User.name, decider.name)
                            .join(Customer, Customer.id == AccessGrant.customer_id)
                            .join(User, User.id == AccessGrant.user_id)
                            .outerjoin(decider, decider.id == AccessGrant.decided_by_id)
                            .order_by(AccessGrant.requested_at.desc(), AccessGrant.id.desc()).limit(200)).all()
+    if hide_from is not None:
+        seen = set(session.scalars(select(Customer.id).where(
+            Customer.id.in_({g.customer_id for g, *_ in rows}), permissions.visible_customers(hide_from, today))))
+        rows = [(g, name, no, *rest) if g.customer_id in seen else (g, HIDDEN_NAME, "—", *rest)
+                for g, name, no, *rest in rows]
     return [GrantRow(g.id, g.customer_id, name, no, borrower, g.reason, g.until, A.state_label(g.state, g.until, today),
                      decided or "", g.comment or "", g.state == A.PENDING or (g.state == A.APPROVED and g.until >= today))
             for g, name, no, borrower, decided in rows]
 
 
 def my_requests(session: Session, actor: permissions.Actor, today: dt.date | None = None) -> list[GrantRow]:
-    return _rows(session, select(AccessGrant).where(AccessGrant.user_id == actor.id), today or local_today())
+    return _rows(session, select(AccessGrant).where(AccessGrant.user_id == actor.id), today or local_today(),
+                 hide_from=actor)
 
 
 def to_decide(session: Session, actor: permissions.Actor, today: dt.date | None = None) -> list[GrantRow]:

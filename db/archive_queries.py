@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from db.models import ClassScheme, ClassValue, Contact, Customer, CustomerClass, User
 from db.models_followups import ContactStatus
+from db.search import contains
 from domain import permissions
 from domain.errors import NotFound, PermissionDenied
 from domain.formatting import local_today
+from domain.matches import NOT_VISIBLE
 from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
 from domain.review import PENDING
 
@@ -67,11 +69,13 @@ def get_customer(session: Session, actor: permissions.Actor, customer_id: int) -
         selectinload(Customer.classes).selectinload(CustomerClass.value),
         selectinload(Customer.owner), selectinload(Customer.created_by)])
     if customer is None:
-        raise NotFound(f"找不到编号为 {customer_id} 的档案")
+        raise NotFound(NOT_VISIBLE)  # the same words as a refusal: an answer never tells which ids exist
     if customer.deleted_at is not None:
+        if not permissions.can_view(actor, customer):
+            raise NotFound(NOT_VISIBLE)
         raise NotFound(f"档案 {customer.archive_no} 已删除")
     if not (permissions.can_view(actor, customer) or is_visible(session, actor, customer_id)):
-        raise PermissionDenied("您无权查看这份档案（只有负责人及其上级可以查看，其他同事请申请借阅）")
+        raise PermissionDenied(NOT_VISIBLE)
     return customer
 
 
@@ -110,19 +114,17 @@ def matching_ids(session: Session, actor: permissions.Actor, flt: CustomerFilter
 
 
 def _search_clause(text: str):
-    like = f"%{text}%"
     name_key = normalize_name(text)
     phone_key = normalize_phone(text)
     contact_match = select(Contact.customer_id).where(or_(
-        Contact.name.like(like),
-        *( [Contact.mobile_key.like(f"%{phone_key}%"), Contact.phone_key.like(f"%{phone_key}%")]
-           if phone_key else [])))
-    conditions = [Customer.name.like(like), Customer.short_name.like(like),
-                  Customer.archive_no.like(f"%{text.upper()}%"), Customer.id.in_(contact_match)]
+        contains(Contact.name, text),
+        *([contains(Contact.mobile_key, phone_key), contains(Contact.phone_key, phone_key)] if phone_key else [])))
+    conditions = [contains(Customer.name, text), contains(Customer.short_name, text),
+                  contains(Customer.archive_no, text.upper()), Customer.id.in_(contact_match)]
     if name_key:
-        conditions.append(Customer.name_key.like(f"%{name_key}%"))
+        conditions.append(contains(Customer.name_key, name_key))
     if phone_key:
-        conditions.append(Customer.phone_key.like(f"%{phone_key}%"))
+        conditions.append(contains(Customer.phone_key, phone_key))
     return or_(*conditions)
 
 

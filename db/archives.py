@@ -20,6 +20,8 @@ from db.audit import list_history, record
 from db.cadence import refresh_due
 from db.classification import apply_classes, sync_classes
 from db.derived import customer_columns
+from db.duplicates import check_tax_free
+from db.duplicates import describe as describe_duplicates
 from db.signoff import hold
 from db.models import (ArchiveSequence, ClassScheme, ClassValue, CompetitorProduct, Contact, Customer,
                        CustomerProduct, MonthlySales, utcnow)
@@ -50,14 +52,9 @@ class ArchiveInput:
 class DuplicatesFound(UserFacingError):
     """Possible duplicates exist; the user must look and confirm before saving."""
 
-    def __init__(self, duplicates: list[tuple[Customer, tuple[str, ...]]]):
+    def __init__(self, duplicates: list[dict]):
         super().__init__(f"发现 {len(duplicates)} 份可能重复的档案，请核对后确认是否继续保存")
-        # Plain values: the transaction rolls back when this is raised.
-        self.duplicates = [{"id": c.id, "archive_no": c.archive_no, "name": c.name, "phone": c.phone or "",
-                            "owner": c.owner.name if c.owner else "（无）", "owner_id": c.owner_id,
-                            "owner_supervisor_id": c.owner.supervisor_id if c.owner else None,
-                            "created_by_id": c.created_by_id, "active": c.is_active,
-                            "matched": list(matched)} for c, matched in duplicates]
+        self.duplicates = duplicates  # db/duplicates.describe: plain values, as much as the user may know
 
 
 @dataclass
@@ -84,25 +81,12 @@ def _validate(data: ArchiveInput) -> _Clean:
     return _Clean(values, contacts, products, competitors, sales)
 
 
-def _check_tax_free(session: Session, key: str, exclude_id: int | None) -> None:
-    """One live archive per 税号: unlike a similar name or phone, the same 税号 is the same taxpayer,
-    so it cannot be confirmed past. A deleted archive's 税号 is free again."""
-    if not key:
-        return
-    query = select(Customer.archive_no).where(Customer.tax_key == key, Customer.deleted_at.is_(None))
-    if exclude_id is not None:
-        query = query.where(Customer.id != exclude_id)
-    if (taken := session.scalar(query.limit(1))) is not None:
-        raise ValidationError({"tax_no": f"该税号已登记在档案 {taken}，一个税号只能有一份在用档案"
-                                         "（请在那份档案上修改，或先删除重复的档案）"})
-
-
-def _check_duplicates(session: Session, clean: _Clean, exclude_id: int | None) -> None:
+def _check_duplicates(session: Session, actor: permissions.Actor, clean: _Clean, exclude_id: int | None) -> None:
     phones = [clean.values.get("phone")] + [c.get(k) for c in clean.contacts for k in ("mobile", "phone")]
     duplicates = find_duplicates(session, name=clean.values.get("name"), phones=phones,
                                  tax_no=clean.values.get("tax_no"), exclude_id=exclude_id)
     if duplicates:
-        raise DuplicatesFound(duplicates)
+        raise DuplicatesFound(describe_duplicates(session, actor, duplicates))
 
 
 def next_archive_no(session: Session, province: str | None, year: int) -> str:
@@ -245,9 +229,9 @@ def create_customer(session: Session, actor: permissions.Actor, data: ArchiveInp
     if not permissions.can_create(actor):
         raise PermissionDenied("您无权新建档案")
     clean = _validate(data)
-    _check_tax_free(session, tax_key(clean.values.get("tax_no")), exclude_id=None)
+    check_tax_free(session, actor, tax_key(clean.values.get("tax_no")), exclude_id=None)
     if not confirm_duplicates:
-        _check_duplicates(session, clean, exclude_id=None)
+        _check_duplicates(session, actor, clean, exclude_id=None)
     owner_id = data.owner_id if (data.owner_id and permissions.can_assign_owner(actor)) else actor.id
     customer = Customer(archive_no=next_archive_no(session, clean.values.get("province"), utcnow().year),
                         owner_id=owner_id, created_by_id=actor.id, is_active=True,
@@ -283,10 +267,10 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
         clean.values, held = signoff.split_sensitive(old_values, wanted)
     keys = customer_columns(clean.values, contacts=0, products=0, current_tax_key=customer.tax_key)
     if keys["tax_key"] != customer.tax_key:
-        _check_tax_free(session, keys["tax_key"], exclude_id=customer.id)
+        check_tax_free(session, actor, keys["tax_key"], exclude_id=customer.id)
     identity_changed = any(keys[k] != getattr(customer, k) for k in ("name_key", "phone_key", "tax_key"))
     if identity_changed and not confirm_duplicates:
-        _check_duplicates(session, clean, exclude_id=customer.id)
+        _check_duplicates(session, actor, clean, exclude_id=customer.id)
     before = _snapshot(customer, data.sales_year)
     _apply_values(customer, clean)
     if data.owner_id and data.owner_id != customer.owner_id and permissions.can_assign_owner(actor):

@@ -46,6 +46,14 @@ class ExistingIndex:
             found |= self.by_key.get(("phone", phone), set())
         return found
 
+    def matched_by(self, row: ParsedRow, customer_id: int) -> tuple[str, ...]:
+        """What of ``row`` matched the archive: 名称 / 电话 / 税号 (the words of the duplicate warning)."""
+        keys = row.keys
+        hits = {"名称": customer_id in self.by_key.get(("name", keys.get("name", "")), ()),
+                "电话": any(customer_id in self.by_key.get(("phone", p), ()) for p in row.phone_keys),
+                "税号": customer_id in self.by_key.get(("tax", keys.get("tax", "")), ())}
+        return tuple(label for label, hit in hits.items() if hit)
+
 
 def load_customers(session: Session, ids: set[int]) -> dict[int, Customer]:
     found: dict[int, Customer] = {}
@@ -53,7 +61,7 @@ def load_customers(session: Session, ids: set[int]) -> dict[int, Customer]:
     for start in range(0, len(id_list), 500):
         query = (select(Customer).where(Customer.id.in_(id_list[start:start + 500]))
                  .options(selectinload(Customer.contacts), selectinload(Customer.classes),
-                          selectinload(Customer.products)))
+                          selectinload(Customer.products), selectinload(Customer.owner)))
         found.update({c.id: c for c in session.scalars(query)})
     return found
 

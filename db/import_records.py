@@ -31,7 +31,9 @@ def undo_import(session: Session, actor: permissions.Actor, import_id: int, reas
     """撤销导入: archives it created are deactivated, fields it changed are restored.
 
     A field someone changed again after the import keeps their value (it is
-    counted as ``kept``); every undone archive says so in its history.
+    counted as ``kept``); every undone archive says so in its history. Only archives
+    ``actor`` may still edit are touched: one handed to someone else since is left as it is
+    (counted as ``left``, see ``undo_summary``).
     """
     batch = session.get(ImportBatch, import_id, with_for_update=True)
     if batch is None:
@@ -46,11 +48,15 @@ def undo_import(session: Session, actor: permissions.Actor, import_id: int, reas
         AuditEvent.import_id == import_id, AuditEvent.action.in_(("import_create", "import_update")))))
     customers = load_customers(session, {e.entity_id for e in events})
     lookups = load_lookups(session)
-    counts = {"deactivated": 0, "restored": 0, "kept": 0}
+    counts = {"deactivated": 0, "restored": 0, "kept": 0, "left": 0}
     note = f"撤销导入 #{import_id}：{reason.strip()}"
+    left: set[int] = set()
     for event in events:
         customer = customers.get(event.entity_id)
         if customer is None:
+            continue
+        if not permissions.can_edit(actor, customer):  # handed to someone else since the import
+            left.add(customer.id)
             continue
         if event.action == "import_create":
             if customer.is_active:
@@ -67,10 +73,23 @@ def undo_import(session: Session, actor: permissions.Actor, import_id: int, reas
             customer.updated_at = utcnow()
             record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="undo_import",
                    reason=note, changes=[{**c, "old": c["new"], "new": c["old"]} for c in changes])
+    counts["left"] = len(left)
     batch.undone_at, batch.undone_by_id = utcnow(), actor.id
     session.flush()
-    refresh_due(session, customers)
+    refresh_due(session, [cid for cid in customers if cid not in left])
     return counts
+
+
+def undo_summary(import_id: int, counts: dict[str, int]) -> str:
+    """What 撤销导入 did, in the words the page shows."""
+    text = (f"已撤销导入 #{import_id}：停用新建的档案 {counts['deactivated']} 份，"
+            f"恢复更新的档案 {counts['restored']} 份")
+    if counts["kept"]:
+        text += f"；{counts['kept']} 个字段导入后又被修改过，保留了后来的修改"
+    if counts.get("left"):
+        text += (f"；另有 {counts['left']} 份档案导入后已交给其他同事负责，您已无权修改，未撤销"
+                 "（如需撤销，请联系其负责人或上级）")
+    return text
 
 
 def _restore(session: Session, customer: Customer, changes: list[dict[str, Any]], lookups: Lookups, *,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.access import log_refusal
 from db.archives import reserve_archive_nos
 from db.cadence import fill_missing, refresh_due
+from db.duplicates import hidden_ones
 from db.classification import apply_classes
 from db.derived import contact_columns, customer_columns
 from db.import_lookups import ExistingIndex, load_customers, load_lookups
@@ -26,6 +27,7 @@ from domain import audit, permissions, review, signoff
 from domain.errors import UserFacingError
 from domain.formatting import local_today
 from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
+from domain.matches import hidden_match
 from domain.import_rows import Lookups, ParsedRow, RowError, mark_in_file_duplicates, parse_row
 from domain.normalize import normalize_name
 from domain.validation import check_archive
@@ -180,6 +182,8 @@ class _Planner:
     def _decide(self, parsed: list[ParsedRow], duplicates: list[dict[str, Any]]) -> list[PlannedRow]:
         index = ExistingIndex.load(self.session)
         matches = {row.row: index.matches(row) for row in parsed if not row.errors and row.duplicate_of is None}
+        # An archive the importer may not see is told by what matched and whom to ask, never its number.
+        self.hidden = hidden_ones(self.session, self.actor, {cid for ids in matches.values() for cid in ids})
         wanted = {next(iter(m)) for m in matches.values() if len(m) == 1}
         self.customers = load_customers(self.session, wanted) if self.options.on_duplicate == "update" else {}
         planned = []
@@ -194,8 +198,9 @@ class _Planner:
                 planned.append(self._plan_new(row))
             else:
                 planned.append(self._plan_existing(row, matches[row.row], index))
-                duplicates.append({"row": row.row,
-                                   "archive_nos": sorted(index.archive_no[i] for i in matches[row.row])})
+                shown = sorted(index.archive_no[i] for i in matches[row.row] if i not in self.hidden)
+                hidden = len(matches[row.row]) - len(shown)
+                duplicates.append({"row": row.row, "archive_nos": shown, **({"not_visible": hidden} if hidden else {})})
         return planned
 
     def _rule_errors(self, row: ParsedRow, values: dict[str, Any]) -> list[RowError]:
@@ -218,21 +223,24 @@ class _Planner:
         return self.options.owner_id or self.actor.id
 
     def _plan_existing(self, row: ParsedRow, ids: set[int], index: "ExistingIndex") -> PlannedRow:
-        numbers = sorted(index.archive_no[i] for i in ids)
+        numbers = sorted(index.archive_no[i] for i in ids if i not in self.hidden)
         if len(ids) > 1:
+            unseen = [f"另有 {len(ids) - len(numbers)} 份您无权查看"] if len(ids) > len(numbers) else []
             return PlannedRow(row, ERROR, errors=[RowError(
                 row.row, self.columns.get("name", "客户名称"), str(row.values.get("name") or ""),
-                f"与多份已有档案相符（{'、'.join(numbers)}），请手工核对后再导入")])
+                f"与多份已有档案相符（{'、'.join(numbers + unseen)}），请手工核对后再导入")])
         customer_id = next(iter(ids))
-        item = PlannedRow(row, SKIP, customer_id=customer_id, archive_no=numbers[0])
+        hidden = (hidden_match(index.matched_by(row, customer_id), self.hidden[customer_id])
+                  if customer_id in self.hidden else None)
+        item = PlannedRow(row, SKIP, customer_id=customer_id, archive_no=None if hidden else numbers[0])
         if self.options.on_duplicate != "update":
-            item.note = f"已有档案 {numbers[0]}，按设置跳过"
+            item.note = f"{hidden}（按设置跳过）" if hidden else f"已有档案 {numbers[0]}，按设置跳过"
             return item
         customer = self.customers[customer_id]
         if not customer.is_active:
-            item.note = f"已有档案 {numbers[0]} 已停用，未更新"
+            item.note = f"{hidden}（未更新）" if hidden else f"已有档案 {numbers[0]} 已停用，未更新"
         elif not permissions.can_edit(self.actor, customer):
-            item.note = f"已有档案 {numbers[0]} 不归您负责，未更新"
+            item.note = f"{hidden}（未更新）" if hidden else f"已有档案 {numbers[0]} 不归您负责，未更新"
             item.refused = True
         else:
             self._plan_update(item, customer)

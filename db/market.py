@@ -11,6 +11,7 @@ from db.archive_queries import get_customer
 from db.audit import record
 from db.models import Customer
 from db.models_papers import MarketNote
+from db.search import contains
 from db.volumes import check_not_frozen
 from domain import market as M
 from domain import permissions
@@ -48,9 +49,9 @@ def search_notes(session: Session, actor: permissions.Actor, *, text: str = "", 
     query = (select(MarketNote).options(joinedload(MarketNote.author), joinedload(MarketNote.customer))
              .where(_readable(actor)))
     if text.strip():
-        like = f"%{text.strip()}%"
-        query = query.where(or_(MarketNote.competitor.like(like), MarketNote.product.like(like),
-                                MarketNote.content.like(like), MarketNote.city.like(like)))
+        wanted = text.strip()
+        query = query.where(or_(*(contains(column, wanted) for column in (
+            MarketNote.competitor, MarketNote.product, MarketNote.content, MarketNote.city))))
     if province:
         query = query.where(MarketNote.province == province)
     if start:

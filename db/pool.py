@@ -20,6 +20,7 @@ from db.cadence import refresh_due
 from db.models import ClassScheme, ClassValue, Customer, CustomerClass, Setting, User, utcnow
 from db.models_access import PoolEvent
 from db.paging import SHOWN, Rows
+from db.search import contains
 from db.models_followups import ContactStatus
 from domain import permissions
 from domain import pool as P
@@ -208,7 +209,7 @@ def pool_page(session: Session, actor: permissions.Actor, *, search: str = "", p
         raise PermissionDenied("您无权查看公海")
     where = [in_pool()]
     if search.strip():
-        where.append(or_(Customer.name.contains(search.strip()), Customer.archive_no.contains(search.strip())))
+        where.append(or_(contains(Customer.name, search.strip()), contains(Customer.archive_no, search.strip())))
     if province:
         where.append(Customer.province == province)
     total = session.scalar(select(func.count(Customer.id)).where(*where)) or 0

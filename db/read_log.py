@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, Customer, User, utcnow
 from db.models_access import ReadEvent, RefusedAttempt
+from db.search import contains
 from domain import permissions
 from domain.audit import ACTION_LABELS
 from domain.errors import PermissionDenied
@@ -64,7 +65,7 @@ def search(session: Session, actor: permissions.Actor, *, start: dt.date, end: d
         reads = reads.where(ReadEvent.user_id == user_id)
         exports = exports.where(AuditEvent.actor_id == user_id)
     if text := customer_text.strip():
-        reads = reads.where(Customer.name.contains(text) | Customer.archive_no.contains(text.upper()))
+        reads = reads.where(contains(Customer.name, text) | contains(Customer.archive_no, text.upper()))
     rows = [LogRow(at, who or "系统", what, f"{name}（{number}）", cid)
             for at, who, what, name, number, cid in session.execute(reads.order_by(ReadEvent.at.desc()).limit(SHOWN))]
     if not customer_text.strip():
@@ -90,7 +91,7 @@ def _refusals(session: Session, since: dt.datetime, until: dt.datetime, user_id:
     if user_id is not None:
         query = query.where(RefusedAttempt.user_id == user_id)
     if text:
-        query = query.where(Customer.name.contains(text) | Customer.archive_no.contains(text.upper()))
+        query = query.where(contains(Customer.name, text) | contains(Customer.archive_no, text.upper()))
     return [LogRow(at, who or "未登录", REFUSED, f"{name}（{number}）：{message}" if name else
                    f"{message}（页面 {page or '未知'}）", customer_id if name else None)
             for at, who, message, page, name, number, customer_id in

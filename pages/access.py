@@ -6,9 +6,8 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import decision, run_write, show_flash
-from db.access import decide, find_customer, give_back, my_requests, request_access, to_decide
+from db.access import decide, find_customer, give_back, my_requests, request_access, shown_archive_no, to_decide
 from db.engine import session_scope
-from db.models import Customer
 from domain.access import MAX_DAYS
 from domain.formatting import local_today, plain
 
@@ -21,8 +20,8 @@ st.caption("看不到的档案（其他同事负责的客户）可以申请借�
 
 with session_scope() as session:
     asked_for = st.query_params.get("customer", "")
-    asked = session.get(Customer, int(asked_for)) if asked_for.isdigit() else None
-    preset = asked.archive_no if asked else ""
+    asked = int(asked_for) if asked_for.isdigit() and len(asked_for) < 10 else None
+    preset = shown_archive_no(session, user, asked) if asked else ""
     decisions = to_decide(session, user, today)
     mine = my_requests(session, user, today)
 
@@ -36,13 +35,17 @@ if decisions:
                      approved=f"已同意 {row.borrower} 借阅", refused_message=f"已拒绝 {row.borrower} 的借阅申请")
 
 st.subheader("申请借阅")
+if asked and not preset:
+    st.info("将为您申请借阅链接所指的那份档案：借阅获批之前不显示它的档案号和名称。"
+            "也可以在下面填写另一份档案的档案号或客户全称。")
 with st.form("access_request"):
-    wanted = st.text_input("档案号或客户全称 *", value=preset)
+    wanted = st.text_input("档案号或客户全称" + ("" if asked and not preset else " *"), value=preset)
     reason = st.text_area("借阅原因 *", placeholder="例如：客户来电投诉，需要查看往来记录")
     until = st.date_input("归还日期 *", value=today + dt.timedelta(days=7), min_value=today,
                           max_value=today + dt.timedelta(days=MAX_DAYS), format="YYYY-MM-DD")
     if st.form_submit_button("提交申请", type="primary"):
-        run_write(lambda s: request_access(s, user, find_customer(s, wanted).id, reason, until),
+        linked = asked if asked and not preset and not wanted.strip() else None
+        run_write(lambda s: request_access(s, user, linked or find_customer(s, wanted).id, reason, until),
                   "借阅申请已提交，等待负责人的上级审批")
 
 st.subheader("我的借阅")

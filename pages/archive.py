@@ -36,6 +36,7 @@ from domain.card import card_sections
 from domain.completeness import missing_labels
 from domain.errors import PermissionDenied, UserFacingError
 from domain.formatting import local_time, plain
+from domain.matches import NOT_VISIBLE
 from domain.workbooks import card_workbook
 
 user = require_user(__file__)
@@ -57,7 +58,7 @@ try:
         waiting = pending_for(session, customer_id)
 except UserFacingError as exc:
     refused(exc, customer_id=customer_id if isinstance(exc, PermissionDenied) else None)
-    if isinstance(exc, PermissionDenied):
+    if str(exc) == NOT_VISIBLE:  # a missing id reads as a refused one, link included
         st.page_link("pages/access.py", label="申请借阅这份档案", query_params={"customer": customer_id},
                      icon=":material/key:")
     st.stop()

@@ -10,7 +10,7 @@ from components.uploader import file_uploader
 from db.archive_queries import active_schemes, owners
 from db.engine import session_scope
 from db.exports import list_exports
-from db.import_records import list_imports, list_templates, save_template, undo_import
+from db.import_records import list_imports, list_templates, save_template, undo_import, undo_summary
 from db.imports import ON_DUPLICATE, ImportOptions, find_header, run_import
 from domain import fields as F
 from domain import permissions
@@ -61,9 +61,7 @@ with tab_records:
                     except UserFacingError as exc:
                         refused(exc)
                     else:
-                        flash(f"已撤销导入 #{chosen}：停用新建的档案 {counts['deactivated']} 份，"
-                              f"恢复更新的档案 {counts['restored']} 份"
-                              + (f"；{counts['kept']} 个字段导入后又被修改过，保留了后来的修改" if counts["kept"] else ""))
+                        flash(undo_summary(chosen, counts))
                         st.rerun()
     else:
         st.info("还没有导入记录。")

@@ -18,7 +18,7 @@ def test_a_rep_opening_another_reps_customer_by_url_is_refused(new_page, app_ser
     page = new_page()
     login(page, app_server, "rep1", "张业务")
     page.goto(app_server.page_url(f"archive?id={customer.id}"))
-    refusal = page.get_by_text("您无权查看这份档案（只有负责人及其上级可以查看，其他同事请申请借阅）")
+    refusal = page.get_by_text("您无权查看这份档案，或档案不存在（只有负责人及其上级可以查看，其他同事请申请借阅）")
     expect(refusal.first).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)  # the deep link draws the page twice (login cookie); wait for the last run
     expect(refusal).to_have_count(1)
@@ -27,8 +27,9 @@ def test_a_rep_opening_another_reps_customer_by_url_is_refused(new_page, app_ser
     screenshot_page(page, "refused_by_url")
 
     page.get_by_role("link", name="申请借阅这份档案").click()
-    number = page.get_by_label("档案号或客户全称 *")
-    expect(number).to_have_value(customer.archive_no, timeout=TIMEOUT_MS)
+    expect(page.get_by_text("将为您申请借阅链接所指的那份档案").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_label("档案号或客户全称")).to_have_value("")  # the link does not show its number
+    expect(page.get_by_text(customer.archive_no)).to_have_count(0)
     page.get_by_label("借阅原因 *").fill("客户来电投诉，需要查看往来记录")
     page.get_by_role("button", name="提交申请").click()
     expect(page.get_by_text("借阅申请已提交，等待负责人的上级审批")).to_be_visible(timeout=TIMEOUT_MS)

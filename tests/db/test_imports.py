@@ -195,7 +195,7 @@ def test_undo_deactivates_created_and_restores_updated_fields(team):
         customer.founded_on = dt.date(2002, 2, 2)
     with session_scope() as s:
         counts = undo_import(s, manager, plan.import_id, "导错了文件")
-    assert counts == {"deactivated": 1, "restored": 1, "kept": 1}
+    assert counts == {"deactivated": 1, "restored": 1, "kept": 1, "left": 0}
     with session_scope() as s:
         old = s.get(Customer, existing.id)
         assert old.registered_capital == Decimal("10.00") and old.founded_on == dt.date(2002, 2, 2)

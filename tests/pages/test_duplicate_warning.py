@@ -1,5 +1,6 @@
 """The possible-duplicate warning on 档案录入 says, for each archive found, which of 名称 / 电话 / 税号
-matched (issue 17 item 6), and shows no more of a colleague's archive than before: no phone."""
+matched (issue 17 item 6); of a colleague's archive it says only that, and whom to ask — no number,
+name, phone or owner (issue 20 item 4)."""
 import re
 
 import pytest
@@ -36,8 +37,14 @@ def test_a_colleagues_duplicate_says_what_matched(people, name, phone, same):
         number = s.get(Customer, customer_id).archive_no
     at = _file(open_page("pages/new.py", stranger), name, phone)
     assert not at.exception, at.exception
-    lines = [m for m in shown(at.markdown) if number in m]
-    assert lines == [f"- {number} · 页面测试客户 · 电话 — · 负责人 {users[R.REP].name} · {same}（您无权查看）"]
+    boss = users[R.MANAGER].name
+    assert [m for m in shown(at.markdown) if "相同的档案" in m] == [
+        f"- 已有一份{same}的档案，不归您负责，您无权查看。如需查看，请联系负责人的上级 {boss}，或申请借阅"]
+    told = " ".join(shown(at.markdown) + _page_links(at))
+    assert number not in told and users[R.REP].name not in told and "13800138000" not in told
+    if name != "页面测试客户":
+        assert "页面测试客户" not in told
+    assert "申请借阅这份档案" in _page_links(at)
 
 
 def test_an_own_teams_duplicate_links_and_says_what_matched(people):
