@@ -25,15 +25,12 @@ with session_scope() as session:
                                   page_size=1).total
     queue = review_queue(session, user) if permissions.sees_team(user) else []
 
-cols = st.columns(4)
-cols[0].metric("今天及逾期的回访", todo.plans.total)
-cols[1].metric("应跟进的客户", todo.due.total)
-if permissions.sees_team(user):
-    cols[2].metric("待我审阅的拜访记录", todo.to_review.total)
-    cols[3].metric("待我审核的档案", len(queue))
-else:
-    cols[2].metric("被退回待修改", returned.total)
-    cols[3].metric("我提交待审核", pending_mine)
+figures = [("今天及逾期的回访", todo.plans.total), ("应跟进的客户", todo.due.total)] + (
+    [("待我审阅的拜访记录", todo.to_review.total), ("待我审核的档案", len(queue))] if permissions.sees_team(user)
+    else [("被退回待修改", returned.total), ("我提交待审核", pending_mine)])
+with st.container(horizontal=True, gap="medium"):  # wraps two to a row on a phone instead of four rows
+    for label, value in figures:
+        st.metric(label, value, width=150)
 
 agenda_view(user, todo)
 
