@@ -188,7 +188,7 @@ def test_an_undo_of_an_import_killed_midway_changes_nothing(db):
 
     with session_scope() as s:
         assert undo_import(s, s.get(User, manager.id), plan.import_id, args["reason"]) == {
-            "deactivated": N - 40, "restored": 40, "kept": 0}
+            "deactivated": N - 40, "restored": 40, "kept": 0, "left": 0}
     with session_scope() as s:
         assert s.get(ImportBatch, plan.import_id).undone_at is not None
         assert s.scalar(select(func.count()).select_from(Customer).where(Customer.is_active.is_(False))) == N - 40
