@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.feedback import run_write
 from components.followup_form import follow_up_form
-from db.followup_queries import Agenda, Rows
+from db.followup_queries import Agenda
 from db.followups import review_follow_up
 from domain.cadence import contact_note
 from domain.complaints import STATE_LABELS, age_days

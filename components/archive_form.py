@@ -185,7 +185,7 @@ def _class_pickers(key: str, initial: dict[int, int | None], schemes: list[Class
         if widget_key not in st.session_state:
             st.session_state[widget_key] = initial.get(scheme.id)
         with columns[i % 2]:
-            chosen[scheme.id] = st.selectbox(scheme.name, [None, *names], key=widget_key,
+            chosen[scheme.id] = st.selectbox(plain(scheme.name), [None, *names], key=widget_key,
                                              format_func=lambda v, n=names: "（未分类）" if v is None else n[v],
                                              placeholder="（未分类）")
     return chosen

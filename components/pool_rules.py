@@ -6,13 +6,14 @@ import streamlit as st
 from components.feedback import run_write
 from db.models import ClassValue
 from db.pool import save_settings, set_class_days
+from domain.formatting import plain
 from domain.pool import SETTING_LABELS, PoolSettings
 
 
 def class_days_editor(admin, value: ClassValue, default_days: int) -> None:
     """Return days of one class; 0 means "use the default"."""
     with st.form(f"pool_days_{value.id}"):
-        days = st.number_input(f"「{value.name}」的客户多少天未跟进退回公海（0 表示用默认 {default_days} 天）",
+        days = st.number_input(f"「{plain(value.name)}」的客户多少天未跟进退回公海（0 表示用默认 {default_days} 天）",
                                min_value=0, max_value=3650, value=value.pool_days or 0, step=1)
         if st.form_submit_button("保存退回天数"):
             chosen = int(days) or None

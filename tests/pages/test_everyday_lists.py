@@ -37,7 +37,7 @@ def a_call_today_and_no_visit_for_a_year(people) -> tuple[int, str]:
     visited, and phoned today. Returns the customer id and the words expected wherever it is shown."""
     users, customer_id = people
     with session_scope() as s:
-        t1, key = class_value(s, "service", "t1"), class_value(s, "importance", "key")
+        t1 = class_value(s, "service", "t1")
         customer = s.get(Customer, customer_id)
         customer.created_at -= dt.timedelta(days=400)
         s.add(CustomerClass(customer_id=customer_id, scheme_id=t1.scheme_id, value_id=t1.id))
