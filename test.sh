@@ -28,6 +28,9 @@ if [ ! -f .venv/.installed-test ] || [ requirements-test.txt -nt .venv/.installe
   touch .venv/.installed-test
 fi
 
+echo "===== ruff（pyproject.toml）====="
+.venv/bin/ruff check . || exit 1
+
 status=0
 for backend in sqlite postgres; do
   echo "===== 测试数据库：$backend ====="
