@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import jwt
 import streamlit as st
@@ -181,11 +180,15 @@ def _sign_in(*, entry: bool) -> CurrentUser:
     return user
 
 
-def _go_through_app() -> None:
+def _go_through_app(page_file: str | None) -> None:
     """A freshly started server runs a deep-linked page without app.py (see STYLE.md), so
-    the user would get no navigation: run app.py now and let it return to this page."""
-    url = urlsplit(st.context.url or "")
-    st.session_state[RETURN_KEY] = {"url_path": url.path.strip("/"), "query": st.query_params.to_dict()}
+    the user would get no navigation: run app.py now and let it return to this page.
+
+    The page is named by its file, not by st.context.url: Streamlit trims the page from that URL
+    by a bare suffix match, so /dashboard read as /dash/dashboard (pages/board.py ends it) and
+    the login landed on 今日待办."""
+    url_path = spec_of(page_file).url_path if page_file else ""
+    st.session_state[RETURN_KEY] = {"url_path": url_path, "query": st.query_params.to_dict()}
     st.switch_page(MAIN_SCRIPT)
 
 
@@ -201,7 +204,7 @@ def require_user(page_file: str | None = None, *, entry: bool = False) -> Curren
     if user is None:
         user = _sign_in(entry=entry)
         if not entry:
-            _go_through_app()
+            _go_through_app(page_file)
     if entry and RETURN_KEY not in st.session_state and st.session_state.pop(SET_COOKIE_KEY, False):
         # Not in a run that is about to switch pages: the cookie component must reach the browser.
         _authenticator().cookie_controller.set_cookie()

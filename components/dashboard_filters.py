@@ -9,9 +9,11 @@ itself earlier: a rerun that left the browser before the latest filter was writt
 one back. Taking a URL's filters gives the pickers new keys: a picker the browser already shows
 would keep showing its old choice next to the new filter.
 
-Streamlit forgets a widget's value when a run does not draw it (another page was open), so the view
-is also kept under a key of its own (``dash_view``) and the pickers are set from it again when the
-page is opened again.
+The view is kept under a key of its own (``dash_view``) and is the pickers' default, never written
+into their session_state keys: a value set through session_state reaches the browser only in that
+one run, and a picker the browser draws anew in a later run (after a login, the cookie component's
+rerun moves the page) showed 全部区域 and sent it back. Streamlit forgets a widget's value when a run
+does not draw it (another page was open); the default brings the view back then too.
 """
 from __future__ import annotations
 
@@ -22,19 +24,6 @@ import streamlit as st
 
 from domain import dashboard as rules
 from domain.fields import CUSTOMER_TYPES, PROVINCES
-
-PICKERS = ("range", "province", "type", "owner", "scheme")
-
-
-def _seed(gen: int, view: rules.DashboardFilter, schemes: dict[int, str], people: dict[int, str],
-          usual: rules.DashboardFilter) -> None:
-    """Set the pickers of generation ``gen`` to ``view`` ("" / 0 stand for 全部: a None value would
-    show an empty picker)."""
-    st.session_state.update({
-        f"dash_range:{gen}": (view.start, view.end), f"dash_province:{gen}": view.province or "",
-        f"dash_type:{gen}": view.customer_type or "",
-        f"dash_owner:{gen}": view.owner_id if view.owner_id in people else 0,
-        f"dash_scheme:{gen}": view.scheme_id if view.scheme_id in schemes else usual.scheme_id})
 
 
 def filter_row(today: dt.date, schemes: dict[int, str], people: dict[int, str]) -> rules.DashboardFilter:
@@ -47,21 +36,25 @@ def filter_row(today: dt.date, schemes: dict[int, str], people: dict[int, str]) 
         state["dash_params"] = incoming  # at once: a run cut short still took the link
         state["dash_gen"] = state.get("dash_gen", 0) + 1
         state["dash_view"] = rules.from_params(incoming, today)
-        _seed(state["dash_gen"], state["dash_view"], schemes, people, usual)
     gen = state["dash_gen"]
-    if any(f"dash_{name}:{gen}" not in state for name in PICKERS):  # the page is opened again
-        _seed(gen, state.get("dash_view", usual), schemes, people, usual)
-
-    c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 2, 2])
-    picked = c1.date_input("日期范围", key=f"dash_range:{gen}", format="YYYY-MM-DD", max_value=today)
-    province = c2.selectbox("区域", ["", *PROVINCES], key=f"dash_province:{gen}",
-                            format_func=lambda v: v or "全部区域") or None
-    ctype = c3.selectbox("客户类型", ["", *CUSTOMER_TYPES], key=f"dash_type:{gen}",
-                         format_func=lambda v: v or "全部类型") or None
-    scheme_id = c4.selectbox("分类方案", list(schemes), key=f"dash_scheme:{gen}", format_func=schemes.get)
-    owner_id = (c5.selectbox("业务员", [0, *people], key=f"dash_owner:{gen}",
-                             format_func=lambda v: people.get(v, "全部")) or None) if people else None
     last = state.get("dash_view", usual)
+
+    def at(options: list, value):  # the picker's default: the view's value ("" / 0 stand for 全部)
+        return options.index(value) if value in options else 0 if options else None
+
+    provinces, types, scheme_ids, owner_ids = ["", *PROVINCES], ["", *CUSTOMER_TYPES], list(schemes), [0, *people]
+    c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 2, 2])
+    picked = c1.date_input("日期范围", value=(last.start, last.end), key=f"dash_range:{gen}", format="YYYY-MM-DD",
+                           max_value=today)
+    province = c2.selectbox("区域", provinces, index=at(provinces, last.province or ""), key=f"dash_province:{gen}",
+                            format_func=lambda v: v or "全部区域") or None
+    ctype = c3.selectbox("客户类型", types, index=at(types, last.customer_type or ""), key=f"dash_type:{gen}",
+                         format_func=lambda v: v or "全部类型") or None
+    scheme_id = c4.selectbox("分类方案", scheme_ids, index=at(scheme_ids, last.scheme_id if last.scheme_id in schemes
+                                                              else usual.scheme_id),
+                             key=f"dash_scheme:{gen}", format_func=schemes.get)
+    owner_id = (c5.selectbox("业务员", owner_ids, index=at(owner_ids, last.owner_id or 0), key=f"dash_owner:{gen}",
+                             format_func=lambda v: people.get(v, "全部")) or None) if people else None
     start, end = rules.picked_range(picked, (last.start, last.end))
     view = rules.DashboardFilter(start=start, end=end, province=province, owner_id=owner_id, customer_type=ctype,
                                  scheme_id=scheme_id)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from db.models import User
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, AppServer, screenshot, start_server, team
-from tests.browser.ui import expect_login_form, sidebar, submit_login
+from tests.browser.ui import expect_login_form, settle, sidebar, submit_login
 
 SECRET_NAME = "深圳鹏城绝密测试贸易有限公司"
 SECRET_PHONE = "0755-13572468"
@@ -67,3 +67,24 @@ def test_fresh_server_login_from_deep_link_gets_app_navigation(new_page, fresh_s
     page.reload()
     expect(page.get_by_role("heading", name=SECRET_NAME, exact=True).first).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_role("button", name="登录", exact=True)).to_have_count(0)
+
+
+@pytest.fixture
+def fresh_team_server(chromium_browser, tmp_path_factory):
+    """A fresh server with the usual team only (mgr sees the team's 驾驶舱)."""
+    yield from start_server(tmp_path_factory, team)
+
+
+def test_fresh_server_login_from_dashboard_deep_link_lands_on_dashboard(new_page, fresh_team_server):
+    """The 驾驶舱's link with a filter, logged out, on a fresh server: after the login the user is on
+    the 驾驶舱 (not 今日待办) with the link's 区域 filter."""
+    page = new_page()
+    page.goto(fresh_team_server.page_url("dashboard?province=广东"))
+    submit_login(page, "mgr")
+    expect(page.get_by_role("heading", name="驾驶舱", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    expect(page.get_by_role("heading", name="驾驶舱", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^您好，"))).to_have_count(0)
+    expect(page.get_by_label("区域", exact=True)).to_have_value("广东")
+    assert "province=" in page.url
+    screenshot(page, "guard_dashboard_deep_link_login")
