@@ -14,9 +14,11 @@ username failed, and failures are what the lockout counts.
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import jwt
 import streamlit as st
@@ -135,8 +137,11 @@ def _login_form(authenticator: stauth.Authenticate) -> int | None:
     return user_id
 
 
-def current_user() -> CurrentUser | None:
-    """The user of this browser session if the session is still valid, else None."""
+def current_user(*, active: bool = True) -> CurrentUser | None:
+    """The user of this browser session if the session is still valid, else None.
+
+    ``active=False`` for a look the user did not ask for (a live figure's timed refresh): it does not
+    count as activity, so an open 驾驶舱 still times out when nobody uses it."""
     auth = st.session_state.get(SESSION_KEY)
     if not auth:
         return None
@@ -150,7 +155,8 @@ def current_user() -> CurrentUser | None:
                 log_refusal(session, user.id, "已停用的用户使用旧的登录继续操作，已强制退出")
             _end_session(problem)
             return None
-        auth["last_seen"] = time.time()
+        if active:
+            auth["last_seen"] = time.time()
         return CurrentUser(user.id, user.username, user.name, user.role, user.supervisor_id,
                            masked=is_masked(session, user))
 
@@ -212,6 +218,22 @@ def require_user(page_file: str | None = None, *, entry: bool = False) -> Curren
         st.error("您的角色无权打开此页面。")
         st.stop()
     return user
+
+
+def live_fragment(run_every: float | None) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """``st.fragment(run_every=...)`` that checks the session first, as every full run does in
+    require_user: a fragment's timed rerun runs only the fragment. Once the session is void (logged out
+    elsewhere, disabled, password reset, idle) the whole app runs again, which shows the login form,
+    instead of drawing fresh figures for nobody."""
+    def decorate(draw: Callable[[], None]) -> Callable[[], None]:
+        @st.fragment(run_every=run_every)
+        @functools.wraps(draw)
+        def guarded() -> None:
+            if current_user(active=False) is None:
+                st.rerun(scope="app")
+            draw()
+        return guarded
+    return decorate
 
 
 def return_to_deep_link(pages: list[st.Page]) -> None:

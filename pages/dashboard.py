@@ -1,12 +1,13 @@
 """驾驶舱: the live picture of the team — headline numbers and charts over the customers the user may
 see (a rep: their own), filters kept in the URL, clicks that list the customers behind a bar."""
 import datetime as dt
+import os
 
 import pandas as pd
 import streamlit as st
 
 from components import dashboard_charts as charts
-from components.auth import require_user
+from components.auth import live_fragment, require_user
 from components.card import PRINT_CSS, print_button
 from components import dashboard_data as data
 from components.dashboard_data import load
@@ -20,6 +21,7 @@ from domain import permissions
 from domain.formatting import local_today, plain, team_tz
 
 user = require_user(__file__)
+LIVE_SECONDS = int(os.environ.get("KEDANG_LIVE_SECONDS", "60"))  # the figures' refresh (tests shorten it)
 today = local_today()
 st.markdown(PRINT_CSS, unsafe_allow_html=True)
 st.title("驾驶舱")
@@ -31,7 +33,7 @@ with session_scope() as session:
 flt = filter_row(today, schemes, people)
 
 left, middle, right, last = st.columns([2, 2, 3, 2], vertical_alignment="center")
-live = left.toggle("自动刷新（每 60 秒）", value=True, key="dash_live")
+live = left.toggle(f"自动刷新（每 {LIVE_SECONDS} 秒）", value=True, key="dash_live")
 stack = middle.toggle("按负责人堆叠", value=False, key="dash_stack") if permissions.sees_team(user) else False
 with right:
     export_button(user, flt, today)
@@ -62,7 +64,7 @@ def by(dimension: str, *, overdue: bool = False) -> pd.DataFrame:
 polling = data.behind()  # figures older than the data are being recounted: look again each second
 
 
-@st.fragment(run_every=1 if polling else 60 if live else None)
+@live_fragment(run_every=1 if polling else LIVE_SECONDS if live else None)
 def dashboard() -> None:
     version = current_version()
     head = load("headline", user, flt, today)
