@@ -32,7 +32,11 @@ def to_widget_value(field: F.Field, value: Any) -> Any:
     return value
 
 
-PLACEHOLDERS = {F.DATE: "如 2024-05-01、2024年5月 或 2008", F.INT: "整数", F.DECIMAL: "数字", F.PERCENT: "0–100"}
+PLACEHOLDERS = {F.DATE: "如 2024-05-01、2024年5月 或 2008", F.INT: "整数", F.DECIMAL: "数字", F.PERCENT: "0–100",
+                F.PHONE: "如 0510-82720011 或 13800138000"}
+# Said beside the box, so a stored form that differs from what was typed is no surprise.
+HELP = {F.DATE: "只写年份或年月时，记为该年 1 月 1 日或该月 1 日（2008 → 2008-01-01）",
+        F.PHONE: "手机 11 位；座机带区号。保存为统一格式：0510 8272 0011 → 0510-82720011，分机写在「转」后"}
 
 
 def field_widget(field: F.Field, key: str, initial: Any, error: str | None) -> Any:
@@ -53,7 +57,7 @@ def field_widget(field: F.Field, key: str, initial: Any, error: str | None) -> A
     elif kind == F.LONGTEXT:
         value = st.text_area(label, key=key, help=field.help or None)
     else:
-        value = st.text_input(label, key=key, help=field.help or None, placeholder=PLACEHOLDERS.get(kind))
+        value = st.text_input(label, key=key, help=field.help or HELP.get(kind), placeholder=PLACEHOLDERS.get(kind))
     if error:
         st.markdown(f":red[⚠ {field.label}：{plain(error)}]")
     return value
