@@ -27,7 +27,10 @@ from domain import review
 from domain.formatting import local_today
 from domain import roles as R
 
-AREA_CODES = ("010", "020", "021", "022", "023", "025", "027", "028", "0510", "0512", "0571", "0755", "0769", "0898")
+AREA_CODES = {"广州": "020", "深圳": "0755", "佛山": "0757", "东莞": "0769", "南京": "025", "苏州": "0512",
+              "无锡": "0510", "杭州": "0571", "宁波": "0574", "温州": "0577", "济南": "0531", "青岛": "0532",
+              "烟台": "0535", "成都": "028", "绵阳": "0816", "宜宾": "0831", "武汉": "027", "宜昌": "0717",
+              "北京": "010", "上海": "021"}
 
 # (code, name, [(value code, value name, meaning, colour)]) — from DOMAIN.md §2.
 SCHEMES = [
@@ -129,7 +132,7 @@ def _demo_archive(rng: random.Random, owner_id: int, schemes: list[ClassScheme])
         "name": name, "customer_type": ctype, "province": province, "city": city,
         "district": rng.choice(["", "高新区", "开发区", "老城区"]),
         "address": f"{city}市{rng.choice(['人民路', '解放路', '中山路', '建设路'])}{rng.randint(1, 300)}号",
-        "phone": f"{rng.choice(AREA_CODES)}-{rng.randint(20000000, 89999999)}" if rng.random() < 0.8 else "",
+        "phone": f"{AREA_CODES[city]}-{rng.randint(20000000, 89999999)}" if rng.random() < 0.8 else "",
         "source": rng.choice(F.FIELDS_BY_NAME["source"].choices),
         "legal_rep": rng.choice(SURNAMES) + rng.choice(GIVEN) if rng.random() < 0.6 else "",
         "ownership": rng.choice(["私营", "私营", "国营", "合资"]),
