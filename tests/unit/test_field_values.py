@@ -146,24 +146,8 @@ def _blank(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not re.sub(r"[\s\x00-\x1f\u3000]", "", raw))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(field=st.sampled_from(F.ARCHIVE_FIELDS), raw=TYPED)
-def test_typed_values_are_kept_as_shown_or_refused_in_chinese(field, raw):
-    value, error = _outcome(form, field, raw)
-    if error is not None:
-        assert CHINESE.search(error), error
-        return
-    if _blank(raw):
-        assert value is None
-        return
-    assert value is not None, f"{field.label}: 「{raw}」 was dropped"
-    assert form(field.name, shown(field, value)) == value  # what the user sees is what is stored
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(field=st.sampled_from(F.ARCHIVE_FIELDS), raw=CELLS)
-def test_imported_cells_are_kept_as_shown_or_refused_in_chinese(field, raw):
-    value, error = _outcome(imported, field, raw)
+def _stored_as_shown_or_refused(path, field, raw) -> None:
+    value, error = _outcome(path, field, raw)
     if error is not None:
         assert CHINESE.search(error), error
         return
@@ -171,7 +155,19 @@ def test_imported_cells_are_kept_as_shown_or_refused_in_chinese(field, raw):
         assert value is None
         return
     assert value is not None, f"{field.label}: 「{raw!r}」 was dropped"
-    assert form(field.name, shown(field, value)) == value  # the import stores what the form would
+    assert form(field.name, shown(field, value)) == value  # what the user sees is what the form would store
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(F.ARCHIVE_FIELDS), raw=TYPED)
+def test_typed_values_are_kept_as_shown_or_refused_in_chinese(field, raw):
+    _stored_as_shown_or_refused(form, field, raw)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(F.ARCHIVE_FIELDS), raw=CELLS)
+def test_imported_cells_are_kept_as_shown_or_refused_in_chinese(field, raw):
+    _stored_as_shown_or_refused(imported, field, raw)
 
 
 @settings(max_examples=200, deadline=None)
