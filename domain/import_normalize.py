@@ -19,7 +19,6 @@ from domain.normalize import parse_date, to_ascii_form, to_half_width
 from domain.validation import clean_value
 
 _NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f\u3000]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
 _TRUE = {"是", "有", "已签", "已签订", "y", "yes", "true", "√", "✓", "✔", "1"}
 _FALSE = {"否", "无", "没有", "未签", "未签订", "n", "no", "false", "×", "✗", "✘", "0"}
@@ -40,7 +39,7 @@ def clean_text(value: Any, *, multiline: bool = False) -> str:
     unless ``multiline``. Our own export's leading ' before = + - @ is taken off again."""
     text = str(value)
     if _NEEDS_CLEANING.search(text):
-        text = _CONTROL.sub("", text).replace("\u3000", " ")
+        text = normalize.drop_control(text).replace("\u3000", " ")
         if not multiline:
             text = _LINE_BREAKS.sub(" ", text)
     text = text.strip()

@@ -27,6 +27,14 @@ _HALF_WIDTH[0x3000] = ord(" ")
 _FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible; tab and line breaks stay
+
+
+def drop_control(text: str) -> str:
+    """Take out invisible control characters (a pasted \\x08 or \\x00), keeping tabs and line breaks."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def to_half_width(text: str) -> str:
     """Full-width letters, digits and the ideographic space become their half-width forms.
 

@@ -14,7 +14,7 @@ from typing import Any
 from domain import fields as F
 from domain.errors import UserFacingError
 from domain.formatting import local_today
-from domain.normalize import PHONE_RULE, format_phone, parse_amount, parse_date, to_ascii_form, to_half_width
+from domain.normalize import PHONE_RULE, drop_control, format_phone, parse_amount, parse_date, to_ascii_form, to_half_width
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TAX_NO_RE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$|^[0-9A-Z]{20}$")
@@ -40,6 +40,8 @@ def is_blank(value: Any) -> bool:
 
 def clean_value(field: F.Field, raw: Any) -> Any:
     """Turn one raw value into the stored value, or raise ValueError with a Chinese reason."""
+    if isinstance(raw, str):
+        raw = drop_control(raw)
     if is_blank(raw):
         return None
     if field.kind in F.TEXT_KINDS:

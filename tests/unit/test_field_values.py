@@ -180,3 +180,9 @@ def test_a_plain_number_in_range_is_stored_as_that_number(field, number):
             assert error == "请填整数"
         else:
             assert error is None and Decimal(value) == number
+
+
+@BOTH
+@pytest.mark.parametrize("raw, expected", [("\x08", None), ("\x00甲\x07商行", "甲商行")])
+def test_invisible_control_characters_are_taken_out(path, raw, expected):
+    assert path("name", raw) == expected  # a stray \x08 from a paste is not a customer's name
