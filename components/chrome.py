@@ -12,6 +12,32 @@ from components.uploader import UPLOADER_CSS
 
 PAGE_TITLE = "客档 KeDang"
 
+# A table's toolbar (st.dataframe / st.data_editor) names its buttons in an English tooltip; the one
+# hovered gets ours; the column picker is hidden. Its CSV download is off everywhere
+# (.streamlit/config.toml client.disableDataExport): exports go through our own buttons, which check
+# the export permission and are logged.
+TABLE_TOOLBAR_TIPS = {"Search": "在表格中查找", "Fullscreen": "全屏查看",
+                      "Close fullscreen": "退出全屏", "Add row": "添加一行", "Delete row": "删除所选行",
+                      "Delete rows": "删除所选行"}
+TABLE_TOOLBAR_CSS = "".join(
+    f'body:has([data-testid="stBaseButton-elementToolbar"][aria-label="{english}"]:hover) '
+    f'[role="tooltip"] [data-testid="stTooltipContent"] p {{ font-size: 0; }}\n'
+    f'body:has([data-testid="stBaseButton-elementToolbar"][aria-label="{english}"]:hover) '
+    f'[role="tooltip"] [data-testid="stTooltipContent"] p::after {{ content: "{chinese}"; font-size: 0.875rem; }}\n'
+    for english, chinese in TABLE_TOOLBAR_TIPS.items()) + """
+[data-testid="stElementToolbarButton"]:has([aria-label="Show/hide columns"]) { display: none; }
+"""  # its menu speaks English ("Select all"); our tables are narrow enough to need no column picker
+
+# An empty date box reads 年-月-日, not yyyy-mm-dd; a pick box Streamlit gives its English default
+# placeholder ("Choose an option") shows nothing instead (our own placeholders are Chinese).
+EMPTY_INPUT_CSS = "".join(
+    f'[data-testid="stDateInputField"] [data-type="{part}"][data-placeholder="true"] {{ font-size: 0; }}\n'
+    f'[data-testid="stDateInputField"] [data-type="{part}"][data-placeholder="true"]::after '
+    f'{{ content: "{chinese}"; font-size: 0.875rem; }}\n'
+    for part, chinese in (("year", "年"), ("month", "月"), ("day", "日"))) + """
+input[placeholder="Choose an option"]::placeholder, input[placeholder="Choose options"]::placeholder { color: transparent; }
+"""
+
 # Selectors are data-testids read in Chromium from Streamlit 1.67's DOM; tests/browser/test_chinese_chrome.py
 # reads the screen's text, so an upgrade that renames one shows up there.
 CHROME_CSS = """
@@ -20,7 +46,7 @@ CHROME_CSS = """
 /* the keyboard users' skip link, shown on the first Tab */
 [data-testid="stSkipToContent"] { font-size: 0; }
 [data-testid="stSkipToContent"]::after { content: "跳到正文"; font-size: 0.875rem; }
-""" + UPLOADER_CSS
+""" + TABLE_TOOLBAR_CSS + EMPTY_INPUT_CSS + UPLOADER_CSS
 
 
 def apply_page_chrome() -> None:

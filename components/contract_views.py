@@ -6,7 +6,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from components.forms import create, form_key
+from components.forms import beside, create, create_form
 from db.contracts import add_contract
 from db.models_papers import Contract
 from domain import contracts as K
@@ -30,18 +30,31 @@ def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: b
         st.info("还没有合同或协议。")
     if not can_edit:
         return
-    with st.expander("登记合同 / 协议", key=f"contract_open:{customer_id}"), st.form(form_key(f"contract:{customer_id}"), enter_to_submit=False):
+    base = f"contract:{customer_id}"
+    with st.expander("登记合同 / 协议", key=f"contract_open:{customer_id}"), create_form(base):
         a, b, c = st.columns(3)
-        number = a.text_input("合同编号 *", max_chars=60)
-        kind = b.selectbox("类型 *", K.KINDS)
-        amount = c.number_input("金额（元）", min_value=0.0, step=1000.0, format="%.2f", value=None)
-        signed = a.date_input("签订日期 *", value=today, max_value=today, format="YYYY-MM-DD")
-        starts = b.date_input("开始日期 *", value=today, format="YYYY-MM-DD")
-        ends = c.date_input("结束日期（长期有效可不填）", value=None, format="YYYY-MM-DD")
+        with a:
+            number = st.text_input("合同编号 *", max_chars=60)
+            beside(base, "number")
+        with b:
+            kind = st.selectbox("类型 *", K.KINDS)
+            beside(base, "kind")
+        with c:
+            amount = st.number_input("金额（元）", min_value=0.0, step=1000.0, format="%.2f", value=None)
+            beside(base, "amount")
+        with a:
+            signed = st.date_input("签订日期 *", value=today, max_value=today, format="YYYY-MM-DD")
+            beside(base, "signed_on")
+        with b:
+            starts = st.date_input("开始日期 *", value=today, format="YYYY-MM-DD")
+            beside(base, "starts_on")
+        with c:
+            ends = st.date_input("结束日期（长期有效可不填）", value=None, format="YYYY-MM-DD")
+            beside(base, "ends_on")
         long_term = st.checkbox("长期合同（签订后建议把生命周期改为「长期客户」）")
         terms = st.text_area("主要条款", placeholder="供货价格、返利、账期、排他条款等")
+        beside(base, "terms")
         if st.form_submit_button("保存合同", type="primary"):
             data = K.ContractInput(number, kind, signed, starts, ends,
                                    Decimal(str(amount)) if amount is not None else None, terms, long_term)
-            create(f"contract:{customer_id}", lambda s: add_contract(s, user, customer_id, data),
-                   f"合同 {number.strip()} 已登记")
+            create(base, lambda s: add_contract(s, user, customer_id, data), f"合同 {number.strip()} 已登记")

@@ -2,14 +2,16 @@
 
 A create form is drawn under ``form_key(key)``, a key that changes after each save, so the next form
 the user sees is empty (Streamlit keeps a widget's value for as long as its key lives). A refused save
-keeps the key, so everything typed stays with the message beside it. ``create`` records the form's
+keeps the key, so everything typed stays with the message beside it (``beside``: a FieldErrors names
+each field; the form is drawn again with each message under its box). ``create`` records the form's
 token in the same unit of work as what it creates (db/submissions.py): a double click, or a rerun
 that arrives after the save but before the form was cleared, creates nothing more.
 """
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable, TypeVar
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, TypeVar
 
 import streamlit as st
 from sqlalchemy.orm import Session
@@ -17,7 +19,8 @@ from sqlalchemy.orm import Session
 from components.feedback import flash, refused
 from db.engine import session_scope
 from db.submissions import claim
-from domain.errors import UserFacingError
+from domain.errors import FieldErrors, UserFacingError
+from domain.formatting import plain
 
 T = TypeVar("T")
 ALREADY_SAVED = object()  # what ``save_once`` returns for a submission saved before
@@ -38,6 +41,33 @@ def save_once(key: str, write: Callable[[Session], T]) -> T | Any:
         return write(session)
 
 
+@contextmanager
+def create_form(key: str) -> Iterator[str]:
+    """``with create_form(key) as k:`` draws form ``key`` under its current key ``k`` (prefix widget keys
+    with it), ending with the reasons of a refused save."""
+    drawn = form_key(key)
+    with st.form(drawn, enter_to_submit=False):
+        yield drawn
+        unsaved(key)
+
+
+def errors_of(key: str) -> dict[str, str]:
+    """The field → message of form ``key``'s last refused save (empty once it saves)."""
+    return st.session_state.get(f"{form_key(key)}:errors", {})
+
+
+def beside(key: str, field: str) -> None:
+    """Under a widget of form ``key``: why its value was refused, if it was."""
+    if message := errors_of(key).get(field):
+        st.markdown(f":red[⚠ {plain(message)}]")
+
+
+def unsaved(key: str) -> None:
+    """At the end of form ``key``: that it was not saved, and every reason, in one line."""
+    if errors := errors_of(key):
+        st.error("未保存：" + plain("；".join(errors.values())))
+
+
 def clear(key: str) -> None:
     """Forget what form ``key`` holds (its widgets, errors and token): the next run draws it empty."""
     old = form_key(key)
@@ -48,10 +78,15 @@ def clear(key: str) -> None:
 
 def create(key: str, write: Callable[[Session], Any], success: str | Callable[[Any], str]) -> bool:
     """Save form ``key`` once: on success (or a repeat of a saved submission) clear it, flash ``success``
-    and rerun; on a refusal show it and keep every typed value. Returns False when refused."""
+    and rerun; on a refusal keep every typed value and show why: field by field (``beside``) for a
+    FieldErrors, which draws the form again, else below the form. Returns False when refused."""
     try:
         result = save_once(key, write)
+    except FieldErrors as exc:
+        st.session_state[f"{form_key(key)}:errors"] = exc.errors
+        st.rerun()
     except UserFacingError as exc:
+        st.session_state.pop(f"{form_key(key)}:errors", None)
         refused(exc)
         return False
     clear(key)

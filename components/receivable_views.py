@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from components.forms import create, form_key
+from components.forms import beside, create, create_form
 from components.uploader import file_uploader
 from db.engine import session_scope
 from db.models_followups import Receivable
@@ -45,25 +45,36 @@ def receivables_tab(user, customer_id: int, credit_days: int | None, items: list
         st.info("还没有应收账款。")
     if not can_edit:
         return
-    with st.expander("录入应收账款", key=f"receivable_open:{customer_id}"), st.form(form_key(f"receivable:{customer_id}"), enter_to_submit=False):
+    base = f"receivable:{customer_id}"
+    with st.expander("录入应收账款", key=f"receivable_open:{customer_id}"), create_form(base):
         left, right = st.columns(2)
-        doc_date = left.date_input("开票/发货日期 *", value=local_today(), format="YYYY-MM-DD")
-        amount = right.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
-        due = left.date_input("到期日（不填则按账期）", value=None, format="YYYY-MM-DD")
-        paid = right.number_input("已回款（元）", min_value=0.0, step=100.0, format="%.2f", value=0.0)
+        with left:
+            doc_date = st.date_input("开票/发货日期 *", value=local_today(), format="YYYY-MM-DD")
+            beside(base, "doc_date")
+        with right:
+            amount = st.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+            beside(base, "amount")
+        with left:
+            due = st.date_input("到期日（不填则按账期）", value=None, format="YYYY-MM-DD")
+            beside(base, "due_date")
+        with right:
+            paid = st.number_input("已回款（元）", min_value=0.0, step=100.0, format="%.2f", value=0.0)
+            beside(base, "paid")
         doc_no = left.text_input("单据号", max_chars=60)
         note = right.text_input("备注", max_chars=200)
         if st.form_submit_button("保存", type="primary"):
             data = ReceivableInput(doc_date, _decimal(amount), due, _decimal(paid) or Decimal(0), doc_no, note)
-            create(f"receivable:{customer_id}", lambda s: add_receivable(s, user, customer_id, data), "应收账款已保存")
+            create(base, lambda s: add_receivable(s, user, customer_id, data), "应收账款已保存")
     open_items = {r.id: r for r in items if r.outstanding > 0}
     if open_items:
-        with st.expander("登记回款", key=f"payment_open:{customer_id}"), st.form(form_key(f"payment:{customer_id}"), enter_to_submit=False):
+        paying = f"payment:{customer_id}"
+        with st.expander("登记回款", key=f"payment_open:{customer_id}"), create_form(paying):
             chosen = st.selectbox("应收账款", list(open_items), format_func=lambda i: (
                 f"{open_items[i].doc_no or open_items[i].doc_date} · 未收 {open_items[i].outstanding:,.2f} 元"))
             amount = st.number_input("本次回款（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+            beside(paying, "amount")
             if st.form_submit_button("登记回款", type="primary"):
-                create(f"payment:{customer_id}", lambda s: record_payment(s, user, chosen, _decimal(amount)), "回款已登记")
+                create(paying, lambda s: record_payment(s, user, chosen, _decimal(amount)), "回款已登记")
 
 
 def _decimal(value: float | None) -> Decimal | None:

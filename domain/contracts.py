@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.errors import UserFacingError
+from domain.errors import FieldErrors
 
 KINDS = ["供货合同", "三方协议", "战略合作协议", "经销协议", "促销/陈列协议", "还款协议", "其它"]
 REMIND_DAYS = 30  # 到期提醒: this many days before the end
@@ -13,10 +13,8 @@ REMIND_DAYS = 30  # 到期提醒: this many days before the end
 NOT_YET, ACTIVE, ENDING, EXPIRED = "未生效", "生效中", "即将到期", "已到期"
 
 
-class ContractError(UserFacingError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
+class ContractError(FieldErrors):
+    """A refused input; ``errors`` maps each field to its message."""
 
 
 @dataclass

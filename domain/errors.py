@@ -6,6 +6,15 @@ class UserFacingError(Exception):
     """A refused action; ``str(error)`` tells the user what and where, in Chinese."""
 
 
+class FieldErrors(UserFacingError):
+    """Input that cannot be saved; ``errors`` maps a form field to its Chinese message, shown beside it
+    (components/forms.py). Each area's error (ContractError, FollowUpError, …) is one of these."""
+
+    def __init__(self, errors: dict[str, str], message: str | None = None):
+        super().__init__(message or "；".join(errors.values()))
+        self.errors = errors
+
+
 class PermissionDenied(UserFacingError):
     pass
 

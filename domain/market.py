@@ -6,15 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.errors import UserFacingError
+from domain.errors import FieldErrors
 
 TOPICS = ["价格", "促销", "政策", "新品", "陈列", "其它"]
 
 
-class MarketNoteError(UserFacingError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
+class MarketNoteError(FieldErrors):
+    """A refused input; ``errors`` maps each field to its message."""
 
 
 @dataclass

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.errors import UserFacingError
+from domain.errors import FieldErrors
 
 REMIND_DAYS = 3  # 回款提醒：到期前 3 天
 NOT_DUE = "未到期"
@@ -18,10 +18,8 @@ BUCKET_LABELS = [NOT_DUE] + [label for _, label in BUCKETS]
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
-class ReceivableError(UserFacingError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
+class ReceivableError(FieldErrors):
+    """A refused input; ``errors`` maps each field to its message."""
 
 
 @dataclass

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain import fields as F
-from domain.errors import UserFacingError
+from domain.errors import FieldErrors
 from domain.formatting import local_today
 from domain.normalize import PHONE_RULE, drop_control, format_phone, parse_amount, parse_date, to_ascii_form, to_half_width
 
@@ -21,12 +21,11 @@ TAX_NO_RE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$|^[0-9A-Z]{20}$")
 ACCOUNT_RE = re.compile(r"^[0-9\- ]{6,40}$")
 
 
-class ValidationError(UserFacingError):
+class ValidationError(FieldErrors):
     """Raised by a write when the card has errors; ``errors`` maps field → message."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(f"{_label(k)}：{v}" for k, v in errors.items()))
-        self.errors = errors
+        super().__init__(errors, "；".join(f"{_label(k)}：{v}" for k, v in errors.items()))
 
 
 def _label(name: str) -> str:

@@ -182,7 +182,8 @@ if tabs["合同"].open:
 if tabs["文件"].open:
     with tabs["文件"]:
         documents_tab(user, customer_id, loaded(lambda s: document_db.for_customer(s, customer_id)),
-                      can_upload=permissions.can_follow_up(user, customer))
+                      can_upload=permissions.can_follow_up(user, customer),
+                      can_download=permissions.can_export(user, customer))
 
 if tabs["应收账款"].open:
     with tabs["应收账款"]:

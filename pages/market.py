@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import show_flash
-from components.forms import create, form_key
+from components.forms import beside, create, create_form
 from db.access import find_customer
 from db.engine import session_scope
 from db.market import SHOWN, add_note, search_notes
@@ -22,17 +22,28 @@ today = local_today()
 st.title("市场与竞品")
 st.caption("市场走访中看到的竞品价格、促销、政策和新品，按日期记下来；关联客户的记录也显示在该客户的资料卡上。")
 
-with st.expander("记一条市场动态", key="market_note_open"), st.form(form_key("market_note"), enter_to_submit=False):
+with st.expander("记一条市场动态", key="market_note_open"), create_form("market_note"):
     a, b, c = st.columns(3)
-    day = a.date_input("日期 *", value=today, max_value=today, format="YYYY-MM-DD")
-    competitor = b.text_input("竞品品牌/厂家 *", max_chars=80)
-    topic = c.selectbox("类别 *", TOPICS)
+    with a:
+        day = st.date_input("日期 *", value=today, max_value=today, format="YYYY-MM-DD")
+        beside("market_note", "day")
+    with b:
+        competitor = st.text_input("竞品品牌/厂家 *", max_chars=80)
+        beside("market_note", "competitor")
+    with c:
+        topic = st.selectbox("类别 *", TOPICS)
+        beside("market_note", "topic")
     product = a.text_input("产品", max_chars=80)
-    price = b.number_input("价格（元）", min_value=0.0, step=1.0, format="%.2f", value=None)
+    with b:
+        price = st.number_input("价格（元）", min_value=0.0, step=1.0, format="%.2f", value=None)
+        beside("market_note", "price")
     number = c.text_input("关联客户（档案号或全称，可不填）")
-    province = a.selectbox("省份（不关联客户时必填）", ["", *PROVINCES], format_func=lambda v: v or "请选择")
+    with a:
+        province = st.selectbox("省份（不关联客户时必填）", ["", *PROVINCES], format_func=lambda v: v or "请选择")
+        beside("market_note", "province")
     city = b.text_input("城市", max_chars=40)
     content = st.text_area("情况 *", placeholder="例如：某品牌 500ml 终端价降到 39 元，买二送一，至月底")
+    beside("market_note", "content")
     if st.form_submit_button("保存", type="primary"):
         def save(s):
             customer_id = find_customer(s, number).id if number.strip() else None
