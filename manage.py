@@ -1,6 +1,7 @@
 """KeDang's command line for admins and scheduled jobs.
 
     python manage.py migrate
+    python manage.py new-migration "add wechat"                  (for developers: after changing a model or field)
     python manage.py create-user --role admin --username boss --name 老板
     python manage.py seed-demo --customers 300
     python manage.py import-customers FILE [--sheet NAME] [--header-row N] [--mapping FILE.json]
@@ -28,7 +29,7 @@ from db.engine import database_url, retrying, session_scope
 from db.health import check as health_check
 from db.exports import export_customers
 from db.imports import ImportOptions, find_header, run_import
-from db.migrate import one_at_a_time, upgrade
+from db.migrate import new_migration, one_at_a_time, upgrade
 from db.pool import sweep
 from db.seed import DEMO_PASSWORD, DEMO_USERS, ensure_reference_data, seed_demo
 from db.users import create_user
@@ -39,6 +40,12 @@ from domain.roles import ALL_ROLES, ROLE_LABELS
 from domain.spreadsheet import read_workbook
 
 EXIT_UNREADABLE = 2  # import-customers: the file could not be read at all; nothing was written
+
+
+def cmd_new_migration(args: argparse.Namespace) -> int:
+    path = new_migration(args.message)
+    print(f"已生成迁移：{path.relative_to(Path(__file__).resolve().parent)}（请打开核对；下次启动或 migrate 时执行）")
+    return 0
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -237,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="manage.py", description="客档 KeDang 管理命令")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="创建或升级数据库").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("new-migration", help="（开发用）按模型和字段的改动生成迁移文件")
+    p.add_argument("message", help="迁移说明，如 \"add wechat\"")
+    p.set_defaults(func=cmd_new_migration)
     p = sub.add_parser("create-user", help="新建用户（密码交互输入，或取自环境变量 KEDANG_PASSWORD）")
     p.add_argument("--role", required=True, choices=ALL_ROLES)
     p.add_argument("--username", required=True)

@@ -1,7 +1,9 @@
 """Bring any database up to the current schema with alembic (run on app start)."""
 from __future__ import annotations
 
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from alembic import command
@@ -71,3 +73,24 @@ def _known(config: Config, revision: str) -> bool:
         return ScriptDirectory.from_config(config).get_revision(revision) is not None
     except CommandError:
         return False
+
+
+def new_migration(message: str) -> Path:
+    """Write the migration for what changed in the models (e.g. a field added to domain/fields.py) and
+    return its file. Compared against a scratch SQLite database brought to the current head, so it works
+    on a fresh clone and never touches the team's database. A migration that adds columns to
+    ``customers`` ends with ``recompute_all`` (db/derived.py): old archives get the new 完整度."""
+    with tempfile.TemporaryDirectory(prefix="kedang-migration-") as scratch:
+        url = f"sqlite:///{Path(scratch) / 'head.db'}"
+        config = alembic_config(url)
+        command.upgrade(config, "head")
+        script = command.revision(config, message=message, autogenerate=True)
+        get_engine(url).dispose()
+    path = Path(script.path)  # type: ignore[union-attr]
+    source = path.read_text(encoding="utf-8")
+    if "op.batch_alter_table('customers'" in source and "add_column" in source:
+        recompute = "\n    recompute_all(op.get_bind())  # old archives get the new 完整度\n"
+        source = source.replace("\n\ndef downgrade()", recompute + "\n\ndef downgrade()", 1)
+        source = source.replace("import sqlalchemy as sa\n", "import sqlalchemy as sa\n\nfrom db.derived import recompute_all\n", 1)
+        path.write_text(source, encoding="utf-8")
+    return path

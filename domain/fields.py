@@ -3,7 +3,7 @@
 The form, validation, history labels, completeness, the database columns
 (db/models.py) and later the import mapping and export all read this list.
 To add a field: add one ``Field(...)`` line here, then generate a migration
-(README, "Add a field").
+(docs/architecture.md, "How to add a field").
 """
 from __future__ import annotations
 
