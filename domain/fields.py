@@ -42,6 +42,12 @@ class Field:
     unit: str = ""
     only_for_type: str | None = None  # shown, checked and counted only for this customer type
     help: str = ""
+    masked: bool | None = None        # hidden in part from masked roles; None: by kind (phones, account numbers)
+    needs_signoff: bool = False       # a rep's change waits for a supervisor (domain/signoff.py)
+
+    @property
+    def is_masked(self) -> bool:
+        return self.kind in (PHONE, ACCOUNT_NO) if self.masked is None else self.masked
 
     @property
     def label_with_unit(self) -> str:
@@ -106,12 +112,12 @@ ARCHIVE_FIELDS: tuple[Field, ...] = (
           help="如：海鲜、中餐、火锅"),
     # 财务信息
     Field("payment_method", "付款方式", CHOICE, FINANCE, choices=("现金", "转帐", "承兑", "其他")),
-    Field("credit_days", "账期", INT, FINANCE, minimum=0, maximum=3650, unit="天"),
-    Field("bank", "开户行", TEXT, FINANCE, max_length=100),
+    Field("credit_days", "账期", INT, FINANCE, minimum=0, maximum=3650, unit="天", needs_signoff=True),
+    Field("bank", "开户行", TEXT, FINANCE, max_length=100, needs_signoff=True),
     Field("tax_no", "税号", TAX_NO, FINANCE, max_length=20,
           help="统一社会信用代码或税务登记号，15/18/20 位"),
-    Field("account_no", "账号", ACCOUNT_NO, FINANCE, max_length=40),
-    Field("credit_limit", "信用额度", DECIMAL, FINANCE, minimum=0, unit="元"),
+    Field("account_no", "账号", ACCOUNT_NO, FINANCE, max_length=40, needs_signoff=True),
+    Field("credit_limit", "信用额度", DECIMAL, FINANCE, minimum=0, unit="元", needs_signoff=True),
     Field("payment_behaviour", "回款表现", CHOICE, FINANCE,
           choices=("按时回款", "偶有拖欠", "经常拖欠")),
     Field("investment", "年度投入", DECIMAL, FINANCE, minimum=0, unit="万元"),

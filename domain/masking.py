@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-MASKED_FIELDS = ("phone", "fax", "account_no")       # on the archive (domain/fields.py)
+from domain import fields as F
+
+MASKED_FIELDS = tuple(f.name for f in F.ARCHIVE_FIELDS if f.is_masked)  # Field.masked, by kind unless declared
 MASKED_CONTACT_FIELDS = ("mobile", "phone")
 NOTICE = "电话和银行账号已按公司规定隐藏部分数字；如需完整信息或修改档案，请联系负责人。"
 

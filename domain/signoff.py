@@ -11,7 +11,7 @@ from domain import audit
 from domain import fields as F
 from domain import roles as R
 
-SENSITIVE_FIELDS = ("credit_limit", "credit_days", "bank", "account_no")
+SENSITIVE_FIELDS = tuple(f.name for f in F.ARCHIVE_FIELDS if f.needs_signoff)  # declared on the Field
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
 STATE_LABELS = {PENDING: "待审批", APPROVED: "已同意", REFUSED: "已拒绝"}
 
