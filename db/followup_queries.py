@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, and_, extract, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from db.archive_queries import get_customer
 from db.cadence import escalate_after_days
 from db.paging import SHOWN, Rows, first_rows
 from db.complaints import open_for_handler
@@ -108,3 +109,12 @@ def birthdays_this_week(session: Session, actor: permissions.Actor, today: dt.da
                            .where(Customer.owner_id == actor.id, Customer.is_active.is_(True),
                                   Contact.birthday.is_not(None), on_a_day).limit(SHOWN)).all()
     return sorted(((c, cu) for c, cu in rows), key=lambda r: order[(r[0].birthday.month, r[0].birthday.day)])
+
+
+def follow_up_summary(session: Session, actor: permissions.Actor, follow_up_id: int) -> str:
+    """What a follow-up said, for whoever may see its customer (the archive's rules, loans included)."""
+    record = session.get(FollowUp, follow_up_id)
+    if record is None:
+        return ""
+    get_customer(session, actor, record.customer_id)
+    return record.summary
