@@ -66,20 +66,25 @@ def movement_view(user, scheme_id: int, flt: CustomerFilter) -> None:
     data = pd.DataFrame([{"时间": period_label(f.period, period), "起始": f.period.isoformat(), "原分类": f.from_name,
                           "新分类": f.to_name, "变动": f"{f.from_name} → {f.to_name}", "客户数": f.count}
                          for f in flows])
-    chart = (alt.Chart(data, title=f"最近 {PERIODS} 个{LABELS[period]}的分类变动（按新分类堆叠）")
-             .mark_bar()
-             .encode(x=alt.X("时间:N", title=LABELS[period], axis=alt.Axis(labelAngle=0),
-                             scale=alt.Scale(domain=[period_label(s, period) for s in starts])),
-                     y=alt.Y("sum(客户数):Q", title="移动次数"),
-                     color=alt.Color("新分类:N", title="移入分类"),
-                     tooltip=["时间", "变动", "客户数"])
-             .add_params(alt.selection_point(name="bar", fields=["起始", "新分类"])))
+    chart = movement_chart(data, starts, period)
     picked = st.altair_chart(chart, on_select="rerun", key=f"movement_chart_{period}", width="stretch")
     points = (picked.get("selection", {}).get("bar") or []) if picked else []
     st.dataframe(data.pivot_table(index="变动", columns="时间", values="客户数", aggfunc="sum", fill_value=0),
                  width="stretch")
     classes = sorted({f.to_name for f in flows})
     _drill_down(user, scheme_id, flt, period, starts, classes, points[0] if points else None)
+
+
+def movement_chart(data: pd.DataFrame, starts: list, period: str) -> alt.Chart:
+    """Moves per period stacked by the class moved into; the y-axis counts whole moves (no 0.2 ticks)."""
+    return (alt.Chart(data, title=f"最近 {PERIODS} 个{LABELS[period]}的分类变动（按新分类堆叠）")
+            .mark_bar()
+            .encode(x=alt.X("时间:N", title=LABELS[period], axis=alt.Axis(labelAngle=0 if period == MONTH else -40),
+                            scale=alt.Scale(domain=[period_label(s, period) for s in starts])),
+                    y=alt.Y("sum(客户数):Q", title="移动次数", axis=alt.Axis(format="d", tickMinStep=1)),
+                    color=alt.Color("新分类:N", title="移入分类"),
+                    tooltip=["时间", "变动", "客户数"])
+            .add_params(alt.selection_point(name="bar", fields=["起始", "新分类"])))
 
 
 def _drill_down(user, scheme_id: int, flt: CustomerFilter, period: str, starts, classes: list[str],

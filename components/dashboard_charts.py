@@ -120,7 +120,8 @@ def _movements(frame: pd.DataFrame, title: str) -> alt.Chart:
     frame = frame.assign(周=pd.to_datetime(frame["周"]))
     return alt.Chart(frame, title=title).mark_bar().encode(
         x=alt.X("yearmonthdate(周):O", title="周（周一）", axis=alt.Axis(format="%m-%d", labelAngle=0)),
-        y=alt.Y("sum(人次):Q", title="移动人次"), color=alt.Color("移入:N", title="移入分类"),
+        y=alt.Y("sum(人次):Q", title="移动人次", axis=alt.Axis(format="d", tickMinStep=1)),  # whole moves
+        color=alt.Color("移入:N", title="移入分类"),
         tooltip=["移出", "移入", alt.Tooltip("sum(人次):Q", title="人次")]).properties(height=HEIGHT)
 
 

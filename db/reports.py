@@ -1,7 +1,9 @@
 """Visit reports: a rep's daily/weekly/monthly report and the manager's team report.
 
-计划 = visit plans of the period (not cancelled) assigned to the rep; 完成 = those answered by
-a follow-up; 完成率 = 完成 ÷ 计划 (the documents' "success rate" of planned visits); 拜访 =
+计划 = visit plans of the period (not cancelled) assigned to the rep that are due by the report
+date (today), plus any already done; 待到期 = the period's open plans due after it; 完成 = plans
+answered by a follow-up; 完成率 = 完成 ÷ 计划 (the documents' "success rate" of planned visits),
+so mid-month a month report is not diluted by plans nobody could have done yet; 拜访 =
 follow-ups in person (直接登门/邀约登门). Every number is a GROUP BY in the database.
 """
 from __future__ import annotations
@@ -17,7 +19,9 @@ from db.models_followups import FollowUp, VisitPlan
 from domain import permissions
 from domain.errors import PermissionDenied
 from domain.followups import CANCELLED, DONE, METHODS, VISIT_METHODS
+from domain.formatting import local_today
 from domain.roles import MANAGER, REP, SUPERVISORS
+from domain.workbooks import tables_workbook
 
 
 @dataclass
@@ -26,6 +30,7 @@ class RepStats:
     name: str
     planned: int = 0
     completed: int = 0
+    upcoming: int = 0  # 待到期: open plans due after the report date, not in 计划 yet
     visits: int = 0
     follow_ups: int = 0
     customers: int = 0
@@ -64,15 +69,24 @@ def team_members(session: Session, actor: permissions.Actor) -> list[User]:
     return sorted(people, key=lambda u: u.id != actor.id)
 
 
-def team_stats(session: Session, people: list[User], start: dt.date, end: dt.date) -> list[RepStats]:
+def team_stats(session: Session, people: list[User], start: dt.date, end: dt.date,
+               today: dt.date | None = None) -> list[RepStats]:
+    """Each person's numbers for [start, end); plans after ``today`` (default: the team's today) are 待到期."""
+    today = today or local_today()
     ids = [u.id for u in people]
     stats = {u.id: RepStats(u.id, u.name, by_method={m: 0 for m in METHODS}) for u in people}
-    for assignee, status, count in session.execute(
-            select(VisitPlan.assignee_id, VisitPlan.status, func.count())
+    for assignee, status, day, count in session.execute(
+            select(VisitPlan.assignee_id, VisitPlan.status, VisitPlan.day, func.count())
             .where(VisitPlan.assignee_id.in_(ids), VisitPlan.day >= start, VisitPlan.day < end,
-                   VisitPlan.status != CANCELLED).group_by(VisitPlan.assignee_id, VisitPlan.status)):
-        stats[assignee].planned += count
-        stats[assignee].completed += count if status == DONE else 0
+                   VisitPlan.status != CANCELLED)
+            .group_by(VisitPlan.assignee_id, VisitPlan.status, VisitPlan.day)):
+        row = stats[assignee]
+        if status == DONE:  # done early counts as done, whenever it was due
+            row.planned, row.completed = row.planned + count, row.completed + count
+        elif day > today:
+            row.upcoming += count
+        else:
+            row.planned += count
     in_period = (FollowUp.follower_id.in_(ids), FollowUp.day >= start, FollowUp.day < end)
     for follower, method, count in session.execute(
             select(FollowUp.follower_id, FollowUp.method, func.count()).where(*in_period)
@@ -88,11 +102,12 @@ def team_stats(session: Session, people: list[User], start: dt.date, end: dt.dat
     return [stats[i] for i in ids]
 
 
-def rep_report(session: Session, actor: permissions.Actor, rep_id: int, start: dt.date, end: dt.date) -> RepReport:
+def rep_report(session: Session, actor: permissions.Actor, rep_id: int, start: dt.date, end: dt.date,
+               today: dt.date | None = None) -> RepReport:
     rep = session.get(User, rep_id)
     if rep is None or not can_see_reports_of(actor, rep):
         raise PermissionDenied("您只能查看自己或下属的报表")
-    stats = team_stats(session, [rep], start, end)[0]
+    stats = team_stats(session, [rep], start, end, today)[0]
     rows = session.execute(
         select(FollowUp.day, Customer.name, FollowUp.method, FollowUp.summary, FollowUp.open_problems)
         .join(Customer, Customer.id == FollowUp.customer_id)
@@ -101,3 +116,28 @@ def rep_report(session: Session, actor: permissions.Actor, rep_id: int, start: d
     return RepReport(stats, start, end,
                      open_problems=[(day, name, problems) for day, name, _, _, problems in rows if problems],
                      records=[(day, name, method, summary) for day, name, method, summary, _ in rows])
+
+
+RATE_FORMAT = {"完成率": "0%"}  # a number in the workbook, shown as a percentage
+
+
+def stats_row(s: RepStats) -> dict:
+    """One person's numbers as the report's tables show them; 完成率 a fraction, None when nothing was due."""
+    return {"人员": s.name, "计划回访": s.planned, "已完成": s.completed, "完成率": s.completion_rate,
+            "待到期": s.upcoming, "登门拜访": s.visits, "跟进合计": s.follow_ups, "联系客户数": s.customers,
+            "已审阅": s.reviewed, **s.by_method}
+
+
+def report_workbook(title: str, report: RepReport) -> bytes:
+    """A rep's report as .xlsx: 汇总, 遗留问题 and 跟进明细."""
+    summary = stats_row(report.stats)
+    return tables_workbook(title, [
+        ("汇总", list(summary), [list(summary.values())]),
+        ("遗留问题", ["日期", "客户", "遗留问题"], report.open_problems),
+        ("跟进明细", ["日期", "客户", "跟进方式", "跟进情况"], report.records)], RATE_FORMAT)
+
+
+def team_workbook(title: str, team: list[RepStats]) -> bytes:
+    rows = [stats_row(s) for s in team]
+    return tables_workbook(title, [("团队", list(rows[0]) if rows else [], [list(r.values()) for r in rows])],
+                           RATE_FORMAT)

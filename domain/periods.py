@@ -36,4 +36,4 @@ def recent_periods(today: dt.date, period: str, count: int) -> list[dt.date]:
 def period_label(start: dt.date, period: str) -> str:
     if period == DAY:
         return f"{start.year}年{start.month}月{start.day}日"
-    return f"{start:%m-%d} 当周" if period == WEEK else f"{start.year}年{start.month}月"
+    return f"{start:%Y-%m-%d} 当周" if period == WEEK else f"{start.year}年{start.month}月"  # a week names its Monday

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -193,13 +194,29 @@ def card_workbook(title: str, sides: dict[str, list[CardSection]]) -> bytes:
     return _save(workbook)
 
 
-def tables_workbook(title: str, tables: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
-    """A report: one sheet per (sheet name, headers, rows), the title above each header row."""
+def tables_workbook(title: str, tables: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+                    number_formats: Mapping[str, str] | None = None) -> bytes:
+    """A report: one sheet per (sheet name, headers, rows), the title above each header row.
+
+    ``number_formats`` maps a header to an Excel number format for its numbers (e.g. {"完成率": "0%"}),
+    so a rate stays a number Excel can sum and sort."""
     book = Workbook(write_only=True)
     for name, headers, rows in tables:
         sheet = book.create_sheet(name[:31])
         sheet.append([_text_cell(sheet, title, font=Font(bold=True, size=13))])
         sheet.append(_header_row(sheet, headers))
+        formats = [(number_formats or {}).get(h) for h in headers]
         for row in rows:
-            sheet.append([_text_cell(sheet, _excel_value(v)) if isinstance(v, str) else _excel_value(v) for v in row])
+            sheet.append([_table_cell(sheet, v, formats[i] if i < len(formats) else None) for i, v in enumerate(row)])
     return _save(book)
+
+
+def _table_cell(sheet, value: Any, number_format: str | None) -> Any:
+    value = _excel_value(value)
+    if isinstance(value, float) and math.isnan(value):  # pandas' empty number: an empty cell
+        return None
+    if isinstance(value, str):
+        return _text_cell(sheet, value)
+    if number_format and isinstance(value, (int, float)):
+        return _text_cell(sheet, value, number_format=number_format)
+    return value

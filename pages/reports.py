@@ -5,12 +5,12 @@ import streamlit as st
 
 from components.auth import require_user
 from db.engine import session_scope
-from db.reports import RepStats, rep_report, team_members, team_stats
+from db.reports import rep_report, report_workbook, stats_row, team_members, team_stats, team_workbook
 from domain import periods
 from domain.formatting import local_today, plain
-from domain.workbooks import tables_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PERCENT = {"完成率": st.column_config.NumberColumn("完成率", format="percent")}
 user = require_user(__file__)
 st.title("工作报表")
 
@@ -30,24 +30,25 @@ who = right.selectbox("人员", list(names), format_func=names.get, key="report_
 title = f"{names[who]} · {periods.REPORT_LABELS[kind]} · {periods.period_label(start, kind)}"
 
 
-def stats_row(s: RepStats) -> dict:
-    rate = f"{s.completion_rate:.0%}" if s.completion_rate is not None else "—"
-    return {"人员": s.name, "计划回访": s.planned, "已完成": s.completed, "完成率": rate, "登门拜访": s.visits,
-            "跟进合计": s.follow_ups, "联系客户数": s.customers, "已审阅": s.reviewed,
-            **{m: n for m, n in s.by_method.items()}}
+def rate(value: float | None) -> str:
+    return f"{value:.0%}" if value is not None else "—"
 
 
+today = local_today()
 with session_scope() as session:
-    report = rep_report(session, user, who, start, end)
-    team = team_stats(session, people, start, end) if len(people) > 1 else []
+    report = rep_report(session, user, who, start, end, today)
+    team = team_stats(session, people, start, end, today) if len(people) > 1 else []
 
 st.subheader(plain(title))
 s = report.stats
-cols = st.columns(6)
-for col, (label, value) in zip(cols, [("计划回访", s.planned), ("已完成", s.completed),
-                                      ("完成率", f"{s.completion_rate:.0%}" if s.completion_rate is not None else "—"),
-                                      ("登门拜访", s.visits), ("跟进合计", s.follow_ups), ("联系客户数", s.customers)]):
+cols = st.columns(7)
+for col, (label, value) in zip(cols, [("计划回访", s.planned), ("已完成", s.completed), ("完成率", rate(s.completion_rate)),
+                                      ("待到期", s.upcoming), ("登门拜访", s.visits), ("跟进合计", s.follow_ups),
+                                      ("联系客户数", s.customers)]):
     col.metric(label, value)
+if s.upcoming:
+    st.caption(f"计划回访只计截至 {today:%Y-%m-%d} 已到期的计划（提前完成的也计入）；此后到期的 {s.upcoming} 条为待到期，"
+               "不计入完成率。")
 methods = pd.DataFrame([{"跟进方式": m, "次数": n} for m, n in s.by_method.items()])
 st.altair_chart(alt.Chart(methods, title="按跟进方式").mark_bar().encode(
     x=alt.X("跟进方式:N", sort=list(s.by_method), axis=alt.Axis(labelAngle=0)),
@@ -62,18 +63,14 @@ else:
     st.caption("没有遗留问题。")
 with st.expander(f"跟进明细（{len(records)}）"):
     st.dataframe(records, hide_index=True, width="stretch")
-summary = pd.DataFrame([stats_row(s)])
-st.download_button("下载本报表（.xlsx）", tables_workbook(title, [
-    ("汇总", list(summary.columns), summary.itertuples(index=False)),
-    ("遗留问题", list(problems.columns), problems.itertuples(index=False)),
-    ("跟进明细", list(records.columns), records.itertuples(index=False))]),
-    file_name=f"{title}.xlsx".replace(" · ", "_"), mime=XLSX, key="report_download", on_click="ignore")
+st.download_button("下载本报表（.xlsx）", report_workbook(title, report),
+                   file_name=f"{title}.xlsx".replace(" · ", "_"), mime=XLSX, key="report_download", on_click="ignore")
 
 if team:
     team_title = f"团队拜访报表 · {periods.period_label(start, kind)}"
     st.subheader(team_title)
-    frame = pd.DataFrame([stats_row(row) for row in team])
-    st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button("下载团队报表（.xlsx）", tables_workbook(team_title, [
-        ("团队", list(frame.columns), frame.itertuples(index=False))]),
-        file_name=f"{team_title}.xlsx".replace(" · ", "_"), mime=XLSX, key="team_report_download", on_click="ignore")
+    st.dataframe(pd.DataFrame([stats_row(row) for row in team]), hide_index=True, width="stretch",
+                 column_config=PERCENT)
+    st.download_button("下载团队报表（.xlsx）", team_workbook(team_title, team),
+                       file_name=f"{team_title}.xlsx".replace(" · ", "_"), mime=XLSX, key="team_report_download",
+                       on_click="ignore")

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.followups import cancel_plan, log_follow_up, plan_visits, review_follow_up
 from db.models_followups import VisitPlan
-from db.reports import rep_report, team_members, team_stats
+from db.reports import rep_report, report_workbook, team_members, team_stats, team_workbook
 from domain.errors import PermissionDenied
-from domain.followups import FollowUpInput, PlanInput
+from domain.followups import DONE, PLANNED, FollowUpInput, PlanInput
 from domain.formatting import local_today
-from domain.periods import WEEK, next_period, period_start
+from domain.periods import MONTH, WEEK, next_period, period_label, period_start
 from domain.workbooks import tables_workbook
 from tests.factories import make_customer, make_team, make_user
 
@@ -76,3 +76,53 @@ def test_the_report_workbook_has_a_sheet_per_table_and_defuses_formulas():
     assert book.sheetnames == ["汇总", "遗留问题"]
     assert [[c.value for c in row] for row in book["汇总"].iter_rows()] == [["张伟 · 周报", None], ["人员", "跟进合计"], ["张伟", 2]]
     assert book["遗留问题"]["B3"].value == "'=HYPERLINK(\"x\")"
+
+
+@pytest.fixture
+def november(db):
+    """张伟's November 2026, seen on the 15th: plans on the 3rd (done), 10th (missed) and 15th (open),
+    one on the 20th already done early, and 26 later in the month not yet due."""
+    with session_scope() as s:
+        manager, rep, _ = make_team(s)
+        customer = make_customer(s, rep).id
+        days = [3, 10, 15, 20] + [d for d in range(16, 31) for _ in range(2)][:26]
+        for n, day in enumerate(days):
+            s.add(VisitPlan(customer_id=customer, day=dt.date(2026, 11, day), method="现场-核心", assignee_id=rep.id,
+                            created_by_id=rep.id, status=DONE if n in (0, 3) else PLANNED))
+        return manager, rep
+
+
+def test_mid_month_the_rate_counts_only_plans_already_due(november):
+    manager, rep = november
+    with session_scope() as s:
+        report = rep_report(s, manager, rep.id, dt.date(2026, 11, 1), dt.date(2026, 12, 1), today=dt.date(2026, 11, 15))
+        after = rep_report(s, manager, rep.id, dt.date(2026, 11, 1), dt.date(2026, 12, 1), today=dt.date(2026, 12, 5))
+    stats = report.stats  # not 2 of 30 (7%): 3rd, 10th, 15th and the early 20th were due or done
+    assert (stats.planned, stats.completed, stats.upcoming, stats.completion_rate) == (4, 2, 26, 0.5)
+    assert (after.stats.planned, after.stats.completed, after.stats.upcoming) == (30, 2, 0)  # the month is over
+
+
+def test_the_workbook_rate_is_a_number_formatted_as_a_percentage(november):
+    manager, rep = november
+    with session_scope() as s:
+        report = rep_report(s, manager, rep.id, dt.date(2026, 11, 1), dt.date(2026, 12, 1), today=dt.date(2026, 11, 15))
+        team = team_stats(s, team_members(s, manager), dt.date(2026, 11, 1), dt.date(2026, 12, 1),
+                          today=dt.date(2026, 11, 15))
+    sheet = load_workbook(io.BytesIO(report_workbook("张伟 · 月报 · 2026年11月", report)))["汇总"]
+    headers = [c.value for c in sheet[2]]
+    rate = sheet.cell(row=3, column=headers.index("完成率") + 1)
+    assert (rate.value, rate.number_format) == (0.5, "0%")
+    assert sheet.cell(row=3, column=headers.index("待到期") + 1).value == 26
+    team_sheet = load_workbook(io.BytesIO(team_workbook("团队拜访报表", team)))["团队"]
+    rates = {row[0].value: row[headers.index("完成率")] for row in team_sheet.iter_rows(min_row=3)}
+    assert (rates["张伟"].value, rates["张伟"].number_format) == (0.5, "0%")
+    assert rates["李经理"].value is None  # nothing planned: an empty cell, not "—" or 0%
+
+
+@pytest.mark.parametrize("start, kind, label", [
+    (dt.date(2026, 11, 30), WEEK, "2026-11-30 当周"),
+    (dt.date(2025, 12, 29), WEEK, "2025-12-29 当周"),  # the week that crosses the year is named by its Monday
+    (dt.date(2026, 11, 1), MONTH, "2026年11月"),
+])
+def test_a_report_period_is_labelled_with_its_year(start, kind, label):
+    assert period_label(start, kind) == label

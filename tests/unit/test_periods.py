@@ -22,4 +22,5 @@ def test_next_and_recent_periods():
                                                                 dt.date(2026, 2, 1)]
     assert recent_periods(dt.date(2026, 11, 25), WEEK, 2) == [dt.date(2026, 11, 16), dt.date(2026, 11, 23)]
     assert period_label(dt.date(2026, 2, 1), MONTH) == "2026年2月"
-    assert period_label(dt.date(2026, 11, 23), WEEK) == "11-23 当周"
+    assert period_label(dt.date(2026, 11, 23), WEEK) == "2026-11-23 当周"
+    assert period_label(dt.date(2025, 12, 29), WEEK) == "2025-12-29 当周"  # the year of its Monday
