@@ -8,21 +8,26 @@ from db.engine import session_scope
 from db.volumes import MAX_CUSTOMERS, close_year, closed_years, export_volumes, volume_candidates
 from domain.errors import UserFacingError
 from domain.formatting import local_time, local_today
-from domain.volumes import CATEGORIES
+from domain.volumes import CATEGORIES, volume_file_stem, volume_years
 
 user = require_user(__file__)
 show_flash()
 st.title("年度归档")
 st.caption("每位客户的年度档案按六大类整理（" + "、".join(f"{i}. {c}" for i, c in enumerate(CATEGORIES, 1)) +
-           "），每个工作簿前有目录，当年上传的附件按类别放在同一文件夹。年度封存后，该年的记录只能由经理更正，并记入历史。")
-this_year = local_today().year
-year = st.selectbox("年度", list(range(this_year - 1, this_year - 11, -1)), key="volume_year")
+           "），每个工作簿前有目录，当年上传的附件按类别放在同一文件夹。年度档案包括当年有任何记录（跟进、投诉、合同、应收与回款、"
+           "分类变动、建档或修改等）的客户。年度封存后，该年的记录只能由经理更正，并记入历史。")
+today = local_today()
+years = volume_years(today)
+year = st.selectbox("年度", years, index=1, key="volume_year",
+                    format_func=lambda y: f"{y}（截至今天）" if y == today.year else str(y))
 with session_scope() as session:
     closed = {c.year: c for c in closed_years(session)}
     candidates = volume_candidates(session, user, year)
 
 if year in closed:
     st.success(f"{year} 年已于 {local_time(closed[year].closed_at)} 封存。")
+elif year == today.year:
+    st.info(f"{year} 年尚未结束：导出的是截至 {today:%Y-%m-%d} 的年度档案（未封存），年度结束后才能封存。")
 else:
     with st.form("close_year"):
         note = st.text_input("封存说明", placeholder="例如：2025 年度档案已导出并装订")
@@ -43,7 +48,9 @@ if st.button("生成年度档案（.zip）", type="primary", key="volume_build")
     except UserFacingError as exc:
         refused(exc)
 if (built := st.session_state.get("volume_zip")) and built[0] == year:
-    st.download_button(f"下载 {year} 年度档案", built[1], file_name=f"客户档案_{year}年度.zip",
+    so_far = f"（截至 {today:%Y-%m-%d}）" if year == today.year else ""
+    st.download_button(f"下载 {year} 年度档案{so_far}", built[1],
+                       file_name=f"客户档案_{volume_file_stem(year, today)}.zip",
                        mime="application/zip", key="volume_download")
 
 st.subheader("已删除的档案")
