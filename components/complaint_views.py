@@ -8,7 +8,8 @@ import streamlit as st
 
 from components.feedback import decision, run_write
 from components.forms import create, form_key
-from db.complaints import close, decide_discount, log_complaint, request_discount, resolve, start_handling
+from db.complaints import (ReturnVisit, close, decide_discount, log_complaint, rebook_return_visit, request_discount,
+                           resolve, start_handling)
 from db.models_papers import Complaint, Discount
 from domain import complaints as C
 from domain import permissions
@@ -16,13 +17,13 @@ from domain.formatting import local_time, local_today, plain
 
 
 def complaints_tab(user, customer, complaints: list[Complaint], discounts: list[Discount], people: dict[int, str],
-                   visits_done: dict[int, bool], can_log: bool) -> None:
+                   visits: dict[int, ReturnVisit], can_log: bool) -> None:
     open_count = sum(c.state in C.UNFINISHED for c in complaints)
     st.caption(f"投诉 {len(complaints)} 条，未结案 {open_count} 条。每条投诉解决后都要现场回访，回访记录完成后才能结案。")
     if can_log:
         _log_form(user, customer, people)
     for complaint in complaints:
-        _complaint_box(user, complaint, people, visits_done.get(complaint.id, False))
+        _complaint_box(user, complaint, people, visits.get(complaint.id))
     st.subheader("折价 / 让利")
     _discounts(user, customer, discounts, complaints, can_log)
 
@@ -44,7 +45,7 @@ def _log_form(user, customer, people: dict[int, str]) -> None:
                    "投诉已登记，处理人会在今日待办中看到")
 
 
-def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit_done: bool) -> None:
+def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit: ReturnVisit | None) -> None:
     colour = {C.OPEN: "red", C.HANDLING: "orange", C.RESOLVED: "blue", C.CLOSED: "green"}[complaint.state]
     with st.container(border=True):
         facts = plain(f"{complaint.category} · {complaint.severity} · {complaint.channel} · "
@@ -71,12 +72,27 @@ def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit_don
             if st.button("已解决，安排现场回访", key=f"{key}:resolve", type="primary"):
                 run_write(lambda s: resolve(s, user, complaint.id, resolution, responsibility, visit_on),
                           "已解决：现场回访计划已安排，回访后即可结案")
-        elif not visit_done:
-            st.info("等待现场回访：在「跟进」中回访计划「现场-问题处理」记录一次登门回访后，才能结案。")
+        elif visit is None or not visit.done:
+            _waiting_for_visit(user, complaint, visit, key)
         else:
             satisfaction = st.selectbox("客户满意度 *", C.SATISFACTION, key=f"{key}:satisfaction")
             if st.button("回访完成，结案", key=f"{key}:close", type="primary"):
                 run_write(lambda s: close(s, user, complaint.id, satisfaction), "投诉已结案")
+
+
+def _waiting_for_visit(user, complaint: Complaint, visit: ReturnVisit | None, key: str) -> None:
+    """已解决, not yet visited: where to record the visit, or — its plan completed by a call or
+    cancelled — 「重新安排回访」 (db/complaints.rebook_return_visit)."""
+    if visit is not None and visit.waiting:
+        st.info(f"等待现场回访（计划 {visit.day}，可以提前）：在「跟进」中记录一次直接登门或邀约登门，"
+                "「这次跟进完成的回访计划」选这条【投诉回访】，之后即可结案。")
+        return
+    st.warning("这条投诉的回访计划已被电话跟进完成或已取消，没有登门回访，不能结案：请重新安排一次现场回访。")
+    left, right = st.columns(2, vertical_alignment="bottom")
+    day = left.date_input("现场回访日期", value=None, min_value=local_today(), format="YYYY-MM-DD",
+                          key=f"{key}:revisit", help=f"不填则为 {C.RETURN_VISIT_WITHIN_DAYS} 天后")
+    if right.button("重新安排回访", key=f"{key}:rebook"):
+        run_write(lambda s: rebook_return_visit(s, user, complaint.id, day), "已重新安排现场回访，登门回访后即可结案")
 
 
 def discount_box(user, discount: Discount, title: str = "") -> None:

@@ -10,13 +10,16 @@ import streamlit as st
 
 from components.feedback import flash, refused
 from components.forms import ALREADY_SAVED, clear, form_key, save_once
-from db.followups import log_follow_up, plan_visits
+from db.engine import session_scope
+from db.followups import PlanChoice, log_follow_up, plan_visits, plans_to_answer
 from db.models import ClassScheme, User
 from domain.errors import UserFacingError
-from domain.followups import METHODS, PLAN_METHODS, TOPICS, FollowUpError, FollowUpInput, PlanInput
+from domain.followups import (METHODS, NO_PLAN, PLAN_METHODS, TOPICS, FollowUpError, FollowUpInput, PlanInput,
+                              default_method, plan_label)
 from domain.formatting import local_today, plain
 
 KEEP = "（不变）"
+AUTO = "auto"  # the plan picker's 「自动（按跟进方式匹配）」: log_follow_up picks (domain/followups.auto_plan)
 
 
 def _error(errors: dict[str, str], field: str) -> None:
@@ -30,16 +33,22 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
     """The follow-up form; returns True once saved (a success message is flashed for the rerun).
 
     ``schemes``/``current``: offer 分类调整 (the class after the contact) for these schemes.
-    ``plan_id``: the visit plan this contact answers (from the calendar or 今日待办).
+    ``plan_id``: the visit plan this contact answers (from the calendar or 今日待办), preselected in
+    「这次跟进完成的回访计划」, which lists the customer's open plans (complaint return visits first).
     """
     today = local_today()
     base, key = key, form_key(key)  # a new key after each save: the next form is empty
     errors: dict[str, str] = st.session_state.get(f"{key}:errors", {})
+    plans = _open_plans(user, customer_id)
+    given = plans.get(plan_id) if plan_id is not None else None
     with st.form(key, border=True, enter_to_submit=False):
         if title:
             st.markdown(f"**{plain(title)}**")
-        method = st.radio("跟进方式 *", METHODS, index=2, horizontal=True, key=f"{key}:method")
+        method = st.radio("跟进方式 *", METHODS, horizontal=True, key=f"{key}:method",
+                          index=METHODS.index(default_method(given.method) if given else "电话跟进"))
         _error(errors, "method")
+        answers = _plan_choice(key, plans, given, today) if plans else plan_id
+        _error(errors, "plan")
         summary = st.text_input("跟进情况 *", key=f"{key}:summary",
                                 placeholder="一句话即可，例如：客户要新品价格表，周五送样")
         _error(errors, "summary")
@@ -66,7 +75,7 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
         return False
     data = FollowUpInput(day=day, time=at, method=method or "", summary=summary or "", topic=topic or "",
                          feedback=feedback, competitors=competitors, open_problems=open_problems,
-                         next_step=next_step, next_date=next_date, companions=companions, plan_id=plan_id,
+                         next_step=next_step, next_date=next_date, companions=companions, plan_id=answers,
                          classes=chosen)
     try:
         result = save_once(base, lambda session: log_follow_up(session, user, customer_id, data))
@@ -82,6 +91,26 @@ def follow_up_form(user, customer_id: int, *, key: str, schemes: list[ClassSchem
     flash("跟进记录已保存" + (f"，已安排 {next_date} 再次跟进" if next_date else "")
           + ("（同一份表单提交了两次，只保存了一次）" if result is ALREADY_SAVED else ""))
     return True
+
+
+def _open_plans(user, customer_id: int) -> dict[int, PlanChoice]:
+    try:
+        with session_scope(read_only=True) as session:
+            return {p.id: p for p in plans_to_answer(session, user, customer_id)}
+    except UserFacingError:  # not theirs to see: the save is refused with the reason
+        return {}
+
+
+def _plan_choice(key: str, plans: dict[int, PlanChoice], given: PlanChoice | None, today: dt.date) -> int | None:
+    """「这次跟进完成的回访计划」: 自动 (the default), one of the open plans, or 不对应回访计划 (NO_PLAN)."""
+    options = [AUTO, *plans, NO_PLAN]
+    labels = {AUTO: "自动（按跟进方式匹配）", NO_PLAN: "不对应回访计划",
+              **{p.id: plan_label(p.day, p.method, p.purpose, p.return_visit, today) for p in plans.values()}}
+    chosen = st.selectbox("这次跟进完成的回访计划", options, index=options.index(given.id) if given else 0,
+                          format_func=labels.get, key=f"{key}:plan",
+                          help="现场回访计划须直接登门或邀约登门才能完成；电话跟进只能完成电话回访计划。"
+                               "投诉回访排在最前，可以提前登门完成。")
+    return None if chosen == AUTO else chosen
 
 
 def _class_choices(key: str, schemes: list[ClassScheme], current: dict[int, int]) -> dict[int, int]:

@@ -45,14 +45,16 @@ def log_complaint(session: Session, actor: permissions.Actor, customer_id: int, 
     return complaint
 
 
-def _open(session: Session, actor: permissions.Actor, complaint_id: int, wanted: str) -> Complaint:
+def _open(session: Session, actor: permissions.Actor, complaint_id: int, wanted: str | None) -> Complaint:
+    """The complaint ``actor`` may handle; ``wanted``: the state it is to move to next (checked)."""
     complaint = session.get(Complaint, complaint_id)
     if complaint is None:
         raise NotFound("找不到这条投诉")
     get_customer(session, actor, complaint.customer_id)  # visibility
     if not permissions.can_handle_complaint(actor, complaint.handler_id):
         raise PermissionDenied("只有处理人、客服或经理可以处理这条投诉")
-    C.check_step(complaint.state, wanted)
+    if wanted is not None:
+        C.check_step(complaint.state, wanted)
     return complaint
 
 
@@ -80,8 +82,17 @@ def resolve(session: Session, actor: permissions.Actor, complaint_id: int, resol
     """已解决: the result and 责任鉴定; books the on-site return visit for the handler."""
     complaint = _open(session, actor, complaint_id, C.RESOLVED)
     C.check_resolution(resolution, responsibility)
+    day = _book_return_visit(session, actor, complaint, return_visit_on)
+    complaint.resolution, complaint.responsibility = resolution.strip(), responsibility
+    complaint.resolved_at = utcnow()
+    return _save(session, complaint, actor, C.RESOLVED, f"，{responsibility}，{day} 现场回访", resolution.strip())
+
+
+def _book_return_visit(session: Session, actor: permissions.Actor, complaint: Complaint,
+                       day: dt.date | None) -> dt.date:
+    """A new 现场-问题处理 plan for the handler on ``day`` (default: in a week), as the complaint's return visit."""
     today = local_today()
-    day = return_visit_on or today + dt.timedelta(days=C.RETURN_VISIT_WITHIN_DAYS)
+    day = day or today + dt.timedelta(days=C.RETURN_VISIT_WITHIN_DAYS)
     if day < today:
         raise C.ComplaintError({"return_visit": "回访日期不能早于今天"})
     plan = VisitPlan(customer_id=complaint.customer_id, day=day, method=C.RETURN_VISIT_METHOD,
@@ -89,20 +100,59 @@ def resolve(session: Session, actor: permissions.Actor, complaint_id: int, resol
                      assignee_id=complaint.handler_id or actor.id, created_by_id=actor.id, status=PLANNED)
     session.add(plan)
     session.flush()
-    complaint.resolution, complaint.responsibility = resolution.strip(), responsibility
-    complaint.return_plan_id, complaint.resolved_at = plan.id, utcnow()
-    return _save(session, complaint, actor, C.RESOLVED, f"，{responsibility}，{day} 现场回访", resolution.strip())
+    complaint.return_plan_id = plan.id
+    return day
+
+
+@dataclass(frozen=True)
+class ReturnVisit:
+    """Where a resolved complaint's return visit stands: ``done`` (its plan answered on site: it may
+    close), ``waiting`` (its plan still open, on ``day``), or neither — the plan was completed without
+    a visit (a phone call, before calls were refused) or cancelled, and the handler re-books it
+    (rebook_return_visit)."""
+
+    done: bool
+    waiting: bool
+    day: dt.date | None
+
+
+def return_visit(session: Session, complaint: Complaint) -> ReturnVisit:
+    plan = session.get(VisitPlan, complaint.return_plan_id) if complaint.return_plan_id else None
+    if plan is None:
+        return ReturnVisit(False, False, None)
+    done = plan.status == DONE and session.scalar(select(func.count(FollowUp.id)).where(
+        FollowUp.plan_id == plan.id, FollowUp.method.in_(VISIT_METHODS))) > 0
+    return ReturnVisit(done, plan.status == PLANNED, plan.day)
 
 
 def return_visit_done(session: Session, complaint: Complaint) -> bool:
     """Its return-visit plan was answered by a follow-up on site (直接登门/邀约登门)."""
-    if complaint.return_plan_id is None:
-        return False
-    plan = session.get(VisitPlan, complaint.return_plan_id)
-    if plan is None or plan.status != DONE:
-        return False
-    return session.scalar(select(func.count(FollowUp.id)).where(
-        FollowUp.plan_id == plan.id, FollowUp.method.in_(VISIT_METHODS))) > 0
+    return return_visit(session, complaint).done
+
+
+def rebook_return_visit(session: Session, actor: permissions.Actor, complaint_id: int,
+                        day: dt.date | None = None) -> Complaint:
+    """「重新安排回访」, the way out for a complaint stuck at 已解决: its return-visit plan can no longer
+    be answered by a visit (completed by a phone call before calls were refused, or cancelled), so it
+    gets a new 现场-问题处理 plan and closes after that visit. Refused while its plan is open or once
+    the visit is done."""
+    complaint = _open(session, actor, complaint_id, None)
+    if complaint.state != C.RESOLVED:
+        raise ConflictError(f"这条投诉现在是「{C.STATE_LABELS[complaint.state]}」，无需重新安排回访（页面已刷新）")
+    now = return_visit(session, complaint)
+    if now.done or now.waiting:
+        raise ConflictError("这条投诉的现场回访" + ("已经完成，可以结案" if now.done else f"已安排在 {now.day}，无需重新安排")
+                            + "（页面已刷新）")
+    day = _book_return_visit(session, actor, complaint, day)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConflictError("这条投诉刚刚被他人处理过，页面已刷新，请核对后再操作") from None
+    record(session, actor_id=actor.id, entity="customer", entity_id=complaint.customer_id, action="complaint_step",
+           reason="原回访计划未经登门完成或已取消",
+           changes=[{"field": "投诉", "label": f"投诉（{complaint.category}）",
+                     "old": "已解决，待现场回访", "new": f"重新安排 {day} 现场回访"}])
+    return complaint
 
 
 def close(session: Session, actor: permissions.Actor, complaint_id: int, satisfaction: str) -> Complaint:
@@ -200,13 +250,13 @@ def discounts_for(session: Session, customer_id: int) -> list[Discount]:
 
 
 def customer_tab(session: Session, customer_id: int
-                 ) -> tuple[list[Complaint], dict[int, bool], list[Discount], dict[int, str]]:
-    """What the archive's 投诉与折价 tab shows: the complaints, whether each resolved one has had its
-    return visit, the discount requests, and the active staff by id (the possible handlers)."""
+                 ) -> tuple[list[Complaint], dict[int, ReturnVisit], list[Discount], dict[int, str]]:
+    """What the archive's 投诉与折价 tab shows: the complaints, where each resolved one's return visit
+    stands, the discount requests, and the active staff by id (the possible handlers)."""
     complaints = for_customer(session, customer_id)
-    visits_done = {c.id: return_visit_done(session, c) for c in complaints if c.state == C.RESOLVED}
+    visits = {c.id: return_visit(session, c) for c in complaints if c.state == C.RESOLVED}
     staff = dict(session.execute(select(User.id, User.name).where(User.is_active.is_(True))).all())
-    return complaints, visits_done, discounts_for(session, customer_id), staff
+    return complaints, visits, discounts_for(session, customer_id), staff
 
 
 def discounts_to_decide(session: Session, actor: permissions.Actor) -> list[tuple[Discount, Customer]]:

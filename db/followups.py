@@ -6,6 +6,7 @@ Each function is one unit of work inside the caller's session: it checks permiss
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Iterable
 
 from sqlalchemy import select
@@ -17,11 +18,12 @@ from db.cadence import refresh_due
 from db.classification import apply_classes
 from db.models import ClassValue, Customer, User, utcnow
 from db.models_followups import FollowUp, VisitPlan
+from db.models_papers import Complaint
 from db.volumes import check_not_frozen
 from domain import permissions
 from domain.errors import ConflictError, NotFound, PermissionDenied, UserFacingError
-from domain.followups import (CANCELLED, CORRECTABLE, DONE, PLANNED, VISIT_METHODS, FollowUpInput, PlanInput,
-                              check_correction, check_follow_up, check_plan)
+from domain.followups import (CANCELLED, CORRECTABLE, DONE, NO_PLAN, PLANNED, VISIT_METHODS, FollowUpInput, PlanInput,
+                              auto_plan, check_answers, check_correction, check_follow_up, check_plan, plan_order)
 from domain.formatting import local_today
 from domain.roles import SUPERVISORS
 
@@ -36,14 +38,16 @@ def _open_customer(session: Session, actor: permissions.Actor, customer_id: int)
 
 
 def log_follow_up(session: Session, actor: permissions.Actor, customer_id: int, data: FollowUpInput) -> FollowUp:
-    """Save a contact. It answers ``data.plan_id`` (or else the customer's earliest open plan due by
-    the contact's day), books the next step as a plan, and applies a changed class with the record
-    as its reason. Raises FollowUpError (field → message), PermissionDenied or UserFacingError."""
+    """Save a contact. It completes the visit plan ``data.plan_id`` (refused on the 「plan」 field if its
+    method cannot answer that plan: domain/followups.can_answer), none for NO_PLAN, or for None the
+    plan domain/followups.auto_plan picks (a complaint's return visit first). It books the next step
+    as a plan, and applies a changed class with the record as its reason. Raises FollowUpError
+    (field → message), PermissionDenied or UserFacingError."""
     customer = _open_customer(session, actor, customer_id)
     today = local_today()
     check_follow_up(data, today)
     check_not_frozen(session, actor, data.day)  # a backdated record in a closed year
-    plan = _plan_answered(session, customer_id, data)
+    plan = _plan_answered(session, customer_id, data, today)
     follow_up = FollowUp(
         customer_id=customer_id, day=data.day, time=data.time, method=data.method, topic=data.topic or None,
         summary=data.summary.strip(), feedback=data.feedback.strip() or None,
@@ -69,17 +73,52 @@ def log_follow_up(session: Session, actor: permissions.Actor, customer_id: int, 
     return follow_up
 
 
-def _plan_answered(session: Session, customer_id: int, data: FollowUpInput) -> VisitPlan | None:
+def _plan_answered(session: Session, customer_id: int, data: FollowUpInput, today: dt.date) -> VisitPlan | None:
+    if data.plan_id == NO_PLAN:
+        return None
     if data.plan_id is not None:
         plan = session.get(VisitPlan, data.plan_id)
         if plan is None or plan.customer_id != customer_id:
             raise NotFound("找不到这条回访计划")
         if plan.status != PLANNED:
             raise ConflictError("这条回访计划已经完成或取消了（可能刚被他人处理），请刷新后再试")
+        check_answers(data.method, plan.day, plan.method, today)
         return plan
-    return session.scalars(select(VisitPlan).where(VisitPlan.customer_id == customer_id, VisitPlan.status == PLANNED,
-                                                   VisitPlan.day <= data.day)
-                           .order_by(VisitPlan.day, VisitPlan.id).limit(1)).first()
+    plans = _open_plans(session, customer_id)
+    return auto_plan(plans, data.method, data.day, _return_visits(session, plans))
+
+
+def _open_plans(session: Session, customer_id: int) -> list[VisitPlan]:
+    return list(session.scalars(select(VisitPlan).where(VisitPlan.customer_id == customer_id,
+                                                        VisitPlan.status == PLANNED)))
+
+
+def _return_visits(session: Session, plans: list[VisitPlan]) -> set[int]:
+    """Which of ``plans`` are complaints' return visits (Complaint.return_plan_id)."""
+    if not plans:
+        return set()
+    return set(session.scalars(select(Complaint.return_plan_id).where(
+        Complaint.return_plan_id.in_([p.id for p in plans]))))
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """An open plan as the follow-up form offers it."""
+
+    id: int
+    day: dt.date
+    method: str
+    purpose: str | None
+    return_visit: bool  # a complaint's return visit (投诉回访)
+
+
+def plans_to_answer(session: Session, actor: permissions.Actor, customer_id: int) -> list[PlanChoice]:
+    """The customer's open plans a contact could complete, in domain/followups.plan_order (complaint
+    return visits first, then by day)."""
+    get_customer(session, actor, customer_id)  # visibility
+    plans = _open_plans(session, customer_id)
+    returns = _return_visits(session, plans)
+    return [PlanChoice(p.id, p.day, p.method, p.purpose, p.id in returns) for p in plan_order(plans, returns)]
 
 
 def _class_changes(session: Session, actor: permissions.Actor, customer: Customer, chosen: dict[int, int],

@@ -2,7 +2,10 @@
 
 A complaint moves 待处理 → 处理中 → 已解决 → 已回访. Resolving it books an on-site return visit
 (a visit plan, 现场-问题处理); it is closed only once a follow-up on site has answered that plan —
-every complaint gets its return visit. db/complaints.py writes all this.
+every complaint gets its return visit (对投诉事件需采取上门方式回访). A phone call never completes it
+(domain/followups.can_answer); a visit completes it first, on any day. A plan that was completed
+without a visit or cancelled is re-booked (db/complaints.rebook_return_visit). db/complaints.py
+writes all this.
 """
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Collection, Iterable, TypeVar
 
 from domain.cadence import ANY, PHONE, VISIT
 from domain.errors import UserFacingError
@@ -23,6 +24,62 @@ OVERDUE_LABEL = "已逾期"
 SUMMARY_MAX = 2000
 TEXT_LIMITS = {"companions": ("协同人员", 200), "next_step": ("下一步计划", 200)}
 REVIEW_WINDOW_DAYS = 30  # 待审阅: visit records of the last 30 days (older ones are reviewed from the archive)
+
+
+# Which contact can complete which visit plan (回访计划), by the plan's kind (the part before "-").
+# An on-site plan (现场-*) needs a visit: 对投诉事件需采取上门方式回访 (seed 004), and a phone call is
+# not a visit. A phone plan (电话-*) is answered by a phone call or a visit (a visit does more than a
+# call). 网络对话, 手机短信 and 其它 complete no plan: they count for the cadence, not as a return visit.
+ANSWERS = {"现场": VISIT_METHODS, "电话": PHONE_METHODS | VISIT_METHODS}
+NO_PLAN = 0  # FollowUpInput.plan_id for 「不对应回访计划」 (ids start at 1)
+P = TypeVar("P")  # a plan: anything with .id, .day and .method (a VisitPlan, a PlanChoice)
+
+
+def can_answer(method: str, plan_method: str) -> bool:
+    """Whether a contact by ``method`` (跟进方式) completes a plan of ``plan_method`` (回访方式)."""
+    return method in ANSWERS.get(plan_method.split("-")[0], set())
+
+
+def plan_order(plans: Iterable[P], return_visits: Collection[int]) -> list[P]:
+    """The order a contact's candidate plans are offered and tried in: complaint return visits first
+    (``return_visits``: their plan ids; on any day, a rep may visit early), then the rest by day."""
+    return sorted(plans, key=lambda p: (p.id not in return_visits, p.day, p.id))
+
+
+def auto_plan(plans: Iterable[P], method: str, day: dt.date, return_visits: Collection[int]) -> P | None:
+    """The open plan a contact answers when the user left it to 「自动」: the first in plan_order that
+    ``method`` can answer — a complaint's return visit whatever its day, another plan only if due by
+    ``day``. None: it answers no plan."""
+    for plan in plan_order(plans, return_visits):
+        if can_answer(method, plan.method) and (plan.id in return_visits or plan.day <= day):
+            return plan
+    return None
+
+
+def default_method(plan_method: str) -> str:
+    """The 跟进方式 a form completing a plan of ``plan_method`` starts at: a visit for 现场, else a call."""
+    return "直接登门" if plan_method.startswith("现场") else "电话跟进"
+
+
+def short_day(day: dt.date, today: dt.date) -> str:
+    return f"{day.month}月{day.day}日" if day.year == today.year else f"{day.year}年{day.month}月{day.day}日"
+
+
+def check_answers(method: str, plan_day: dt.date, plan_method: str, today: dt.date) -> None:
+    """Refuse (on the 「plan」 field) a contact chosen to complete a plan it cannot answer."""
+    if can_answer(method, plan_method):
+        return
+    kind = plan_method.split("-")[0]
+    needs = "须直接登门或邀约登门" if kind == "现场" else "须电话跟进或登门"
+    raise FollowUpError({"plan": f"{method}不能完成{kind}回访计划（{short_day(plan_day, today)} {plan_method}），{needs}："
+                                 "请改选计划，或选择「不对应回访计划」"})
+
+
+def plan_label(day: dt.date, method: str, purpose: str | None, return_visit: bool, today: dt.date) -> str:
+    """A plan in the follow-up form's picker: 【投诉回访】3月12日 现场-问题处理 · 投诉回访：配送物流."""
+    tag = "【投诉回访】" if return_visit else ""
+    late = "（已逾期）" if day < today else ""
+    return f"{tag}{short_day(day, today)}{late} {method}" + (f" · {purpose}" if purpose else "")
 
 
 def channels_of(method: str) -> set[str]:
@@ -55,7 +112,7 @@ class FollowUpInput:
     next_step: str = ""
     next_date: dt.date | None = None
     companions: str = ""               # 协同人员
-    plan_id: int | None = None         # the visit plan this contact answers
+    plan_id: int | None = None         # the visit plan it answers; None: auto_plan picks, NO_PLAN: none
     classes: dict[int, int] = field(default_factory=dict)  # scheme id -> class after the contact
 
 

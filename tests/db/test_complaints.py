@@ -1,19 +1,20 @@
-"""投诉 through its states — closed only after an on-site return visit — and 折价 approval."""
+"""投诉 through its states — closed only after an on-site return visit (a call never completes it, a
+visit completes it first, a stuck one is re-booked) — and 折价 approval."""
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from db.audit import list_history
-from db.complaints import (close, decide_discount, log_complaint, open_for_handler, request_discount, resolve,
-                           start_handling, summary)
+from db.complaints import (ReturnVisit, close, customer_tab, decide_discount, log_complaint, open_for_handler,
+                           rebook_return_visit, request_discount, resolve, start_handling, summary)
 from db.engine import session_scope
-from db.followups import log_follow_up
-from db.models_followups import VisitPlan
+from db.followups import cancel_plan, log_follow_up
+from db.models_followups import FollowUp, VisitPlan
 from db.models_papers import Complaint
 from domain import complaints as C
 from domain.errors import PermissionDenied, UserFacingError
-from domain.followups import FollowUpInput
+from domain.followups import NO_PLAN, FollowUpError, FollowUpInput
 from domain.formatting import local_today
 from tests.factories import make_customer, make_team, make_user
 
@@ -121,3 +122,101 @@ def test_a_discount_is_approved_by_a_manager_never_its_requester(case):
     with pytest.raises(UserFacingError, match="已是「已批准」"):
         with session_scope() as s:
             decide_discount(s, manager, discount_id, False, "改主意")
+
+
+# --- the return visit (issue 21 item 1): only a visit completes it, early or late, and a stuck one is re-booked
+
+def _resolved(rep, customer_id, on=TODAY):
+    """A complaint resolved with its on-site return visit booked ``on``; (complaint id, plan id)."""
+    complaint_id = _complaint(rep, customer_id)
+    with session_scope() as s:
+        start_handling(s, rep, complaint_id)
+    with session_scope() as s:
+        return complaint_id, resolve(s, rep, complaint_id, "补发并致歉", "我方责任", on).return_plan_id
+
+
+def _log(rep, customer_id, method, **extra):
+    with session_scope() as s:
+        record = log_follow_up(s, rep, customer_id, FollowUpInput(day=TODAY, method=method, summary=method, **extra))
+        return record.plan_id
+
+
+def _plan_status(plan_id):
+    with session_scope() as s:
+        return s.get(VisitPlan, plan_id).status
+
+
+def test_a_phone_call_leaves_the_return_visit_open_and_the_visit_after_it_closes_the_complaint(case):
+    _, rep, _, customer_id = case
+    complaint_id, plan_id = _resolved(rep, customer_id, on=TODAY)  # due today: a call used to complete it
+    assert _log(rep, customer_id, "电话跟进") is None
+    assert _plan_status(plan_id) == "planned"
+    assert _log(rep, customer_id, "直接登门") == plan_id
+    with session_scope() as s:
+        close(s, rep, complaint_id, "满意")
+    with session_scope() as s:
+        assert s.get(Complaint, complaint_id).state == C.CLOSED
+
+
+def test_a_visit_before_the_return_visits_day_answers_it_before_an_overdue_plan(case):
+    _, rep, _, customer_id = case
+    with session_scope() as s:  # an overdue on-site plan of the same customer
+        s.add(VisitPlan(customer_id=customer_id, day=TODAY - dt.timedelta(days=3), method="现场-新顾客",
+                        assignee_id=rep.id, created_by_id=rep.id, status="planned"))
+    complaint_id, plan_id = _resolved(rep, customer_id, on=TODAY + dt.timedelta(days=5))
+    assert _log(rep, customer_id, "邀约登门") == plan_id  # the rep visited early
+    with session_scope() as s:
+        close(s, rep, complaint_id, "非常满意")
+        assert s.get(Complaint, complaint_id).state == C.CLOSED
+
+
+def test_a_phone_call_chosen_for_the_return_visit_is_refused_on_the_plan_field(case):
+    _, rep, _, customer_id = case
+    day = TODAY + dt.timedelta(days=2)
+    complaint_id, plan_id = _resolved(rep, customer_id, on=day)
+    with pytest.raises(FollowUpError) as refused:
+        _log(rep, customer_id, "电话跟进", plan_id=plan_id)
+    assert refused.value.errors == {"plan": f"电话跟进不能完成现场回访计划（{day.month}月{day.day}日 现场-问题处理），"
+                                            "须直接登门或邀约登门：请改选计划，或选择「不对应回访计划」"}
+    assert _plan_status(plan_id) == "planned"
+    assert _log(rep, customer_id, "直接登门", plan_id=NO_PLAN) is None  # 「不对应回访计划」
+    assert _plan_status(plan_id) == "planned"
+
+
+def test_a_complaint_whose_return_visit_was_completed_by_a_call_is_rebooked_and_then_closed(case):
+    _, rep, _, customer_id = case
+    complaint_id, plan_id = _resolved(rep, customer_id)
+    with session_scope() as s:  # data from before calls were refused: the plan done by a phone call
+        s.get(VisitPlan, plan_id).status = "done"
+        s.add(FollowUp(customer_id=customer_id, day=TODAY, method="电话跟进", summary="电话回访", follower_id=rep.id,
+                       plan_id=plan_id))
+    with session_scope() as s:
+        assert customer_tab(s, customer_id)[1][complaint_id] == ReturnVisit(done=False, waiting=False, day=TODAY)
+    with pytest.raises(C.ComplaintError, match="现场回访后才能结案"):
+        with session_scope() as s:
+            close(s, rep, complaint_id, "满意")
+    with session_scope() as s:
+        rebook_return_visit(s, rep, complaint_id, TODAY + dt.timedelta(days=1))
+    with pytest.raises(UserFacingError, match="已安排在"):  # once is enough
+        with session_scope() as s:
+            rebook_return_visit(s, rep, complaint_id)
+    with session_scope() as s:
+        new_plan = s.get(Complaint, complaint_id).return_plan_id
+        assert new_plan != plan_id and s.get(VisitPlan, new_plan).method == "现场-问题处理"
+        assert list_history(s, entity="customer", entity_id=customer_id)[0].reason == "原回访计划未经登门完成或已取消"
+    assert _log(rep, customer_id, "直接登门") == new_plan
+    with session_scope() as s:
+        close(s, rep, complaint_id, "满意")
+
+
+def test_a_cancelled_return_visit_is_rebooked_by_the_handler_only(case):
+    _, rep, _, customer_id = case
+    complaint_id, plan_id = _resolved(rep, customer_id)
+    with session_scope() as s:
+        cancel_plan(s, rep, plan_id, "客户出差")
+    with pytest.raises(PermissionDenied):
+        with session_scope() as s:
+            rebook_return_visit(s, make_user(s, "rep"), complaint_id)
+    with session_scope() as s:
+        rebook_return_visit(s, rep, complaint_id)
+        assert customer_tab(s, customer_id)[1][complaint_id].waiting

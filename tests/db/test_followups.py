@@ -8,10 +8,12 @@ from db.audit import list_history
 from db.cadence import refresh_due, set_escalate_after_days, set_rules
 from db.engine import session_scope
 from db.followup_queries import agenda, timeline
-from db.followups import cancel_plan, log_follow_up, plan_visits, reschedule_plan, review_follow_up
+from db.complaints import log_complaint, resolve, start_handling
+from db.followups import cancel_plan, log_follow_up, plan_visits, plans_to_answer, reschedule_plan, review_follow_up
 from db.models import ClassMovement, ClassScheme, ClassValue, Contact, Customer
 from db.models_followups import ContactStatus, VisitPlan
 from db.archives import set_customer_active
+from domain.complaints import ComplaintInput
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
 from domain.followups import FollowUpError, FollowUpInput, PlanInput
 from domain.formatting import local_today
@@ -269,3 +271,27 @@ def test_a_deactivated_archive_is_never_due_and_is_again_once_reactivated(team):
         set_customer_active(s, manager, customer_id, True, "重新营业")
     with session_scope() as s:
         assert s.get(ContactStatus, customer_id).next_due == TODAY - 23 * DAY
+
+
+def test_a_call_never_completes_an_on_site_plan_and_the_form_offers_return_visits_first(team):
+    _, rep, _, customer_id = team
+    with session_scope() as s:
+        plan_visits(s, rep, [customer_id], PlanInput(day=TODAY, method="现场-老顾客", purpose="对账"))
+        plan_visits(s, rep, [customer_id], PlanInput(day=TODAY + 3 * DAY, method="电话-常规"))
+        complaint_id = log_complaint(s, rep, customer_id, ComplaintInput(TODAY, "电话", "产品质量", "一般", "瓶盖漏酒")).id
+        start_handling(s, rep, complaint_id)
+        resolve(s, rep, complaint_id, "换货", "我方责任", TODAY + 7 * DAY)
+    with session_scope() as s:
+        choices = plans_to_answer(s, rep, customer_id)
+        assert [(c.method, c.return_visit) for c in choices] == [
+            ("现场-问题处理", True), ("现场-老顾客", False), ("电话-常规", False)]
+        assert log_follow_up(s, rep, customer_id, quick()).plan_id is None  # a call: no on-site plan
+    with session_scope() as s:  # chosen explicitly, a plan due later is completed
+        assert log_follow_up(s, rep, customer_id, quick(plan_id=choices[2].id)).plan_id == choices[2].id
+    with pytest.raises(FollowUpError, match="电话跟进不能完成现场回访计划") as refused, session_scope() as s:
+        log_follow_up(s, rep, customer_id, quick(plan_id=choices[1].id))
+    assert list(refused.value.errors) == ["plan"]
+    with session_scope() as s:
+        assert {p.method: p.status for p in s.scalars(select(VisitPlan))} == {
+            "现场-问题处理": "planned", "现场-老顾客": "planned", "电话-常规": "done"}
+        assert len(timeline(s, customer_id).follow_ups) == 2  # the refused one saved nothing
