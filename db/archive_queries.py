@@ -1,7 +1,7 @@
 """Reading archives: one customer, the paged list, the duplicate check, the review queue.
 
 Every query that returns customers to a user is filtered by
-``domain.permissions.visible_customers`` in the database.
+``db.visibility.visible_customers`` in the database.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Sequence
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from db import visibility
 from db.models import ClassScheme, ClassValue, Contact, Customer, CustomerClass, User
 from db.models_followups import ContactStatus
 from db.search import contains
@@ -82,12 +83,12 @@ def get_customer(session: Session, actor: permissions.Actor, customer_id: int) -
 def is_visible(session: Session, actor: permissions.Actor, customer_id: int) -> bool:
     """``visible_customers`` for one id, loans (借阅) and service scopes included."""
     return session.scalar(select(Customer.id).where(Customer.id == customer_id,
-                                                    permissions.visible_customers(actor))) is not None
+                                                    visibility.visible_customers(actor))) is not None
 
 
 def filtered_query(actor: permissions.Actor, flt: CustomerFilter) -> Select:
     """The customers ``actor`` may see that match ``flt`` (unsorted, unpaged)."""
-    query = select(Customer).where(permissions.visible_customers(actor))
+    query = select(Customer).where(visibility.visible_customers(actor))
     if flt.status == "active":
         query = query.where(Customer.is_active.is_(True))
     elif flt.status == "inactive":
@@ -211,7 +212,7 @@ def review_queue(session: Session, actor: permissions.Actor) -> list[Customer]:
         select(Customer).options(selectinload(Customer.owner))
         .outerjoin(owner, owner.id == Customer.owner_id)
         .where(Customer.review_state == PENDING, Customer.is_active.is_(True),
-               permissions.reviewable_customers(actor, owner.supervisor_id))
+               visibility.reviewable_customers(actor, owner.supervisor_id))
         .order_by(Customer.updated_at)))
 
 

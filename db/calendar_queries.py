@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from db import visibility
 from db.models import Customer, CustomerClass
 from db.models_followups import ContactStatus, FollowUp, VisitPlan
 from domain import calendar as cal
@@ -39,7 +40,7 @@ def _members(value_id: int) -> Select:
 
 
 def _scoped(query: Select, actor: permissions.Actor, flt: CalendarFilter) -> Select:
-    query = query.where(Customer.is_active.is_(True), permissions.visible_customers(actor))
+    query = query.where(Customer.is_active.is_(True), visibility.visible_customers(actor))
     if flt.class_value_id is not None:
         query = query.where(Customer.id.in_(_members(flt.class_value_id)))
     return query
@@ -56,7 +57,7 @@ def calendar_items(session: Session, actor: permissions.Actor, start: dt.date, e
                     .where(VisitPlan.status == PLANNED, VisitPlan.day >= start, VisitPlan.day < end), actor, flt)
     # Follow-ups: the work of the people in view, read (and counted) from the covering index.
     in_range = [FollowUp.day >= start, FollowUp.day < end]
-    if (people := permissions.people_in_view(actor)) is not None:
+    if (people := visibility.people_in_view(actor)) is not None:
         in_range.append(FollowUp.follower_id.in_(people))
     if flt.class_value_id is not None:
         in_range.append(FollowUp.customer_id.in_(_members(flt.class_value_id)))

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from db import visibility
 from db.archive_queries import get_customer
 from db.audit import record
 from db.models import Customer
@@ -87,7 +88,7 @@ def ending_soon(session: Session, actor: permissions.Actor, today: dt.date | Non
     today = today or local_today()
     query = (select(Contract, Customer).join(Customer, Customer.id == Contract.customer_id)
              .where(Contract.ends_on >= today, Contract.ends_on <= today + dt.timedelta(days=K.REMIND_DAYS),
-                    Customer.is_active.is_(True), permissions.visible_customers(actor))
+                    Customer.is_active.is_(True), visibility.visible_customers(actor))
              .order_by(Contract.ends_on))
     if mine_only:
         query = query.where(Customer.owner_id == actor.id)

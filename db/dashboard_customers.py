@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from db import visibility
 from db.archive_queries import CustomerFilter, filtered_query
 from db.models import ClassValue, Customer, CustomerClass, User
 from db.models_followups import ContactStatus, FollowUp, Receivable
@@ -50,7 +51,7 @@ def in_view(query: Select, actor: permissions.Actor, flt: rules.DashboardFilter,
     if person is not None and flt.province is None and flt.customer_type is None:
         if flt.owner_id is not None:
             query = query.where(person == flt.owner_id)
-        people = permissions.people_in_view(actor)
+        people = visibility.people_in_view(actor)
         return query if people is None else query.where(person.in_(people))
     return query.join(Customer, Customer.id == customer_id).where(scope(actor, flt, active_only=False))
 

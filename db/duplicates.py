@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from db import visibility
 from db.models import Customer, User
 from domain import matches as M
 from domain import permissions
@@ -21,7 +22,7 @@ def visible_ids(session: Session, actor: permissions.Actor, ids: Iterable[int]) 
     wanted, seen = sorted(set(ids)), set()
     for start in range(0, len(wanted), CHUNK):
         seen.update(session.scalars(select(Customer.id).where(
-            Customer.id.in_(wanted[start:start + CHUNK]), permissions.visible_customers(actor))))
+            Customer.id.in_(wanted[start:start + CHUNK]), visibility.visible_customers(actor))))
     return seen
 
 

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from db import visibility
 from db.archive_queries import SORTS, CustomerFilter, class_names, filtered_query
 from db.audit import record
 from db.models import AuditEvent, Customer
@@ -29,7 +30,7 @@ def export_customers(session: Session, actor: permissions.Actor, flt: CustomerFi
     """
     if not permissions.can_export_list(actor):
         raise PermissionDenied("您无权导出档案")
-    query = filtered_query(actor, flt).where(permissions.exportable_customers(actor))
+    query = filtered_query(actor, flt).where(visibility.exportable_customers(actor))
     order, _ = SORTS.get(flt.sort, SORTS["updated_desc"])
     numbers: list[str] = []
     content = table_workbook("客户档案", EXPORT_HEADERS, _rows(session, query.order_by(order, Customer.id), numbers))

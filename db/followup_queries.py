@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, and_, extract, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from db import visibility
 from db.archive_queries import get_customer
 from db.cadence import escalate_after_days
 from db.paging import SHOWN, Rows, first_rows
@@ -64,7 +65,7 @@ def due_customers(actor: permissions.Actor, until: dt.date) -> Select:
     """(Customer, ContactStatus) of active customers ``actor`` may see, due on or before ``until``."""
     return (select(Customer, ContactStatus).join(ContactStatus, ContactStatus.customer_id == Customer.id)
             .where(ContactStatus.next_due <= until, Customer.is_active.is_(True),
-                   permissions.visible_customers(actor))
+                   visibility.visible_customers(actor))
             .order_by(ContactStatus.next_due, Customer.id))
 
 
@@ -83,7 +84,7 @@ def agenda(session: Session, actor: permissions.Actor, today: dt.date) -> Agenda
                           .join(follower, follower.id == FollowUp.follower_id)
                           .where(FollowUp.reviewed_at.is_(None), FollowUp.method.in_(VISIT_METHODS),
                                  FollowUp.day >= today - dt.timedelta(days=REVIEW_WINDOW_DAYS),
-                                 permissions.reviewable_follow_ups(actor, follower.id, follower.supervisor_id))
+                                 visibility.reviewable_follow_ups(actor, follower.id, follower.supervisor_id))
                           .order_by(FollowUp.day.desc(), FollowUp.id.desc()))
         owner = aliased(User)
         escalated = first_rows(session, select(Customer, ContactStatus, owner)
@@ -91,7 +92,7 @@ def agenda(session: Session, actor: permissions.Actor, today: dt.date) -> Agenda
                           .join(owner, owner.id == Customer.owner_id)
                           .where(ContactStatus.next_due <= today - dt.timedelta(days=days),
                                  Customer.is_active.is_(True), owner.id != actor.id,
-                                 permissions.reviewable_follow_ups(actor, owner.id, owner.supervisor_id))
+                                 visibility.reviewable_follow_ups(actor, owner.id, owner.supervisor_id))
                           .order_by(ContactStatus.next_due, Customer.id))
     return Agenda(plans, due, to_review, escalated, due_soon(session, actor, today),
                   birthdays_this_week(session, actor, today), days, returning_soon(session, actor, today),

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from db import visibility
 from db.archive_queries import get_customer
 from db.audit import record
 from db.models import Customer
@@ -40,7 +41,7 @@ def add_note(session: Session, actor: permissions.Actor, data: M.MarketNoteInput
 
 
 def _readable(actor: permissions.Actor):
-    visible = select(Customer.id).where(permissions.visible_customers(actor))
+    visible = select(Customer.id).where(visibility.visible_customers(actor))
     return or_(MarketNote.customer_id.is_(None), MarketNote.customer_id.in_(visible))
 
 

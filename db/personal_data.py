@@ -4,7 +4,7 @@
 - ``anonymise_contact``: the person's details become 已匿名化 in the contact row, in the archive's
   history, follow-ups and complaints, and in import reports; the business records themselves stay.
 - ``delete_customer`` / ``restore_customer``: 删除 is a soft delete. The archive leaves every list,
-  search, count and export (domain/permissions.visible_customers) and frees its 税号; nothing is erased,
+  search, count and export (db/visibility.visible_customers) and frees its 税号; nothing is erased,
   and the archivist or an admin can bring it back.
 Each is one unit of work in the caller's session and records the archive's 历史.
 """

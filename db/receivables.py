@@ -13,6 +13,7 @@ from typing import Any, Sequence
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
+from db import visibility
 from db.archive_queries import get_customer
 from db.audit import record
 from db.paging import Rows, first_rows
@@ -78,7 +79,7 @@ def _open(actor: permissions.Actor) -> Select:
     """(Receivable, Customer) still owed, on active customers ``actor`` may see."""
     return (select(Receivable, Customer).join(Customer, Customer.id == Receivable.customer_id)
             .where(Receivable.paid < Receivable.amount, Customer.is_active.is_(True),
-                   permissions.visible_customers(actor)))
+                   visibility.visible_customers(actor)))
 
 
 def due_soon(session: Session, actor: permissions.Actor, today: dt.date, *, own_only: bool = True) -> Rows:

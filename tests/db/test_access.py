@@ -4,13 +4,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from db import visibility
 from db.access import ALL, decide, find_customer, give_back, my_requests, request_access, set_service_scope, to_decide
 from db.archive_queries import CustomerFilter, get_customer, list_customers
 from db.archives import archive_input_from, update_customer
 from db.audit import list_history
 from db.engine import session_scope
 from db.models import Customer
-from domain import permissions
 from domain.access import AccessError
 from domain.errors import PermissionDenied
 from domain.formatting import local_today
@@ -33,7 +33,7 @@ def teams(db):
 def _sees(actor, customer_id, day=None) -> bool:
     with session_scope() as s:
         return s.scalar(select(func.count(Customer.id)).where(
-            Customer.id == customer_id, permissions.visible_customers(actor, day))) == 1
+            Customer.id == customer_id, visibility.visible_customers(actor, day))) == 1
 
 
 def test_a_loan_opens_the_archive_until_its_return_date(teams):

@@ -1,5 +1,5 @@
 """Who sees which customers, everywhere the archive is read: lists, search, deep links, the board,
-exports, the calendar and the dashboard all ask domain/permissions.visible_customers."""
+exports, the calendar and the dashboard all ask db/visibility.visible_customers."""
 import datetime as dt
 
 import pytest
