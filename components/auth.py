@@ -25,7 +25,9 @@ import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
-from components.bootstrap import ensure_database
+from sqlalchemy.exc import DBAPIError
+
+from components.bootstrap import database_unreachable, ensure_database
 from components.chrome import apply_page_chrome
 from db import users as user_db
 from db.access import is_masked, log_refusal
@@ -203,8 +205,11 @@ def require_user(page_file: str | None = None, *, entry: bool = False) -> Curren
 
     Pages call ``require_user(__file__)`` as their first statement; ``entry=True`` only in app.py.
     """
-    ensure_database()
-    user = current_user()
+    try:
+        ensure_database()
+        user = current_user()
+    except DBAPIError as exc:  # the database is down or unreachable: say so in Chinese, never a traceback
+        database_unreachable(exc)
     if entry or user is None:  # once a run: app.py's call, or a page a fresh server runs without app.py
         apply_page_chrome()
     if user is None:

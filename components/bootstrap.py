@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import NoReturn
+from urllib.parse import urlsplit
 
 import streamlit as st
 
+from components.chrome import apply_page_chrome
+from components.errors import log_error
 from db.engine import database_url, retrying, session_scope
 from db.migrate import DatabaseTooNew, one_at_a_time, upgrade
 from db.pool import sweep_if_due
@@ -40,3 +44,13 @@ def ensure_database() -> None:
         st.error(str(exc))
         st.stop()
     _daily_sweep(url, local_today().isoformat())
+
+
+def database_unreachable(exc: BaseException) -> NoReturn:
+    """The page when the database cannot be reached: what happened, that nothing was lost, and an
+    error id for the administrator (the details go to the error log)."""
+    apply_page_chrome()
+    error_id = log_error(exc, user="未登录", page=urlsplit(st.context.url or "").path.strip("/") or "home")
+    st.error(f"暂时连接不上数据库，页面无法打开（错误编号 {error_id}）。已保存的数据不受影响；"
+             "请稍后刷新重试，如果一直如此，请把错误编号告诉系统管理员。")
+    st.stop()

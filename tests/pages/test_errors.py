@@ -25,3 +25,17 @@ def test_an_unexpected_error_shows_an_id_and_is_logged(people, monkeypatch):
     log = (log_dir() / "kedang-errors.log").read_text(encoding="utf-8")
     entry = log[log.index(f"id={error_id}"):]
     assert f"user={users[R.REP].username}#{users[R.REP].id}" in entry and "secret-internal-detail" in entry
+
+
+def test_an_unreachable_database_is_said_in_chinese_with_an_id(people, monkeypatch):
+    """The team's PostgreSQL restarting, or a wrong DATABASE_URL: a Chinese message, not Streamlit's English box."""
+    users, _ = people
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    login(at, users[R.REP])
+    at.run()
+    assert not at.exception
+    [message] = [e.value for e in at.error]
+    assert message.startswith("暂时连接不上数据库") and "已保存的数据不受影响" in message, message
+    error_id = re.search(r"错误编号 ([0-9A-F]{8})", message).group(1)
+    assert "connection" in (log_dir() / "kedang-errors.log").read_text(encoding="utf-8").split(f"id={error_id}")[1]
