@@ -8,6 +8,8 @@ import streamlit as st
 
 from components.feedback import run_write
 from components.followup_form import follow_up_form
+from db.access import waiting_count
+from db.engine import session_scope
 from db.followup_queries import Agenda
 from db.followups import review_follow_up
 from domain.cadence import contact_note
@@ -164,12 +166,26 @@ def _birthday(masked: bool):
     return draw
 
 
+def _loans(count: int) -> None:
+    st.page_link("pages/access.py", label=f"打开借阅申请，审批这 {count} 条", icon=":material/key:")
+
+
+def _loans_waiting(user) -> int:
+    """借阅 requests waiting for ``user``'s decision (db/access.waiting_count)."""
+    with session_scope(read_only=True) as session:
+        return waiting_count(session, user)
+
+
 def agenda_view(user, today: Agenda) -> None:
     """Every section with something in it, the most urgent first; a calm message when there is nothing to do."""
     day = local_today()
+    loans = _loans_waiting(user)
+    loan_row = [loans] if loans else []  # one row: the link to 借阅申请, only when some wait
     sections = [  # (key, title, rows, total, draw, note)
         ("plans", f"回访计划：今天及逾期（{today.plans.total}）", today.plans.rows, today.plans.total,
          _plan(user, day), ""),
+        ("loans", f"待我审批的借阅申请（{loans}）", loan_row, len(loan_row), _loans,
+         "同事在等您的决定才能查看档案"),
         ("due", f"按跟进频率应跟进的客户（{today.due.total}）", today.due.rows, today.due.total, _due(user, day), ""),
         ("escalated", f"逾期升级（{today.escalated.total}）", today.escalated.rows, today.escalated.total,
          _escalated(day), f"下属负责、逾期 {today.escalate_after} 天及以上的客户（天数可在系统设置中调整）"),

@@ -1,7 +1,7 @@
 """借阅 requests, customer service's scopes, and the log of refused attempts.
 
-Each request, decision and return is written to the customer's history, so the archive itself says
-who read it on whose approval. Who may decide is domain/permissions.can_decide_access; what a
+Each request, decision, return and recall is written to the customer's history, so the archive
+itself says who read it on whose approval, and who ended it early. Who may decide is domain/permissions.can_decide_access; what a
 loan opens is domain/permissions.visible_customers.
 """
 from __future__ import annotations
@@ -113,6 +113,28 @@ def give_back(session: Session, actor: permissions.Actor, grant_id: int) -> Acce
     return grant
 
 
+def recall(session: Session, actor: permissions.Actor, grant_id: int, reason: str,
+           today: dt.date | None = None) -> AccessGrant:
+    """提前收回: whoever may approve a loan (domain/permissions.can_decide_access) ends it before its
+    return date, with a reason the borrower sees; recorded in the archive's history like a decision."""
+    grant = session.get(AccessGrant, grant_id)
+    if grant is None:
+        raise NotFound("找不到这条借阅")
+    customer = session.get(Customer, grant.customer_id)
+    if not permissions.can_decide_access(actor, grant.user_id, customer.owner_id, _owner_supervisor(session, customer)):
+        raise PermissionDenied("只有可以审批这条借阅的人（档案负责人的上级）可以提前收回")
+    if not A.is_lent(grant.state, grant.until, today or local_today()):
+        raise A.AccessError(f"这条借阅已是「{A.state_label(grant.state, grant.until, today or local_today())}」，无需收回")
+    A.check_recall(reason)
+    grant.state = A.RECALLED  # opens nothing from now on, whatever its date
+    grant.comment = "；".join(filter(None, [grant.comment, f"提前收回：{reason.strip()}"]))
+    borrower = session.get(User, grant.user_id)
+    record(session, actor_id=actor.id, entity="customer", entity_id=grant.customer_id, action="access_recall",
+           reason=reason.strip(), changes=[{"field": "access", "label": "借阅",
+                                            "old": f"{borrower.name} 借阅中（至 {grant.until}）", "new": "提前收回"}])
+    return grant
+
+
 @dataclass(frozen=True)
 class GrantRow:
     id: int
@@ -142,7 +164,7 @@ def _rows(session: Session, query, today: dt.date, hide_from: permissions.Actor 
         rows = [(g, name, no, *rest) if g.customer_id in seen else (g, HIDDEN_NAME, "—", *rest)
                 for g, name, no, *rest in rows]
     return [GrantRow(g.id, g.customer_id, name, no, borrower, g.reason, g.until, A.state_label(g.state, g.until, today),
-                     decided or "", g.comment or "", g.state == A.PENDING or (g.state == A.APPROVED and g.until >= today))
+                     decided or "", g.comment or "", g.state == A.PENDING or A.is_lent(g.state, g.until, today))
             for g, name, no, borrower, decided in rows]
 
 
@@ -153,14 +175,34 @@ def my_requests(session: Session, actor: permissions.Actor, today: dt.date | Non
 
 def to_decide(session: Session, actor: permissions.Actor, today: dt.date | None = None) -> list[GrantRow]:
     """Pending requests ``actor`` may approve or refuse."""
-    owner, today = aliased(User), today or local_today()
-    pending = session.execute(select(AccessGrant.id, AccessGrant.user_id, Customer.owner_id, owner.supervisor_id)
-                              .join(Customer, Customer.id == AccessGrant.customer_id)
-                              .outerjoin(owner, owner.id == Customer.owner_id)
-                              .where(AccessGrant.state == A.PENDING)).all()
-    mine = [g for g, requester, owner_id, supervisor in pending
-            if permissions.can_decide_access(actor, requester, owner_id, supervisor)]
+    today = today or local_today()
+    mine = _decidable(session, actor, AccessGrant.state == A.PENDING)
     return _rows(session, select(AccessGrant).where(AccessGrant.id.in_(mine)), today) if mine else []
+
+
+def lent_out(session: Session, actor: permissions.Actor, today: dt.date | None = None) -> list[GrantRow]:
+    """Loans running now that ``actor`` may take back early (the ones they may approve)."""
+    today = today or local_today()
+    mine = _decidable(session, actor, AccessGrant.state == A.APPROVED, AccessGrant.until >= today)
+    return _rows(session, select(AccessGrant).where(AccessGrant.id.in_(mine)), today) if mine else []
+
+
+def waiting_count(session: Session, actor: permissions.Actor) -> int:
+    """今日待办: how many loan requests wait for ``actor``'s decision (0 for whoever decides none)."""
+    if actor.role not in R.SUPERVISORS:
+        return 0
+    return len(_decidable(session, actor, AccessGrant.state == A.PENDING))
+
+
+def _decidable(session: Session, actor: permissions.Actor, *where) -> list[int]:
+    """Ids of the grants matching ``where`` that ``actor`` may decide (domain/permissions.can_decide_access)."""
+    owner = aliased(User)
+    grants = session.execute(select(AccessGrant.id, AccessGrant.user_id, Customer.owner_id, owner.supervisor_id)
+                             .join(Customer, Customer.id == AccessGrant.customer_id)
+                             .outerjoin(owner, owner.id == Customer.owner_id)
+                             .where(*where)).all()
+    return [g for g, requester, owner_id, supervisor in grants
+            if permissions.can_decide_access(actor, requester, owner_id, supervisor)]
 
 
 # --- customer service's scope -------------------------------------------------------------------

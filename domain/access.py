@@ -3,6 +3,8 @@
 Anyone may ask to read an archive they cannot see, with a reason and a return date; the owner's
 supervisor approves or refuses (domain/permissions.can_decide_access). An approved grant ends by
 itself after its return date: nothing has to run for that, the visibility test compares dates.
+Before that the borrower may return it, and whoever may approve it may take it back (提前收回,
+with a reason).
 """
 from __future__ import annotations
 
@@ -10,10 +12,10 @@ import datetime as dt
 
 from domain.errors import UserFacingError
 
-PENDING, APPROVED, REFUSED, RETURNED = "pending", "approved", "refused", "returned"
+PENDING, APPROVED, REFUSED, RETURNED, RECALLED = "pending", "approved", "refused", "returned", "recalled"
 MAX_DAYS = 90  # the longest loan
 
-STATE_LABELS = {PENDING: "待审批", APPROVED: "借阅中", REFUSED: "已拒绝", RETURNED: "已归还"}
+STATE_LABELS = {PENDING: "待审批", APPROVED: "借阅中", REFUSED: "已拒绝", RETURNED: "已归还", RECALLED: "已收回"}
 EXPIRED_LABEL = "已到期"
 
 
@@ -30,6 +32,16 @@ def check_request(reason: str, until: dt.date | None, today: dt.date) -> None:
         raise AccessError("归还日期不能早于今天")
     if until > today + dt.timedelta(days=MAX_DAYS):
         raise AccessError(f"借阅最长 {MAX_DAYS} 天，请把归还日期提前")
+
+
+def check_recall(reason: str) -> None:
+    if not reason.strip():
+        raise AccessError("提前收回请写明原因（借阅人会看到）")
+
+
+def is_lent(state: str, until: dt.date, today: dt.date) -> bool:
+    """An approved loan not past its return date: it opens the archive now."""
+    return state == APPROVED and until >= today
 
 
 def state_label(state: str, until: dt.date, today: dt.date) -> str:

@@ -83,6 +83,7 @@ ACTION_LABELS = {
     "access_approve": "同意借阅",
     "access_refuse": "拒绝借阅",
     "access_return": "归还借阅",
+    "access_recall": "提前收回借阅",
     "service_scope": "设置客服查看范围",
     "mask_roles": "设置隐藏敏感信息的角色",
     "signoff_request": "敏感修改待审批",

@@ -6,7 +6,8 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import decision, run_write, show_flash
-from db.access import decide, find_customer, give_back, my_requests, request_access, shown_archive_no, to_decide
+from db.access import (decide, find_customer, give_back, lent_out, my_requests, recall, request_access,
+                       shown_archive_no, to_decide)
 from db.engine import session_scope
 from domain.access import MAX_DAYS
 from domain.formatting import local_today, plain
@@ -23,6 +24,7 @@ with session_scope() as session:
     asked = int(asked_for) if asked_for.isdigit() and len(asked_for) < 10 else None
     preset = shown_archive_no(session, user, asked) if asked else ""
     decisions = to_decide(session, user, today)
+    lent = lent_out(session, user, today)
     mine = my_requests(session, user, today)
 
 if decisions:
@@ -33,6 +35,18 @@ if decisions:
             st.markdown(f"原因：{plain(row.reason)}")
             decision(f"access:{row.id}", lambda s, ok, comment, g=row.id: decide(s, user, g, ok, comment),
                      approved=f"已同意 {row.borrower} 借阅", refused_message=f"已拒绝 {row.borrower} 的借阅申请")
+
+if lent:
+    st.subheader(f"借阅中，可提前收回（{len(lent)}）")
+    st.caption("借出的档案到归还日期自动收回；需要提前结束时写明原因后收回，原因会记入档案历史，借阅人也能看到。")
+    for row in lent:
+        with st.container(border=True):
+            st.markdown(f"**{plain(row.borrower)}** 借阅 **{plain(row.customer)}**（{plain(row.archive_no)}）至 **{row.until}**"
+                        f" · 原因：{plain(row.reason)}")
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            why = left.text_input("收回原因 *", key=f"recall:{row.id}:reason", placeholder="例如：投诉已处理完毕，无需再查看")
+            if right.button("提前收回", key=f"recall:{row.id}", width="stretch"):
+                run_write(lambda s, g=row.id: recall(s, user, g, why), f"已提前收回 {row.borrower} 的借阅")
 
 st.subheader("申请借阅")
 if asked and not preset:
