@@ -7,7 +7,7 @@ from decimal import Decimal
 import streamlit as st
 
 from components.feedback import decision, run_write
-from components.forms import create, form_key
+from components.forms import beside, create, create_form
 from db.complaints import (ReturnVisit, close, decide_discount, log_complaint, rebook_return_visit, request_discount,
                            resolve, start_handling)
 from db.models_papers import Complaint, Discount
@@ -29,19 +29,29 @@ def complaints_tab(user, customer, complaints: list[Complaint], discounts: list[
 
 
 def _log_form(user, customer, people: dict[int, str]) -> None:
-    with st.expander("登记投诉", key=f"complaint_open:{customer.id}"), st.form(form_key(f"complaint:{customer.id}"), enter_to_submit=False):
+    base = f"complaint:{customer.id}"
+    with st.expander("登记投诉", key=f"complaint_open:{customer.id}"), create_form(base):
         a, b, c = st.columns(3)
-        day = a.date_input("投诉日期 *", value=local_today(), max_value=local_today(), format="YYYY-MM-DD")
-        channel = b.selectbox("渠道 *", C.CHANNELS)
-        category = c.selectbox("类别 *", C.CATEGORIES)
-        severity = a.selectbox("严重程度 *", C.SEVERITIES)
+        with a:
+            day = st.date_input("投诉日期 *", value=local_today(), max_value=local_today(), format="YYYY-MM-DD")
+            beside(base, "day")
+        with b:
+            channel = st.selectbox("渠道 *", C.CHANNELS)
+            beside(base, "channel")
+        with c:
+            category = st.selectbox("类别 *", C.CATEGORIES)
+            beside(base, "category")
+        with a:
+            severity = st.selectbox("严重程度 *", C.SEVERITIES)
+            beside(base, "severity")
         default = customer.owner_id if customer.owner_id in people else user.id
         handler = b.selectbox("处理人 *", list(people), index=list(people).index(default) if default in people else 0,
                               format_func=people.get)
         content = st.text_area("投诉内容 *", placeholder="客户反映的问题、涉及的产品/批次、客户的要求")
+        beside(base, "content")
         if st.form_submit_button("保存投诉", type="primary"):
             data = C.ComplaintInput(day, channel, category, severity, content, handler)
-            create(f"complaint:{customer.id}", lambda s: log_complaint(s, user, customer.id, data),
+            create(base, lambda s: log_complaint(s, user, customer.id, data),
                    "投诉已登记，处理人会在今日待办中看到")
 
 
@@ -117,13 +127,19 @@ def _discounts(user, customer, discounts: list[Discount], complaints: list[Compl
     if not can_request:
         return
     linked = {0: "（不关联投诉）", **{c.id: f"{c.day} {c.category}" for c in complaints}}
-    with st.expander("申请折价 / 让利", key=f"discount_open:{customer.id}"), st.form(form_key(f"discount:{customer.id}"), enter_to_submit=False):
+    base = f"discount:{customer.id}"
+    with st.expander("申请折价 / 让利", key=f"discount_open:{customer.id}"), create_form(base):
         a, b, c = st.columns(3)
-        kind = a.selectbox("类型 *", C.DISCOUNT_KINDS)
-        amount = b.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+        with a:
+            kind = st.selectbox("类型 *", C.DISCOUNT_KINDS)
+            beside(base, "kind")
+        with b:
+            amount = st.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+            beside(base, "amount")
         complaint_id = c.selectbox("关联投诉", list(linked), format_func=linked.get)
         reason = st.text_area("原因 *", placeholder="例如：配送延误，按合同给予 5% 折价")
+        beside(base, "reason")
         if st.form_submit_button("提交申请", type="primary"):
             data = C.DiscountInput(kind, Decimal(str(amount)) if amount is not None else None, reason, complaint_id or None)
-            create(f"discount:{customer.id}", lambda s: request_discount(s, user, customer.id, data),
+            create(base, lambda s: request_discount(s, user, customer.id, data),
                    "折价申请已提交，等待经理审批")

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.errors import UserFacingError
+from domain.errors import FieldErrors, UserFacingError
 
 OPEN, HANDLING, RESOLVED, CLOSED = "open", "handling", "resolved", "closed"
 STATE_LABELS = {OPEN: "待处理", HANDLING: "处理中", RESOLVED: "已解决", CLOSED: "已回访"}
@@ -30,12 +30,8 @@ RETURN_VISIT_METHOD = "现场-问题处理"  # the visit plan a resolved complai
 RETURN_VISIT_WITHIN_DAYS = 7          # "a visit record is followed by a return call within a week"
 
 
-class ComplaintError(UserFacingError):
+class ComplaintError(FieldErrors):
     """Input that cannot be saved; ``errors`` maps a field to its Chinese message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Iterable, TypeVar
 
 from domain.cadence import ANY, PHONE, VISIT
-from domain.errors import UserFacingError
+from domain.errors import FieldErrors
 
 METHODS = ["直接登门", "邀约登门", "电话跟进", "网络对话", "手机短信", "其它"]
 VISIT_METHODS = {"直接登门", "邀约登门"}
@@ -91,12 +91,8 @@ def channels_of(method: str) -> set[str]:
     return {ANY}
 
 
-class FollowUpError(UserFacingError):
+class FollowUpError(FieldErrors):
     """Input that cannot be saved; ``errors`` maps a field to its Chinese message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
 
 
 @dataclass

@@ -70,13 +70,13 @@ def test_refused_saves_keep_what_was_typed(new_page, app_server):
     form = _form(page, panel, "申请折价 / 让利")
     form.get_by_label("金额（元）*", exact=True).fill("1200")
     _submit(page, form, "提交申请")
-    expect(page.get_by_text("请写明原因", exact=False).first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(form.get_by_text("⚠ 请写明原因")).to_be_visible(timeout=TIMEOUT_MS)
     expect(form.get_by_label("金额（元）*", exact=True)).to_have_value("1200.00")
 
     form = _form(page, panel, "登记投诉")
     _type_date(form, "投诉日期", "20261101")
     _submit(page, form, "保存投诉")
-    expect(page.get_by_text("请写下投诉内容", exact=False).first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(form.get_by_text("⚠ 请写下投诉内容")).to_be_visible(timeout=TIMEOUT_MS)
     assert _date_text(form, "投诉日期") == "2026-11-01"
 
     form = _form(page, open_tab(page, "应收账款"), "录入应收账款")
