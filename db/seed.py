@@ -17,8 +17,9 @@ from db.cadence import fill_missing
 from db.models_access import ServiceScope
 from db.models_followups import CadenceRule, ContactStatus
 from db.pool import release
-from db.seed_followups import seed_demo_follow_ups
-from db.seed_papers import seed_demo_papers
+from db.seed_followups import seed_demo_follow_ups, seed_demo_last_year, seed_demo_moves
+from db.seed_papers import seed_demo_last_year_papers, seed_demo_papers
+from db.volumes import close_year
 from db.users import create_user, get_user_by_username
 from domain import fields as F
 from domain.cadence import DEFAULT_RULES
@@ -123,7 +124,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英"]
 
 
-def _demo_archive(rng: random.Random, owner_id: int, schemes: list[ClassScheme]) -> ArchiveInput:
+def _demo_archive(rng: random.Random, owner_id: int, schemes: list[tuple[int, list[int]]]) -> ArchiveInput:
     province = rng.choice(list(CITIES))
     city = rng.choice(CITIES[province])
     ctype = rng.choices(F.CUSTOMER_TYPES, weights=[30, 25, 15, 10, 10, 5, 5])[0]
@@ -162,7 +163,7 @@ def _demo_archive(rng: random.Random, owner_id: int, schemes: list[ClassScheme])
     products = [{"product": p, "purchase_price": rng.randint(60, 400), "shelf_price": rng.randint(420, 900),
                  "supplier": "本公司"} for p in rng.sample(PRODUCTS, rng.randint(0, 3))]
     sales = [{"product": p["product"], **{m: rng.randint(0, 120) for m in F.MONTHS}} for p in products[:2]]
-    classes = {s.id: rng.choice(s.values).id for s in schemes if rng.random() < 0.9}
+    classes = {scheme: rng.choice(values) for scheme, values in schemes if rng.random() < 0.9}
     return ArchiveInput(values=values, contacts=contacts, products=products, sales=sales,
                         classes=classes, owner_id=owner_id)
 
@@ -174,12 +175,14 @@ def seed_demo(session: Session, customers: int = 300, seed: int = 42) -> int:
     if (session.scalar(select(func.count(Customer.id))) or 0) > 0:
         return 0
     rng = random.Random(seed)
-    schemes = list(session.scalars(select(ClassScheme).where(ClassScheme.is_active.is_(True))))
-    reps = [users["zhangwei"], users["wangfang"]]
-    manager = users["manager"]
-    created = []
+    schemes = [(s.id, [v.id for v in s.values])
+               for s in session.scalars(select(ClassScheme).where(ClassScheme.is_active.is_(True)))]
+    created: list[Customer] = []
     for i in range(customers):
-        owner = rng.choice(reps) if i % 10 else manager
+        if i and i % 50 == 0:
+            users, created = _travel_light(session, users, created)
+        manager = users["manager"]
+        owner = rng.choice([users["zhangwei"], users["wangfang"]]) if i % 10 else manager
         customer = create_customer(session, owner, _demo_archive(rng, owner.id, schemes), confirm_duplicates=True)
         roll = rng.random()
         if customer.review_state == review.PENDING and roll < 0.85:
@@ -189,10 +192,37 @@ def seed_demo(session: Session, customers: int = 300, seed: int = 42) -> int:
         if i % 37 == 5:
             set_customer_active(session, manager, customer.id, False, "客户已停业")
         created.append(customer)
+    users, created = _travel_light(session, users, created)
     seed_demo_follow_ups(session, created, rng)
     seed_demo_papers(session, created, rng)
-    _seed_demo_pool(session, manager, users["zhangwei"], created)
+    users, created = _travel_light(session, users, created)
+    _seed_demo_history(session, users, created, rng)
+    _seed_demo_pool(session, users["manager"], users["zhangwei"], created)
     return customers
+
+
+def _travel_light(session: Session, users: dict[str, User],
+                  created: list[Customer]) -> tuple[dict[str, User], list[Customer]]:
+    """Let go of everything loaded so far and reload the demo's people and customers: each bulk write
+    (the cadence's refresh) compares itself against every loaded object, so a big session is a slow one."""
+    session.flush()
+    ids = [c.id for c in created]
+    session.expunge_all()
+    loaded = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+    return {name: session.get(User, u.id) for name, u in users.items()}, [loaded[i] for i in ids]
+
+
+def _seed_demo_history(session: Session, users: dict[str, User], created: list[Customer], rng: random.Random) -> None:
+    """Every fifth customer has been with us for years: last year's visits, invoices, contracts and
+    complaints, then last year closed (年度归档); a third of the others moved class over the past half year."""
+    owned = [c for c in created if c.is_active and c.owner_id is not None]
+    veterans = owned[::5]
+    seed_demo_last_year(session, veterans, rng)
+    seed_demo_last_year_papers(session, veterans, rng, users["manager"], users["admin"])
+    movers = [c for c in owned if c not in veterans][1::3]
+    spread = max(len(movers) - 1, 1)  # evenly over the half year, so every month and most weeks show moves
+    seed_demo_moves(session, movers, rng, [180 - 179 * k // spread for k in range(len(movers))])
+    close_year(session, users["admin"], local_today().year - 1, "演示：上一年度档案已导出并装订")
 
 
 def _seed_demo_pool(session: Session, manager: User, rep: User, created: list[Customer]) -> None:
