@@ -2,7 +2,7 @@
 
 Each request, decision, return and recall is written to the customer's history, so the archive
 itself says who read it on whose approval, and who ended it early. Who may decide is domain/permissions.can_decide_access; what a
-loan opens is domain/permissions.visible_customers.
+loan opens is domain/visibility.visible_customers.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from db import visibility
 from db.archive_queries import is_visible
 from db.audit import record
 from db.models import Customer, Setting, User, utcnow
@@ -160,7 +161,7 @@ def _rows(session: Session, query, today: dt.date, hide_from: permissions.Actor 
                            .order_by(AccessGrant.requested_at.desc(), AccessGrant.id.desc()).limit(200)).all()
     if hide_from is not None:
         seen = set(session.scalars(select(Customer.id).where(
-            Customer.id.in_({g.customer_id for g, *_ in rows}), permissions.visible_customers(hide_from, today))))
+            Customer.id.in_({g.customer_id for g, *_ in rows}), visibility.visible_customers(hide_from, today))))
         rows = [(g, name, no, *rest) if g.customer_id in seen else (g, HIDDEN_NAME, "—", *rest)
                 for g, name, no, *rest in rows]
     return [GrantRow(g.id, g.customer_id, name, no, borrower, g.reason, g.until, A.state_label(g.state, g.until, today),

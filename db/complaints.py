@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from db import visibility
 from db.archive_queries import get_customer
 from db.audit import record
 from db.models import Customer, User, utcnow
@@ -190,7 +191,7 @@ def summary(session: Session, actor: permissions.Actor, today: dt.date | None = 
     """驾驶舱: unfinished complaints on customers ``actor`` may see (within ``where``, the dashboard's
     filter) — count, age, by category."""
     today = today or local_today()
-    scope = permissions.visible_customers(actor) if where is None else where
+    scope = visibility.visible_customers(actor) if where is None else where
     rows = session.execute(select(Complaint.category, Complaint.day).join(Customer, Customer.id == Complaint.customer_id)
                            .where(Complaint.state.in_(C.UNFINISHED), scope)).all()
     ages = [C.age_days(day, today) for _, day in rows]
@@ -265,5 +266,5 @@ def discounts_to_decide(session: Session, actor: permissions.Actor) -> list[tupl
     return [tuple(row) for row in session.execute(
         select(Discount, Customer).join(Customer, Customer.id == Discount.customer_id)
         .options(joinedload(Discount.requested_by), joinedload(Discount.decided_by))
-        .where(Discount.state == C.PENDING, Discount.requested_by_id != actor.id, permissions.visible_customers(actor))
+        .where(Discount.state == C.PENDING, Discount.requested_by_id != actor.id, visibility.visible_customers(actor))
         .order_by(Discount.id))]

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import and_, select, union
 from sqlalchemy.orm import Session, aliased
 
+from db import visibility
 from db.archive_queries import get_customer
 from db.audit import record
 from db.documents import stored_path
@@ -213,5 +214,5 @@ def volume_candidates(session: Session, actor: permissions.Actor, year: int) -> 
     """The archives ``actor`` may see with anything dated in ``year``: (id, name, 档案号)."""
     return [tuple(r) for r in session.execute(
         select(Customer.id, Customer.name, Customer.archive_no)
-        .where(Customer.id.in_(archives_of_year(year)), permissions.visible_customers(actor))
+        .where(Customer.id.in_(archives_of_year(year)), visibility.visible_customers(actor))
         .order_by(Customer.archive_no))]

@@ -1,15 +1,11 @@
-"""Who may see and do what: the one module every list, page and write asks.
-
-Visibility is a SQLAlchemy ``where`` clause so lists, searches, counts and
-exports filter in the database, never after loading rows.
+"""Who may see and do what: the one module every page and write asks, as plain predicates over
+plain values (a role, an id, an owner). Lists ask the same question in SQL: db/visibility.py holds
+each predicate's ``where`` clause, and tests/db/test_visibility_rules.py keeps the pairs in step.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
-
-from sqlalchemy import ColumnElement, false, func, or_, select, true
 
 from domain import roles as R
 
@@ -40,67 +36,14 @@ def _owner_supervisor(customer: CustomerLike) -> int | None:
     return getattr(owner, "supervisor_id", None) if owner is not None else getattr(customer, "owner_supervisor_id", None)
 
 
-def visible_customers(actor: Actor, today: dt.date | None = None) -> ColumnElement[bool]:
-    """The ``where`` clause of the customers ``actor`` may see: those they are entitled to by role
-    (``entitled_customers``) and, for anyone, the archives lent to them (借阅) until their return date.
-    A deleted archive (删除, a soft delete) is seen by no one."""
-    from db.models import Customer
-
-    if actor.role in R.SEE_ALL:
-        return Customer.deleted_at.is_(None)
-    if actor.id is None:
-        return false()
-    return Customer.deleted_at.is_(None) & or_(_by_role(actor), Customer.id.in_(borrowed_by(actor, today)))
 
 
-def entitled_customers(actor: Actor) -> ColumnElement[bool]:
-    """Everyone's for the roles that look after the whole archive; a manager's own, their team's and
-    the unowned; a rep's own; customer service the teams the admin granted. Deny by default: a user
-    with no team, customers or grants is entitled to none. Deleted archives: none."""
-    from db.models import Customer
-
-    return Customer.deleted_at.is_(None) & _by_role(actor)
 
 
-def _by_role(actor: Actor) -> ColumnElement[bool]:
-    from db.models import Customer, User  # db depends on domain, not the other way round at import time
-
-    if actor.role in R.SEE_ALL:
-        return true()
-    if actor.id is None:
-        return false()
-    if actor.role == R.MANAGER:
-        # Own, the team's, and the unowned (counted as the manager's own by the coalesce). Written as
-        # one test on an expression, not an OR over owner_id: a team sees most of the archive, and
-        # the planner should walk the newest-first index rather than owner_id (bench/board_bench.py).
-        team_and_self = select(User.id).where(or_(User.supervisor_id == actor.id, User.id == actor.id))
-        return func.coalesce(Customer.owner_id, actor.id).in_(team_and_self)
-    if actor.role == R.REP:
-        return Customer.owner_id == actor.id
-    if actor.role == R.SERVICE:
-        return _service_scope(actor)
-    return false()
 
 
-def borrowed_by(actor: Actor, today: dt.date | None = None):
-    """A ``select`` of the ids of customers lent to ``actor`` (approved, return date not passed)."""
-    from db.models_access import AccessGrant
-    from domain.access import APPROVED
-    from domain.formatting import local_today
-
-    return select(AccessGrant.customer_id).where(AccessGrant.user_id == actor.id, AccessGrant.state == APPROVED,
-                                                 AccessGrant.until >= (today or local_today()))
 
 
-def _service_scope(actor: Actor) -> ColumnElement[bool]:
-    """Customer service: every customer (a scope with no manager) or the granted managers' teams."""
-    from db.models import Customer, User
-    from db.models_access import ServiceScope
-
-    mine = select(ServiceScope.manager_id).where(ServiceScope.user_id == actor.id)
-    everyone = select(ServiceScope.id).where(ServiceScope.user_id == actor.id, ServiceScope.manager_id.is_(None))
-    teams = select(User.id).where(or_(User.supervisor_id.in_(mine), User.id.in_(mine)))
-    return or_(everyone.exists(), Customer.owner_id.in_(teams))
 
 
 def can_view(actor: Actor, customer: CustomerLike) -> bool:
@@ -156,15 +99,6 @@ def can_review(actor: Actor, customer: CustomerLike, owner_supervisor_id: int | 
     return False
 
 
-def reviewable_customers(actor: Actor, owner_supervisor_id: ColumnElement) -> ColumnElement[bool]:
-    """``can_review`` as a ``where`` clause, given the owner's supervisor column."""
-    from db.models import Customer
-
-    if actor.role in (R.ADMIN, R.GM):
-        return true()
-    if actor.role == R.MANAGER:
-        return or_(owner_supervisor_id.is_(None), owner_supervisor_id == actor.id, Customer.owner_id == actor.id)
-    return false()
 
 
 def files_directly(actor: Actor) -> bool:
@@ -196,14 +130,6 @@ def can_export_list(actor: Actor) -> bool:
     return actor.role in EXPORT_ALL or actor.role in (R.MANAGER, R.REP)
 
 
-def exportable_customers(actor: Actor) -> ColumnElement[bool]:
-    """``can_export`` as a ``where`` clause, for exporting a whole list (a borrowed archive is read,
-    never exported)."""
-    if actor.role in EXPORT_ALL:
-        return true()
-    if actor.role in (R.MANAGER, R.REP):
-        return entitled_customers(actor)
-    return false()
 
 
 def can_import(actor: Actor) -> bool:
@@ -288,14 +214,6 @@ def can_correct_follow_up(actor: Actor, follower_id: int | None, follower_superv
     return can_review_follow_up(actor, follower_id, follower_supervisor_id)
 
 
-def reviewable_follow_ups(actor: Actor, follower_id: ColumnElement,
-                          follower_supervisor_id: ColumnElement) -> ColumnElement[bool]:
-    """``can_review_follow_up`` as a ``where`` clause over the follower's columns."""
-    if actor.role in (R.ADMIN, R.GM):
-        return true()
-    if actor.role == R.MANAGER:
-        return (follower_id != actor.id) & or_(follower_supervisor_id.is_(None), follower_supervisor_id == actor.id)
-    return false()
 
 
 def can_hand_over(actor: Actor, leaving: Actor) -> bool:
@@ -327,16 +245,6 @@ def can_read_access_log(actor: Actor) -> bool:
     return actor.role in R.SUPERVISORS
 
 
-def people_in_view(actor: Actor):
-    """Whose work (follow-ups, plans) ``actor`` sees, as a ``select`` of user ids — None: everyone's.
-    The same circle as ``visible_customers``: a manager's team and themselves, a rep themselves."""
-    from db.models import User
-
-    if actor.role in R.SEE_ALL:
-        return None
-    if actor.role == R.MANAGER:
-        return select(User.id).where(or_(User.supervisor_id == actor.id, User.id == actor.id))
-    return select(User.id).where(User.id == actor.id)
 
 
 def scope_description(actor: Actor) -> str:

@@ -14,6 +14,6 @@ ROLE_LABELS: dict[str, str] = {
 ALL_ROLES = tuple(ROLE_LABELS)
 # Roles that see every archive and look after the whole archive. A manager sees their team's
 # customers and the unowned ones (公海); a rep their own; customer service what the admin grants
-# (domain/permissions.visible_customers). Anyone may borrow an archive (借阅, domain/access.py).
+# (db/visibility.visible_customers). Anyone may borrow an archive (借阅, domain/access.py).
 SEE_ALL = (ADMIN, GM, ARCHIVIST)
 SUPERVISORS = (ADMIN, GM, MANAGER)
