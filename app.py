@@ -1,11 +1,11 @@
 """客档 KeDang: login gate and the navigation built from the user's role."""
-from domain.formatting import plain
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from components.auth import logout, require_user, return_to_deep_link
 from components.errors import show_error
 from components.navigation import pages_for
+from domain.formatting import plain
 
 user = require_user(entry=True)
 pages = pages_for(user)

@@ -26,8 +26,8 @@ from db.archive_queries import CustomerFilter
 from db.audit import record
 from db.backup import backup, restore
 from db.engine import database_url, retrying, session_scope
-from db.health import check as health_check
 from db.exports import export_customers
+from db.health import check as health_check
 from db.imports import ImportOptions, find_header, run_import
 from db.migrate import new_migration, one_at_a_time, upgrade
 from db.pool import sweep

@@ -38,9 +38,9 @@ from db.calendar_queries import CalendarFilter, calendar_items
 from db.engine import dispose_all, session_scope
 from db.followup_queries import agenda
 from db.migrate import upgrade
-from db.seed import PRODUCTS
 from db.models import ClassValue, Customer, MonthlySales, Setting, User
 from db.models_followups import FollowUp, Receivable, VisitPlan
+from db.seed import PRODUCTS
 from domain import calendar as cal
 from domain.followups import DONE, METHODS, PLAN_METHODS, PLANNED
 from domain.formatting import local_today

@@ -6,12 +6,11 @@ from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
-
-from components.feedback import flash, refused
-from components.forms import ALREADY_SAVED, clear, save_once
 from sqlalchemy.orm import Session
 
+from components.feedback import flash, refused
 from components.field_widgets import field_widget, reset_form_state, table_editor, to_widget_value
+from components.forms import ALREADY_SAVED, clear, save_once
 from db.archives import ArchiveInput, DuplicatesFound
 from db.models import ClassScheme, User
 from domain import fields as F

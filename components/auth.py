@@ -23,9 +23,8 @@ from typing import Callable
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities import LoginError
-
 from sqlalchemy.exc import DBAPIError
+from streamlit_authenticator.utilities import LoginError
 
 from components.bootstrap import database_unreachable, ensure_database
 from components.chrome import apply_page_chrome

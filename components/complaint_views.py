@@ -8,8 +8,16 @@ import streamlit as st
 
 from components.feedback import decision, run_write
 from components.forms import beside, create, create_form
-from db.complaints import (ReturnVisit, close, decide_discount, log_complaint, rebook_return_visit, request_discount,
-                           resolve, start_handling)
+from db.complaints import (
+    ReturnVisit,
+    close,
+    decide_discount,
+    log_complaint,
+    rebook_return_visit,
+    request_discount,
+    resolve,
+    start_handling,
+)
 from db.models_papers import Complaint, Discount
 from domain import complaints as C
 from domain import permissions

@@ -8,16 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from components.feedback import refused
-from domain.masking import mask_phone
 from db.archive_queries import CustomerFilter, CustomerPage
 from db.engine import session_scope
 from db.exports import export_customers
-from domain.errors import UserFacingError
 from db.models_followups import ContactStatus
 from domain.cadence import contact_note
+from domain.errors import UserFacingError
 from domain.formatting import local_time, local_today
+from domain.masking import mask_phone
 from domain.review import STATE_LABELS
-
 
 NAME_LINK_TEXT = r"#(.+)$"  # the link shows the name carried in its fragment (decoded by the grid)
 

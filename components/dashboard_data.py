@@ -22,13 +22,14 @@ import streamlit as st
 from components.shared_reads import CACHE_SECONDS, ActorRef, actor_ref, current_version
 from db import dashboard_activity as activity
 from db import dashboard_customers as customers
-from db.engine import session_scope
-from db.movements import movement_flows
 from db.archive_queries import CustomerFilter
 from db.complaints import summary as complaint_summary
+from db.engine import session_scope
+from db.movements import movement_flows
 from db.receivables import aging
 from domain.dashboard import DashboardFilter
 from domain.periods import WEEK
+
 
 def _movements(session, actor, flt: DashboardFilter, today: dt.date):
     if flt.scheme_id is None:

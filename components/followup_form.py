@@ -14,8 +14,17 @@ from db.engine import session_scope
 from db.followups import PlanChoice, log_follow_up, plan_visits, plans_to_answer
 from db.models import ClassScheme, User
 from domain.errors import UserFacingError
-from domain.followups import (METHODS, NO_PLAN, PLAN_METHODS, TOPICS, FollowUpError, FollowUpInput, PlanInput,
-                              default_method, plan_label)
+from domain.followups import (
+    METHODS,
+    NO_PLAN,
+    PLAN_METHODS,
+    TOPICS,
+    FollowUpError,
+    FollowUpInput,
+    PlanInput,
+    default_method,
+    plan_label,
+)
 from domain.formatting import local_today, plain
 
 KEEP = "（不变）"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from domain.formatting import local_time
 from db.models import AuditEvent
 from domain.audit import ACTION_LABELS
+from domain.formatting import local_time
 
 
 def history_frame(events: list[AuditEvent]) -> pd.DataFrame:

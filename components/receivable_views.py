@@ -17,6 +17,7 @@ from domain.formatting import local_today, plain
 from domain.receivables import BUCKET_LABELS, NOT_DUE, ReceivableError, ReceivableInput, aging_bucket, days_overdue
 from domain.spreadsheet import WorkbookError, read_workbook
 
+
 def receivable_frame(items: list[Receivable], customers: dict | None = None) -> pd.DataFrame:
     """One row per receivable; ``customers`` (id → Customer) adds the customer's name and 档案号."""
     today = local_today()

@@ -2,5 +2,10 @@
 
 Every table module is imported here, so the metadata (migrations, tests) always knows all tables.
 """
-from db import models, models_access, models_followups, models_papers  # noqa: F401
-from db import derived  # noqa: F401  (its flush hook keeps derived columns current in every session)
+from db import (  # noqa: F401
+    derived,  # noqa: F401  (its flush hook keeps derived columns current in every session)
+    models,
+    models_access,
+    models_followups,
+    models_papers,
+)

@@ -22,17 +22,25 @@ from db.classification import apply_classes, sync_classes
 from db.derived import customer_columns
 from db.duplicates import check_tax_free
 from db.duplicates import describe as describe_duplicates
+from db.models import (
+    ArchiveSequence,
+    ClassScheme,
+    ClassValue,
+    CompetitorProduct,
+    Contact,
+    Customer,
+    CustomerProduct,
+    MonthlySales,
+    utcnow,
+)
 from db.signoff import hold
-from db.models import (ArchiveSequence, ClassScheme, ClassValue, CompetitorProduct, Contact, Customer,
-                       CustomerProduct, MonthlySales, utcnow)
 from domain import audit, permissions, review, signoff
 from domain import fields as F
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
 from domain.formatting import local_today
 from domain.normalize import tax_key
 from domain.numbering import format_archive_no, region_code
-from domain.validation import (ValidationError, validate_archive, validate_contacts, validate_priced_rows,
-                               validate_sales)
+from domain.validation import ValidationError, validate_archive, validate_contacts, validate_priced_rows, validate_sales
 
 
 @dataclass

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from db.archive_queries import CustomerFilter, filtered_query
 from db.models import ClassValue, Customer, CustomerClass, User
 from db.models_followups import ContactStatus
+from domain import permissions
 from domain.cadence import ContactNote, contact_note
 from domain.formatting import local_today
-from domain import permissions
 
 PER_COLUMN = 8  # a compact board: the most urgent few per class, 更多 for the next ones
 UNCLASSIFIED = "未分类"

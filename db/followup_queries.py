@@ -15,17 +15,16 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from db import visibility
 from db.archive_queries import get_customer
 from db.cadence import escalate_after_days
-from db.paging import SHOWN, Rows, first_rows
 from db.complaints import open_for_handler
 from db.contracts import ending_soon
-from db.pool import returning_soon
-from db.receivables import due_soon
 from db.models import Contact, Customer, User
 from db.models_followups import ContactStatus, FollowUp, VisitPlan
+from db.paging import SHOWN, Rows, first_rows
+from db.pool import returning_soon
+from db.receivables import due_soon
 from domain import cadence, permissions
 from domain.followups import PLANNED, REVIEW_WINDOW_DAYS, VISIT_METHODS
 from domain.roles import SUPERVISORS
-
 
 
 @dataclass

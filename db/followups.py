@@ -22,8 +22,22 @@ from db.models_papers import Complaint
 from db.volumes import check_not_frozen
 from domain import permissions
 from domain.errors import ConflictError, NotFound, PermissionDenied, UserFacingError
-from domain.followups import (CANCELLED, CORRECTABLE, DONE, NO_PLAN, PLANNED, VISIT_METHODS, FollowUpInput, PlanInput,
-                              auto_plan, check_answers, check_correction, check_follow_up, check_plan, plan_order)
+from domain.followups import (
+    CANCELLED,
+    CORRECTABLE,
+    DONE,
+    NO_PLAN,
+    PLANNED,
+    VISIT_METHODS,
+    FollowUpInput,
+    PlanInput,
+    auto_plan,
+    check_answers,
+    check_correction,
+    check_follow_up,
+    check_plan,
+    plan_order,
+)
 from domain.formatting import local_today
 from domain.roles import SUPERVISORS
 

@@ -19,8 +19,8 @@ from db.models_followups import FollowUp, Receivable, VisitPlan
 from db.users import set_user_active
 from domain import access, permissions
 from domain.errors import NotFound, PermissionDenied, UserFacingError
-from domain.formatting import local_today
 from domain.followups import PLANNED
+from domain.formatting import local_today
 from domain.roles import MANAGER, REP
 
 POOL = 0  # the target "公海": the customer keeps no owner until someone claims it

@@ -11,8 +11,8 @@ from db.cadence import refresh_due
 from db.classification import apply_classes
 from db.import_lookups import load_customers, load_lookups
 from db.models import AuditEvent, Customer, ImportBatch, ImportTemplate, utcnow
-from domain import permissions
 from domain import fields as F
+from domain import permissions
 from domain.audit import display
 from domain.errors import NotFound, PermissionDenied, UserFacingError
 from domain.import_rows import Lookups

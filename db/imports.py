@@ -18,17 +18,17 @@ from sqlalchemy.orm import Session
 from db.access import log_refusal
 from db.archives import reserve_archive_nos
 from db.cadence import fill_missing, refresh_due
-from db.duplicates import hidden_ones
 from db.classification import apply_classes
 from db.derived import contact_columns, customer_columns
+from db.duplicates import hidden_ones
 from db.import_lookups import ExistingIndex, load_customers, load_lookups
 from db.models import AuditEvent, Contact, Customer, CustomerClass, ImportBatch, utcnow
 from domain import audit, permissions, review, signoff
 from domain.errors import UserFacingError
 from domain.formatting import local_today
 from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
-from domain.matches import hidden_match
 from domain.import_rows import Lookups, ParsedRow, RowError, mark_in_file_duplicates, parse_row
+from domain.matches import hidden_match
 from domain.normalize import normalize_name
 from domain.validation import check_archive
 

@@ -20,8 +20,8 @@ from db.audit import record
 from db.models import AuditEvent, Contact, Customer, ImportBatch, utcnow
 from db.models_followups import FollowUp
 from db.models_papers import Complaint
-from domain import permissions
 from domain import fields as F
+from domain import permissions
 from domain import personal_data as P
 from domain.errors import NotFound, PermissionDenied, UserFacingError
 from domain.normalize import tax_key

@@ -19,9 +19,9 @@ from db.audit import record
 from db.cadence import refresh_due
 from db.models import ClassScheme, ClassValue, Customer, CustomerClass, Setting, User, utcnow
 from db.models_access import PoolEvent
+from db.models_followups import ContactStatus
 from db.paging import SHOWN, Rows
 from db.search import contains
-from db.models_followups import ContactStatus
 from domain import permissions
 from domain import pool as P
 from domain import roles as R

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from db import visibility
 from db.archive_queries import get_customer
 from db.audit import record
-from db.paging import Rows, first_rows
 from db.models import Customer
 from db.models_followups import Receivable
+from db.paging import Rows, first_rows
 from db.volumes import check_not_frozen
 from domain import permissions
 from domain import receivables as rules

@@ -12,21 +12,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.archives import ArchiveInput, create_customer, review_customer, set_customer_active
-from db.models import ClassScheme, ClassValue, Customer, User
 from db.cadence import fill_missing
+from db.models import ClassScheme, ClassValue, Customer, User
 from db.models_access import ServiceScope
 from db.models_followups import CadenceRule, ContactStatus
 from db.pool import release
 from db.seed_followups import seed_demo_follow_ups, seed_demo_last_year, seed_demo_moves
 from db.seed_papers import seed_demo_last_year_papers, seed_demo_papers
-from db.volumes import close_year
 from db.users import create_user, get_user_by_username
+from db.volumes import close_year
 from domain import fields as F
-from domain.cadence import DEFAULT_RULES
-from domain.pool import DEFAULT_CLASS_DAYS
 from domain import review
-from domain.formatting import local_today
 from domain import roles as R
+from domain.cadence import DEFAULT_RULES
+from domain.formatting import local_today
+from domain.pool import DEFAULT_CLASS_DAYS
 
 AREA_CODES = {"广州": "020", "深圳": "0755", "佛山": "0757", "东莞": "0769", "南京": "025", "苏州": "0512",
               "无锡": "0510", "杭州": "0571", "宁波": "0574", "温州": "0577", "济南": "0531", "青岛": "0532",

@@ -30,8 +30,17 @@ from domain import roles as R
 from domain.card import card_sections
 from domain.errors import PermissionDenied
 from domain.formatting import local_date, local_today, utc_start_of
-from domain.volumes import (ARCHIVE_CHANGES, Part, VolumeError, check_export_year, check_year, contents,
-                            volume_file_stem, volume_status, volume_title)
+from domain.volumes import (
+    ARCHIVE_CHANGES,
+    Part,
+    VolumeError,
+    check_export_year,
+    check_year,
+    contents,
+    volume_file_stem,
+    volume_status,
+    volume_title,
+)
 from domain.workbooks import tables_workbook
 
 MAX_CUSTOMERS = 500  # per export: a zip is built in memory

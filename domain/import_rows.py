@@ -12,8 +12,7 @@ from typing import Any, Sequence
 from domain import fields as F
 from domain.import_mapping import CLASS_PREFIX, CONTACT_MOBILE, CONTACT_NAME, CONTACT_TITLE, OWNER, header_text
 from domain.import_normalize import clean_text, code_text, infer_province, is_blank_cell, normalize_grade, stored_value
-from domain.normalize import normalize_name, normalize_phone, normalize_tax_no
-from domain.normalize import format_phone
+from domain.normalize import format_phone, normalize_name, normalize_phone, normalize_tax_no
 
 KEY_LABELS = {"name": "客户名称", "phone": "电话", "tax": "税号"}
 

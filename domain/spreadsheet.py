@@ -18,8 +18,17 @@ from typing import Any, Callable, Iterator
 
 import python_calamine
 
-from domain.xlsx_guard import (HAS_VALUE, ZIP_ERRORS, WorkbookError, check_extent, check_sheet_xml,
-                               check_zip_sizes, damaged, pieces, sheet_parts)
+from domain.xlsx_guard import (
+    HAS_VALUE,
+    ZIP_ERRORS,
+    WorkbookError,
+    check_extent,
+    check_sheet_xml,
+    check_zip_sizes,
+    damaged,
+    pieces,
+    sheet_parts,
+)
 
 MAX_ROWS = int(os.environ.get("KEDANG_IMPORT_MAX_ROWS", "200000"))
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -14,7 +14,15 @@ from typing import Any
 from domain import fields as F
 from domain.errors import FieldErrors
 from domain.formatting import local_today
-from domain.normalize import PHONE_RULE, drop_control, format_phone, parse_amount, parse_date, to_ascii_form, to_half_width
+from domain.normalize import (
+    PHONE_RULE,
+    drop_control,
+    format_phone,
+    parse_amount,
+    parse_date,
+    to_ascii_form,
+    to_half_width,
+)
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TAX_NO_RE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$|^[0-9A-Z]{20}$")

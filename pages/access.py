@@ -6,8 +6,17 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import decision, run_write, show_flash
-from db.access import (decide, find_customer, give_back, lent_out, my_requests, recall, request_access,
-                       shown_archive_no, to_decide)
+from db.access import (
+    decide,
+    find_customer,
+    give_back,
+    lent_out,
+    my_requests,
+    recall,
+    request_access,
+    shown_archive_no,
+    to_decide,
+)
 from db.engine import session_scope
 from domain.access import MAX_DAYS
 from domain.formatting import local_today, plain

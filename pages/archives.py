@@ -6,8 +6,16 @@ from components.customer_table import TABLE_HINT, customer_table, export_list_bu
 from components.feedback import show_flash
 from components.followup_form import plan_form
 from components.shared_reads import shared
-from db.archive_queries import (PAGE_SIZE, SORTS, CustomerFilter, active_schemes, count_customers, list_customers,
-                                matching_ids, owners)
+from db.archive_queries import (
+    PAGE_SIZE,
+    SORTS,
+    CustomerFilter,
+    active_schemes,
+    count_customers,
+    list_customers,
+    matching_ids,
+    owners,
+)
 from db.engine import session_scope
 from domain import fields as F
 from domain import permissions

@@ -10,8 +10,8 @@ from components.shared_reads import shared
 from db.archive_queries import active_schemes, owners
 from db.calendar_queries import CalendarFilter, calendar_items
 from db.engine import session_scope
-from domain import permissions
 from domain import calendar as cal
+from domain import permissions
 from domain.formatting import local_today, plain
 
 user = require_user(__file__)

@@ -5,9 +5,9 @@ import os
 
 import streamlit as st
 
+from components import dashboard_data as data
 from components.auth import live_fragment, require_user
 from components.card import PRINT_CSS, print_button
-from components import dashboard_data as data
 from components.dashboard_export import export_button
 from components.dashboard_filters import filter_row
 from components.dashboard_view import figures

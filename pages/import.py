@@ -5,7 +5,7 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import flash, refused, run_write, show_flash
-from components.import_view import (imports_frame, load_workbook, mapping_editor, show_errors, show_preview)
+from components.import_view import imports_frame, load_workbook, mapping_editor, show_errors, show_preview
 from components.uploader import file_uploader
 from db.archive_queries import active_schemes, owners
 from db.engine import session_scope

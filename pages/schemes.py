@@ -4,13 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
-from components.feedback import run_write, show_flash
 from components.cadence_editor import cadence_editor, describe, escalation_setting
-from db import schemes as scheme_db
+from components.feedback import run_write, show_flash
 from components.pool_rules import class_days_editor, pool_settings_form
+from db import schemes as scheme_db
 from db.cadence import all_rules, escalate_after_days
-from db.pool import get_settings
 from db.engine import session_scope
+from db.pool import get_settings
 
 admin = require_user(__file__)
 st.title("分类方案")

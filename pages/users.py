@@ -5,10 +5,10 @@ import streamlit as st
 from components.auth import require_user
 from components.feedback import run_write, show_flash
 from components.forms import create, form_key
-from domain.formatting import local_time, plain
 from db import users as user_db
 from db.access import ALL, masked_roles, service_scope, set_masked_roles, set_service_scope
 from db.engine import session_scope
+from domain.formatting import local_time, plain
 from domain.roles import ADMIN, ALL_ROLES, MANAGER, ROLE_LABELS, SERVICE
 
 admin = require_user(__file__)

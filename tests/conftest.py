@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 
 
-
 def _a_zone_where_it_is_morning() -> str:
     """The team's time zone for a test run: a whole-hour zone where it is now about 06:00.
 

@@ -9,9 +9,21 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMEOUT_MS, screenshot
-from tests.browser.ui import (choose, click_when_settled, editor_add_row, expect_grid_row, expect_login_form,
-                              fill, login, open_from_sidebar, open_row, open_tab, sidebar,
-                              submit_login, visible_grid)
+from tests.browser.ui import (
+    choose,
+    click_when_settled,
+    editor_add_row,
+    expect_grid_row,
+    expect_login_form,
+    fill,
+    login,
+    open_from_sidebar,
+    open_row,
+    open_tab,
+    sidebar,
+    submit_login,
+    visible_grid,
+)
 
 PHONE = "020-87654321"
 FIRST = {"name": "广州珠江明月酒业有限公司", "address": "广州市天河区体育西路100号"}

@@ -12,8 +12,18 @@ from db.models import ClassMovement, ClassScheme, CustomerClass, User
 from db.seed import ensure_reference_data
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, start_server, team
-from tests.browser.ui import (board_column, choose, drag_card, expect_grid_row, login, open_from_sidebar, open_tab,
-                              screenshot_page, settle, visible_grid)
+from tests.browser.ui import (
+    board_column,
+    choose,
+    drag_card,
+    expect_grid_row,
+    login,
+    open_from_sidebar,
+    open_tab,
+    screenshot_page,
+    settle,
+    visible_grid,
+)
 
 CARD = "深圳好运来商贸有限公司"
 OTHER = "广州大发超市"

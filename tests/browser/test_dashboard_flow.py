@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+
 from db.models import User
 from db.seed import ensure_reference_data
 from tests import factories

@@ -24,9 +24,23 @@ from db.seed import ensure_reference_data
 from domain.spreadsheet import read_workbook
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, start_server, team
-from tests.browser.ui import (click_when_settled, download, expect_grid_row, fill, grid_headers, grid_with_column,
-                              keyed, login, metric_value, open_from_sidebar, open_tab, screenshot_page, settle,
-                              upload_file, visible_grid)
+from tests.browser.ui import (
+    click_when_settled,
+    download,
+    expect_grid_row,
+    fill,
+    grid_headers,
+    grid_with_column,
+    keyed,
+    login,
+    metric_value,
+    open_from_sidebar,
+    open_tab,
+    screenshot_page,
+    settle,
+    upload_file,
+    visible_grid,
+)
 
 FILE_NAME = "客户档案登记表.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

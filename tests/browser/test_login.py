@@ -6,8 +6,15 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, screenshot
-from tests.browser.ui import (COOKIE_SETTLE_SECONDS, after_rerun, click_when_settled, expect_login_form, settle,
-                              sidebar, submit_login)
+from tests.browser.ui import (
+    COOKIE_SETTLE_SECONDS,
+    after_rerun,
+    click_when_settled,
+    expect_login_form,
+    settle,
+    sidebar,
+    submit_login,
+)
 
 WRONG = "Wrong-password-0000"
 FAILED = "用户名或密码错误"

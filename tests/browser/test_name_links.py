@@ -8,8 +8,18 @@ from playwright.sync_api import expect
 from db.models import User
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, start_server, team
-from tests.browser.ui import (HEADER_HEIGHT, ROW_HEIGHT, _canvas_box, expect_grid_row, grid_headers, login,
-                              open_from_sidebar, screenshot_page, settle, visible_grid)
+from tests.browser.ui import (
+    HEADER_HEIGHT,
+    ROW_HEIGHT,
+    _canvas_box,
+    expect_grid_row,
+    grid_headers,
+    login,
+    open_from_sidebar,
+    screenshot_page,
+    settle,
+    visible_grid,
+)
 
 NAME = "无锡好运来酒业有限公司"
 

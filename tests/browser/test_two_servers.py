@@ -19,11 +19,31 @@ from sqlalchemy import select
 from db.engine import session_scope
 from db.models import AuditEvent, Customer, User
 from tests import factories
-from tests.browser.conftest import (ARTIFACTS, ROOT, STARTUP_SECONDS, AppServer, _free_port, _stop,
-                                    _wait_healthy, start_server, team)
+from tests.browser.conftest import (
+    ARTIFACTS,
+    ROOT,
+    STARTUP_SECONDS,
+    AppServer,
+    _free_port,
+    _stop,
+    _wait_healthy,
+    start_server,
+    team,
+)
 from tests.browser.patient import SLOW_MS  # a page of two busy servers can take longer than 15 s
-from tests.browser.ui import (click_when_settled, expect_grid_row, fill, grid_headers, login, open_from_sidebar,
-                              open_row, open_tab, screenshot_page, settle, visible_grid)
+from tests.browser.ui import (
+    click_when_settled,
+    expect_grid_row,
+    fill,
+    grid_headers,
+    login,
+    open_from_sidebar,
+    open_row,
+    open_tab,
+    screenshot_page,
+    settle,
+    visible_grid,
+)
 
 NAME = "佛山顺德金榜酒类贸易有限公司"
 OLD_PHONE, NEW_PHONE = "0757-22110001", "0757-22119999"

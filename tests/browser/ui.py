@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import unquote
 from typing import Callable
+from urllib.parse import unquote
 
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout

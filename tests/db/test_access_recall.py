@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from db.access import decide, lent_out, my_requests, recall, request_access, waiting_count
+from db.archive_queries import get_customer
 from db.audit import list_history
 from db.engine import session_scope
-from db.archive_queries import get_customer
 from domain.access import AccessError
 from domain.errors import PermissionDenied
 from domain.formatting import local_today

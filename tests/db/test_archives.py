@@ -6,8 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from db.archive_queries import CustomerFilter, find_duplicates, get_customer, list_customers, review_queue
-from db.archives import (DuplicatesFound, archive_input_from, create_customer, record_card_export,
-                         review_customer, set_customer_active, update_customer)
+from db.archives import (
+    DuplicatesFound,
+    archive_input_from,
+    create_customer,
+    record_card_export,
+    review_customer,
+    set_customer_active,
+    update_customer,
+)
 from db.audit import list_history
 from db.engine import session_scope
 from db.models import ClassScheme, Customer

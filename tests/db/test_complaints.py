@@ -6,8 +6,19 @@ from decimal import Decimal
 import pytest
 
 from db.audit import list_history
-from db.complaints import (ReturnVisit, close, customer_tab, decide_discount, log_complaint, open_for_handler,
-                           rebook_return_visit, request_discount, resolve, start_handling, summary)
+from db.complaints import (
+    ReturnVisit,
+    close,
+    customer_tab,
+    decide_discount,
+    log_complaint,
+    open_for_handler,
+    rebook_return_visit,
+    request_discount,
+    resolve,
+    start_handling,
+    summary,
+)
 from db.engine import session_scope
 from db.followups import cancel_plan, log_follow_up
 from db.models_followups import FollowUp, VisitPlan

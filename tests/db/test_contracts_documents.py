@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 
 from db.access import decide, request_access
+from db.archive_queries import CustomerFilter
 from db.contracts import add_contract, ending_soon, update_contract
-from db.documents import for_customer, files_dir, read, upload
+from db.documents import files_dir, for_customer, read, upload
 from db.engine import session_scope
 from db.read_log import search
 from db.suggestions import load_suggestions
-from db.archive_queries import CustomerFilter
 from domain.contracts import ContractError, ContractInput
 from domain.documents import DocumentError
 from domain.errors import ConflictError, PermissionDenied

@@ -3,11 +3,17 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+
 from db.archives import set_customer_active
 from db.cadence import refresh_due
-from db.dashboard_activity import credit_usage, follow_ups_per_week, investment_vs_volume, sales_by_product, visits_per_week
-from db.dashboard_customers import (completeness_and_staleness, customers_by, drill_down, headline,
-                                    new_archives_by_month)
+from db.dashboard_activity import (
+    credit_usage,
+    follow_ups_per_week,
+    investment_vs_volume,
+    sales_by_product,
+    visits_per_week,
+)
+from db.dashboard_customers import completeness_and_staleness, customers_by, drill_down, headline, new_archives_by_month
 from db.engine import session_scope
 from db.followups import log_follow_up, plan_visits
 from db.models import Customer

@@ -4,15 +4,15 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from db.archives import set_customer_active
 from db.audit import list_history
 from db.cadence import refresh_due, set_escalate_after_days, set_rules
+from db.complaints import log_complaint, resolve, start_handling
 from db.engine import session_scope
 from db.followup_queries import agenda, timeline
-from db.complaints import log_complaint, resolve, start_handling
 from db.followups import cancel_plan, log_follow_up, plan_visits, plans_to_answer, reschedule_plan, review_follow_up
 from db.models import ClassMovement, ClassScheme, ClassValue, Contact, Customer
 from db.models_followups import ContactStatus, VisitPlan
-from db.archives import set_customer_active
 from domain.complaints import ComplaintInput
 from domain.errors import ConflictError, PermissionDenied, UserFacingError
 from domain.followups import FollowUpError, FollowUpInput, PlanInput

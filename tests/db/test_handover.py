@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from db.audit import list_history
 from db.access import decide, my_requests, request_access
+from db.audit import list_history
 from db.engine import session_scope
 from db.followups import plan_visits
 from db.handover import POOL, hand_over, holdings, orphans

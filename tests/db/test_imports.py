@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from db.archive_queries import get_customer
 from db.audit import list_history
 from db.engine import session_scope
-from db.read_log import search
-from domain.formatting import local_today
 from db.import_records import undo_import
 from db.imports import ImportOptions, run_import
 from db.models import AuditEvent, Customer, ImportBatch
+from db.read_log import search
 from domain import review
 from domain import roles as R
 from domain.errors import PermissionDenied, UserFacingError
+from domain.formatting import local_today
 from domain.permissions import SystemActor
 from tests.factories import make_customer, make_user
 

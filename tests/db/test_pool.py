@@ -7,11 +7,11 @@ import sys
 import pytest
 from sqlalchemy import select
 
+from db import pool
 from db.audit import list_history
 from db.engine import session_scope
 from db.followups import log_follow_up
 from db.models import Customer
-from db import pool
 from db.pool import claim, get_settings, pool_page, release, returning_soon, save_settings, set_class_days, sweep
 from domain.errors import PermissionDenied
 from domain.followups import FollowUpInput

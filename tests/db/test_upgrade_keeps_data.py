@@ -24,9 +24,7 @@ from sqlalchemy.orm import Session
 from db.engine import get_engine
 from db.migrate import alembic_config
 from db.models import Base
-from tests.db.upgrade_rules import (NEW_COLUMNS, REALISTIC, REWRITTEN, UPGRADE_DAY, Ref, Registry, Stored,
-                                     migration_rows)
-
+from tests.db.upgrade_rules import NEW_COLUMNS, REALISTIC, REWRITTEN, UPGRADE_DAY, Ref, Registry, Stored, migration_rows
 
 # --- values per column type -----------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 from db.engine import session_scope
 from db.read_log import search
 from db.users import set_user_active
-from domain.formatting import local_today
 from domain import roles as R
+from domain.formatting import local_today
 from tests.factories import make_customer, make_user
 from tests.pages.apptest import open_page
 

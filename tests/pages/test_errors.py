@@ -1,10 +1,10 @@
 """A bug on a page shows a Chinese message with an error id, never a traceback; the log has the rest."""
 import re
 
-from components.errors import log_dir
-from domain import roles as R
 from streamlit.testing.v1 import AppTest
 
+from components.errors import log_dir
+from domain import roles as R
 from tests.pages.apptest import ROOT, login
 
 

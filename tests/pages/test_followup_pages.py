@@ -3,12 +3,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from db.archive_queries import get_customer
+from db.archives import archive_input_from, update_customer
 from db.cadence import refresh_due
 from db.engine import session_scope
 from db.models import Customer
 from db.models_followups import FollowUp, VisitPlan
-from db.archives import update_customer, archive_input_from
-from db.archive_queries import get_customer
 from domain import roles as R
 from domain.formatting import local_today
 from tests.factories import class_value

@@ -10,9 +10,10 @@ from db.archives import archive_input_from, update_customer
 from db.engine import session_scope
 from db.models import AuditEvent
 from db.read_log import search
-from domain.formatting import local_today
 from domain import roles as R
-from domain.page_table import PAGES as PAGE_TABLE, spec_of
+from domain.formatting import local_today
+from domain.page_table import PAGES as PAGE_TABLE
+from domain.page_table import spec_of
 from tests.factories import make_user
 from tests.pages.apptest import ROOT, open_archive, open_page, open_page_directly
 

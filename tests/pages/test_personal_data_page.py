@@ -1,8 +1,8 @@
 """The archive's 个人信息与删除 tab and 年度归档's deleted archives, in AppTest."""
 from sqlalchemy import select
 
-from db.models import Contact, Customer
 from db.engine import session_scope
+from db.models import Contact, Customer
 from domain import roles as R
 from tests.pages.apptest import open_archive, open_page
 

@@ -3,9 +3,30 @@ import datetime as dt
 
 import pytest
 
-from domain.cadence import (ANY, DAY, MONTH, PHONE, VISIT, WEEK, CadenceError, Rule, add_months, check_rule,
-                            due_after, next_due, overdue_days)
-from domain.followups import FollowUpError, FollowUpInput, PlanInput, channels_of, check_follow_up, check_plan, plan_state
+from domain.cadence import (
+    ANY,
+    DAY,
+    MONTH,
+    PHONE,
+    VISIT,
+    WEEK,
+    CadenceError,
+    Rule,
+    add_months,
+    check_rule,
+    due_after,
+    next_due,
+    overdue_days,
+)
+from domain.followups import (
+    FollowUpError,
+    FollowUpInput,
+    PlanInput,
+    channels_of,
+    check_follow_up,
+    check_plan,
+    plan_state,
+)
 
 D = dt.date
 

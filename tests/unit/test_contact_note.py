@@ -4,8 +4,7 @@ import datetime as dt
 
 import pytest
 
-from domain.cadence import (ANY, DAY, MONTH, PHONE, VISIT, WEEK, ContactState, Due, Rule, contact_note,
-                            parse_reason)
+from domain.cadence import ANY, DAY, MONTH, PHONE, VISIT, WEEK, ContactState, Due, Rule, contact_note, parse_reason
 
 D = dt.date
 TODAY = D(2026, 12, 4)

@@ -6,8 +6,17 @@ import pytest
 
 from domain import fields as F
 from domain.import_mapping import auto_mapping, detect_header_row, header_key, mapping_from_headers, target_for
-from domain.import_normalize import (clean_text, code_text, infer_province, normalize_cell, normalize_grade,
-                                     parse_amount, parse_bool, parse_date, parse_percent)
+from domain.import_normalize import (
+    clean_text,
+    code_text,
+    infer_province,
+    normalize_cell,
+    normalize_grade,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_percent,
+)
 from domain.validation import clean_value
 
 FIELD = F.FIELDS_BY_NAME

@@ -9,8 +9,7 @@ from domain.audit import diff_fields, diff_rows, display
 from domain.card import card_sections
 from domain.completeness import completeness, missing_labels
 from domain.numbering import format_archive_no, region_code
-from domain.review import (APPROVE, FILED, PENDING, RESUBMIT, RETURN, RETURNED, ReviewError, initial_state,
-                           next_state)
+from domain.review import APPROVE, FILED, PENDING, RESUBMIT, RETURN, RETURNED, ReviewError, initial_state, next_state
 
 
 @pytest.mark.parametrize("province, code", [("广东", "GD"), ("河南", "HA"), ("河北", "HE"), (None, "XX")])

@@ -5,8 +5,7 @@ import pytest
 
 from domain import fields as F
 from domain.normalize import PHONE_RULE
-from domain.validation import (clean_value, validate_archive, validate_contacts, validate_priced_rows,
-                               validate_sales)
+from domain.validation import clean_value, validate_archive, validate_contacts, validate_priced_rows, validate_sales
 
 TODAY = dt.date(2026, 11, 23)
 VALID = {"name": "好运来酒楼", "customer_type": "餐饮终端", "province": "广东"}

@@ -4,9 +4,8 @@ Revision ID: 1250e52eb766
 Revises: 
 Create Date: 2026-11-23 12:50:58.660641
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '1250e52eb766'
 down_revision = None

@@ -4,9 +4,8 @@ Revision ID: 69f02ff5f37c
 Revises: 9fe0c9ad4f29
 Create Date: 2026-11-23 18:11:28.577364
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '69f02ff5f37c'
 down_revision = '9fe0c9ad4f29'

@@ -4,9 +4,8 @@ Revision ID: 9fe0c9ad4f29
 Revises: c8504ddaf88d
 Create Date: 2026-11-23 16:44:59.340958
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '9fe0c9ad4f29'
 down_revision = 'c8504ddaf88d'

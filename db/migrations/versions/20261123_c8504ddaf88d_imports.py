@@ -4,9 +4,8 @@ Revision ID: c8504ddaf88d
 Revises: 1250e52eb766
 Create Date: 2026-11-23 15:07:33.497273
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c8504ddaf88d'
 down_revision = '1250e52eb766'

@@ -6,7 +6,6 @@ Create Date: 2026-12-02 05:52:32.908851
 """
 from alembic import op
 
-
 revision = '1dea07815d7d'
 down_revision = '69f02ff5f37c'
 branch_labels = None

@@ -4,9 +4,8 @@ Revision ID: 260ca28dd1de
 Revises: 2fd75db0db05
 Create Date: 2026-12-02 09:35:07.929840
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '260ca28dd1de'
 down_revision = '2fd75db0db05'

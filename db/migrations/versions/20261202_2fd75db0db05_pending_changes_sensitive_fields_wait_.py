@@ -4,9 +4,8 @@ Revision ID: 2fd75db0db05
 Revises: ad731fc85fba
 Create Date: 2026-12-02 09:17:01.224100
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '2fd75db0db05'
 down_revision = 'ad731fc85fba'

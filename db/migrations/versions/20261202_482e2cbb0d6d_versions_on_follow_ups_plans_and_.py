@@ -14,9 +14,8 @@ Revision ID: 482e2cbb0d6d
 Revises: 260ca28dd1de
 Create Date: 2026-12-02 12:36:39.689806
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '482e2cbb0d6d'
 down_revision = '260ca28dd1de'

@@ -4,9 +4,8 @@ Revision ID: 5140765699f4
 Revises: 788a75fb09c4
 Create Date: 2026-12-02 07:04:42.469096
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '5140765699f4'
 down_revision = '788a75fb09c4'

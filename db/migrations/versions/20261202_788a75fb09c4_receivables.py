@@ -4,9 +4,8 @@ Revision ID: 788a75fb09c4
 Revises: dc32f39f3c21
 Create Date: 2026-12-02 06:13:52.520159
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '788a75fb09c4'
 down_revision = 'dc32f39f3c21'

@@ -4,9 +4,8 @@ Revision ID: ad731fc85fba
 Revises: b56e9e7823f0
 Create Date: 2026-12-02 09:07:51.095934
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'ad731fc85fba'
 down_revision = 'b56e9e7823f0'

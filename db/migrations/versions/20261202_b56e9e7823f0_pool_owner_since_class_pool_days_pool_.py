@@ -10,9 +10,8 @@ Create Date: 2026-12-02 09:02:58.758190
 """
 import datetime as dt
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'b56e9e7823f0'
 down_revision = '5140765699f4'

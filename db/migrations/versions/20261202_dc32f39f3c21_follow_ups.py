@@ -4,9 +4,8 @@ Revision ID: dc32f39f3c21
 Revises: 1dea07815d7d
 Create Date: 2026-12-02 05:55:27.587449
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'dc32f39f3c21'
 down_revision = '1dea07815d7d'

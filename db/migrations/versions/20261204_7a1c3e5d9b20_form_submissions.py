@@ -4,9 +4,8 @@ Revision ID: 7a1c3e5d9b20
 Revises: 482e2cbb0d6d
 Create Date: 2026-12-04 15:20:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '7a1c3e5d9b20'
 down_revision = '482e2cbb0d6d'

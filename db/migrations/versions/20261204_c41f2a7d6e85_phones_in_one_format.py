@@ -10,8 +10,8 @@ duplicate keys, digits only, do not change); those it cannot read stay exactly a
 archive's edit form asks for them to be corrected at the next edit. No history entry is written: the
 number is the same, only its spacing changes.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from domain.normalize import phone_or_as_is
 
