@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, MetaData, Table, bindparam, event, func, inspect, select
+from sqlalchemy import Connection, MetaData, Table, bindparam, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Contact, Customer, CustomerProduct
+from db.models import Contact, Customer, CustomerProduct, utcnow
 from domain import fields as F
 from domain.completeness import completeness
 from domain.normalize import normalize_name, normalize_phone, tax_key
@@ -154,3 +154,26 @@ def _update(bind: Connection, table: Table, changes: list[dict], columns: Iterab
             {c: bindparam(c) for c in columns})
         for start in range(0, len(changes), 5000):
             bind.execute(statement, changes[start:start + 5000])
+
+
+def move_choice(bind: Connection, field: str, moves: dict[str, str], reason: str) -> int:
+    """In a migration that changes a choice field's words (``domain/fields.py``): rewrite the stored
+    values ``moves`` names (old → new) and write each changed archive's 历史 with ``reason``, so the
+    change is traceable like any edit (actor: 系统). Returns how many archives changed. Call
+    ``recompute_all`` afterwards (a choice can decide which fields count for 完整度)."""
+    meta = MetaData()
+    customers = Table("customers", meta, autoload_with=bind)
+    events = Table("audit_events", meta, autoload_with=bind)
+    label = F.FIELDS_BY_NAME[field].label
+    changed = 0
+    for old, new in moves.items():
+        ids = list(bind.scalars(select(customers.c.id).where(customers.c[field] == old)))
+        if not ids:
+            continue
+        bind.execute(update(customers).where(customers.c.id.in_(ids)).values({field: new}))
+        bind.execute(insert(events), [{"at": utcnow(), "actor_id": None,
+                                       "entity": "customer", "entity_id": i, "action": "choice_renamed",
+                                       "reason": reason, "changes": [{"field": field, "label": label,
+                                                                      "old": old, "new": new}]} for i in ids])
+        changed += len(ids)
+    return changed

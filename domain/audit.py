@@ -98,6 +98,7 @@ ACTION_LABELS = {
     "contract_update": "修改合同",
     "document": "上传文件",
     "market_note": "市场动态",
+    "choice_renamed": "选项改名（系统升级）",
     "close_year": "年度封存",
     "export_volume": "导出年度档案",
     "user_create": "新建用户",
