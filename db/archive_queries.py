@@ -16,6 +16,7 @@ from db import visibility
 from db.models import ClassScheme, ClassValue, Contact, Customer, CustomerClass, User
 from db.models_followups import ContactStatus
 from db.search import contains
+from domain import fields as F
 from domain import permissions
 from domain.errors import NotFound, PermissionDenied
 from domain.formatting import local_today
@@ -45,6 +46,7 @@ class CustomerFilter:
     review_state: str | None = None
     sort: str = "updated_desc"
     overdue: bool = False  # only customers past their cadence's due date
+    fields: tuple[tuple[str, str], ...] = ()  # (field, value) of domain/fields.FILTERS, e.g. (("source", "展会"),)
 
 
 @dataclass
@@ -97,6 +99,9 @@ def filtered_query(actor: permissions.Actor, flt: CustomerFilter) -> Select:
                           (Customer.owner_id, flt.owner_id), (Customer.review_state, flt.review_state)):
         if value is not None:
             query = query.where(column == value)
+    for name, value in flt.fields:
+        if F.FIELDS_BY_NAME[name] in F.FILTERS:
+            query = query.where(getattr(Customer, name) == value)
     if flt.class_value_id is not None:
         query = query.where(Customer.id.in_(
             select(CustomerClass.customer_id).where(CustomerClass.value_id == flt.class_value_id)))

@@ -44,6 +44,7 @@ class Field:
     help: str = ""
     masked: bool | None = None        # hidden in part from masked roles; None: by kind (phones, account numbers)
     needs_signoff: bool = False       # a rep's change waits for a supervisor (domain/signoff.py)
+    filterable: bool = False          # a choice field offered as a filter on 客户档案 (pages/archives.py)
 
     @property
     def is_masked(self) -> bool:
@@ -75,7 +76,7 @@ ARCHIVE_FIELDS: tuple[Field, ...] = (
           choices=("酒店", "餐厅", "国际卖场", "中型超市", "小型超市", "商场", "批发市场", "其他")),
     Field("industry", "所属行业", TEXT, BASIC, max_length=60),
     Field("main_business", "主营业务", TEXT, BASIC, max_length=200),
-    Field("source", "客户来源", CHOICE, BASIC,
+    Field("source", "客户来源", CHOICE, BASIC, filterable=True,
           choices=("陌生拜访", "客户介绍", "展会", "网络", "电话咨询", "广告", "老客户", "其他")),
     Field("province", "省份", CHOICE, BASIC, required=True, choices=tuple(PROVINCES)),
     Field("city", "城市", TEXT, BASIC, max_length=40),
@@ -131,6 +132,8 @@ ARCHIVE_FIELDS: tuple[Field, ...] = (
 )
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in ARCHIVE_FIELDS}
+# 客户档案's filters beyond 区域 and 客户类型 (which the board, the 驾驶舱 and the command line filter by too).
+FILTERS: tuple[Field, ...] = tuple(f for f in ARCHIVE_FIELDS if f.filterable and f.kind == CHOICE)
 
 
 def fields_in_group(group: str) -> list[Field]:

@@ -47,8 +47,16 @@ status = c5.selectbox("状态", ["active", "inactive", "all"],
                       format_func={"active": "在用", "inactive": "已停用", "all": "全部"}.get)
 review_state = c6.selectbox("审核", [None, *STATE_LABELS], format_func=lambda v: "全部" if v is None else STATE_LABELS[v])
 sort = c7.selectbox("排序", list(SORTS), format_func=lambda v: SORTS[v][1])
+by_field = {}  # every field declared filterable in domain/fields.py, four to a row
+for start in range(0, len(F.FILTERS), 4):
+    for column, field in zip(st.columns(4), F.FILTERS[start:start + 4]):
+        chosen = column.selectbox(field.label, [None, *field.choices], key=f"list_field:{field.name}",
+                                  format_func=lambda v: "全部" if v is None else v)
+        if chosen is not None:
+            by_field[field.name] = chosen
 flt = CustomerFilter(search=search, province=province, customer_type=ctype, class_value_id=class_id,
-                     owner_id=owner_id, status=status, review_state=review_state, sort=sort, overdue=overdue)
+                     owner_id=owner_id, status=status, review_state=review_state, sort=sort, overdue=overdue,
+                     fields=tuple(by_field.items()))
 
 if st.session_state.get("list_filter") != repr(flt):  # new filter: back to page 1
     st.session_state["list_filter"] = repr(flt)

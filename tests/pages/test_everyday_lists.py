@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from db.cadence import refresh_due
 from db.engine import session_scope
 from db.followups import log_follow_up
-from db.models import Customer, CustomerClass
+from db.models import Customer, CustomerClass, User
 from domain import roles as R
 from domain.cadence import add_months
 from domain.followups import FollowUpInput
@@ -121,3 +121,18 @@ def test_a_name_in_the_review_queue_links_to_its_archive(people):
     urls, config = _name_links(at)
     assert [u.split("#")[0] for u in urls] == [f"archive?id={customer_id}"]
     assert [_shown_name(u, config) for u in urls] == ["页面测试客户"]
+
+
+def test_a_field_declared_filterable_is_a_filter_on_the_list(people):
+    """客户来源 is filterable in domain/fields.py: the list offers it, and it narrows the list and its count."""
+    users, _ = people
+    with session_scope() as s:
+        make_customer(s, s.get(User, users[R.REP].id), name="展会认识的客户", source="展会")
+    at = open_page("pages/archives.py", users[R.REP])
+    assert len(at.dataframe[0].value["客户名称"]) == 2
+    source = at.selectbox(key="list_field:source")
+    assert source.label == "客户来源" and "展会" in source.options
+    source.select("展会").run()
+    urls, config = _name_links(at)
+    assert [_shown_name(u, config) for u in urls] == ["展会认识的客户"]
+    assert "1 份" in [m.value for m in at.metric]
