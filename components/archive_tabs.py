@@ -10,10 +10,10 @@ import streamlit as st
 from components.archive_form import archive_form, form_changed, submit_archive
 from components.card import print_button, show_card
 from components.duplicates import duplicate_warning
-from components.feedback import flash, run_write
+from components.feedback import flash, run_write, show_flash
 from components.field_widgets import reset_form_state
 from components.followup_form import follow_up_form, plan_form
-from components.followup_views import follow_up_list, plan_list
+from components.followup_views import follow_up_list, plan_list, status_line
 from db import market as market_db
 from db.archives import ArchiveInput, record_card_export, review_customer, set_customer_active, update_customer
 from db.engine import session_scope
@@ -22,8 +22,26 @@ from db.models import ClassScheme, Customer, User
 from db.pool import release
 from domain import masking, permissions, review, signoff
 from domain.card import card_sections
+from domain.completeness import missing_labels
 from domain.formatting import local_time, plain
 from domain.workbooks import card_workbook
+
+
+def archive_header(customer: Customer, initial: ArchiveInput, contacts: Timeline) -> None:
+    """The archive's name and what to know at a glance: number, state, owner, completeness, what is
+    missing, when it is due for contact, whether it is deactivated."""
+    state_label = review.STATE_LABELS[customer.review_state]
+    st.title(plain(customer.name))
+    st.caption(f"档案号 {plain(customer.archive_no)} · {state_label} · {'在用' if customer.is_active else '已停用'} · "
+               f"负责人 {plain(customer.owner.name) if customer.owner else '（无）'} · 完整度 {customer.completeness}% · "
+               f"更新于 {local_time(customer.updated_at)}")
+    show_flash()  # below the title: a message shown once must not move the title (the browser would show two)
+    missing = missing_labels(initial.values, contacts=len(initial.contacts), products=len(initial.products))
+    if missing:
+        st.caption("待补充：" + "、".join(missing[:12]) + ("…" if len(missing) > 12 else ""))
+    status_line(contacts.status)
+    if not customer.is_active:
+        st.warning("此档案已停用：默认列表中不再显示，历史全部保留。")
 
 
 def review_box(user, customer: Customer, owner_supervisor: int | None) -> None:

@@ -2,13 +2,12 @@
 a reason, the history, review, 停用/启用, and 个人信息与删除. Each tab's content is a component."""
 import streamlit as st
 
-from components.archive_tabs import active_tab, card_tab, edit_tab, follow_up_tab, review_box
+from components.archive_tabs import active_tab, archive_header, card_tab, edit_tab, follow_up_tab, review_box
 from components.auth import require_user
 from components.complaint_views import complaints_tab
 from components.contract_views import contracts_tab
 from components.document_views import documents_tab
-from components.feedback import refused, show_flash
-from components.followup_views import status_line
+from components.feedback import refused
 from components.history import show_history
 from components.personal_data_views import personal_data_tab
 from components.receivable_views import receivables_tab
@@ -24,10 +23,8 @@ from db.followup_queries import timeline
 from db.read_log import record_read
 from db.receivables import for_customer
 from db.signoff import pending_for
-from domain import permissions, review
-from domain.completeness import missing_labels
+from domain import permissions
 from domain.errors import PermissionDenied, UserFacingError
-from domain.formatting import local_time, plain
 from domain.matches import NOT_VISIBLE
 
 user = require_user(__file__)
@@ -55,19 +52,7 @@ except UserFacingError as exc:
     st.stop()
 
 initial = archive_input_from(customer)
-state_label = review.STATE_LABELS[customer.review_state]
-st.title(plain(customer.name))
-st.caption(f"档案号 {plain(customer.archive_no)} · {state_label} · {'在用' if customer.is_active else '已停用'} · "
-           f"负责人 {plain(customer.owner.name) if customer.owner else '（无）'} · 完整度 {customer.completeness}% · "
-           f"更新于 {local_time(customer.updated_at)}")
-show_flash()  # below the title: a message shown once must not move the title (the browser would show two)
-missing = missing_labels(initial.values, contacts=len(initial.contacts), products=len(initial.products))
-if missing:
-    st.caption("待补充：" + "、".join(missing[:12]) + ("…" if len(missing) > 12 else ""))
-status_line(contacts.status)
-if not customer.is_active:
-    st.warning("此档案已停用：默认列表中不再显示，历史全部保留。")
-
+archive_header(customer, initial, contacts)
 
 pending_changes(user, waiting, permissions.can_review(user, customer, owner_supervisor))
 
