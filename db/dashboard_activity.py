@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.dashboard_customers import NO_OWNER, in_view, scope
@@ -56,11 +56,15 @@ class WeekVisits:
 
 def visits_per_week(session: Session, actor: permissions.Actor, flt: rules.DashboardFilter,
                     today: dt.date) -> list[WeekVisits]:
-    """Planned visits (not cancelled), those done, and visits in person, per week of the last 12."""
+    """Planned visits, those done, and visits in person, per week of the last 12. A plan counts as the
+    工作报表 counts it (db/reports.team_stats): once due, or once done even if due later this week;
+    cancelled never."""
     since = first_week(today)
+    week_end = period_start(today, WEEK) + dt.timedelta(weeks=1)
     weeks = {since + dt.timedelta(weeks=i): WeekVisits(since + dt.timedelta(weeks=i), 0, 0, 0) for i in range(WEEKS)}
     plans = (select(VisitPlan.day, func.count(), func.count().filter(VisitPlan.status == DONE))
-             .where(VisitPlan.status != CANCELLED, VisitPlan.day >= since, VisitPlan.day <= today)
+             .where(VisitPlan.status != CANCELLED, VisitPlan.day >= since, VisitPlan.day < week_end,
+                    or_(VisitPlan.day <= today, VisitPlan.status == DONE))
              .group_by(VisitPlan.day))
     for day, planned, done in session.execute(in_view(plans, actor, flt, VisitPlan.customer_id, VisitPlan.assignee_id)):
         week = weeks[period_start(day, WEEK)]

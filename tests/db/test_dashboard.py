@@ -17,9 +17,10 @@ from db.dashboard_customers import completeness_and_staleness, customers_by, dri
 from db.engine import session_scope
 from db.followups import log_follow_up, plan_visits
 from db.models import Customer
+from db.models_followups import VisitPlan
 from db.receivables import add_receivable, aging
 from domain.dashboard import DashboardFilter, default_filter
-from domain.followups import FollowUpInput, PlanInput
+from domain.followups import DONE, PLANNED, FollowUpInput, PlanInput
 from domain.formatting import local_today
 from domain.periods import WEEK, period_start
 from domain.receivables import ReceivableInput
@@ -129,3 +130,20 @@ def test_an_empty_office_gives_zeros_not_errors(db):
         assert customers_by(s, admin, empty, "province") == []
         assert follow_ups_per_week(s, admin, empty, TODAY) == []
         assert [w.planned for w in visits_per_week(s, admin, empty, TODAY)] == [0] * 12
+
+
+def test_the_weekly_completion_counts_plans_as_the_report_does(office):
+    """A plan due later this week counts once it is done (a visit made early), not while it is only
+    planned — as the 工作报表 counts it — so mid-week the chart does not read low or high."""
+    manager, rep, other, sid, ids = office
+    monday = period_start(TODAY, WEEK) - dt.timedelta(weeks=1)  # a past Monday: the rest of its week is known
+    customer_id = next(iter(ids.values()))
+    with session_scope() as s:
+        before = visits_per_week(s, manager, flt(), monday)[-1]
+        s.add_all([VisitPlan(customer_id=customer_id, day=monday + dt.timedelta(days=3), method="现场-老顾客",
+                             assignee_id=rep.id, status=DONE),       # done early
+                   VisitPlan(customer_id=customer_id, day=monday + dt.timedelta(days=4), method="现场-老顾客",
+                             assignee_id=rep.id, status=PLANNED)])   # not due yet on that Monday
+    with session_scope() as s:
+        week = visits_per_week(s, manager, flt(), monday)[-1]
+        assert (week.planned - before.planned, week.done - before.done) == (1, 1)
