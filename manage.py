@@ -165,6 +165,8 @@ def _print_import_summary(report: dict, *, dry_run: bool) -> None:
           f"错误 {report['rejected_rows']} 行")
     for error in report["rejected"]:
         print(f"  第 {error['row']} 行「{error['column']}」{error['value']}：{error['reason']}")
+    if report["unmapped_columns"]:
+        print("未导入的列：" + "、".join(report["unmapped_columns"]))
 
 
 def cmd_export_customers(args: argparse.Namespace) -> int:

@@ -103,6 +103,7 @@ class ImportPlan:
             "unchanged": self.count(UNCHANGED), "skipped": self.count(SKIP), "skipped_blank": self.skipped_blank,
             "rejected_rows": self.count(ERROR), "rejected": [e.as_dict() for e in self.rejected],
             "duplicates": self.duplicates, "import_id": self.import_id,
+            "unmapped_columns": self.unmapped,  # never dropped without a word: the columns not imported
         }
 
 

@@ -18,7 +18,7 @@ from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_KEYS = {"rows_read", "created", "updated", "unchanged", "skipped", "skipped_blank", "rejected_rows",
-               "rejected", "duplicates", "import_id"}
+               "rejected", "duplicates", "import_id", "unmapped_columns"}
 
 
 def manage(*args: str, db_url: str) -> subprocess.CompletedProcess:
@@ -157,3 +157,17 @@ def test_old_xls_from_wps_imports(db, db_url, tmp_path):
         customer = s.scalars(select(Customer)).one()
     assert (customer.name, customer.customer_type, customer.province, customer.phone) == \
         ("老表格商行", "经销商/批发", "湖南", "13700137000")
+
+
+def test_columns_not_imported_are_named_in_the_report(db, db_url, tmp_path):
+    """Nothing dropped without a word: a column nobody maps (采购负责人 here) is listed, for scripts too."""
+    book = openpyxl.Workbook()
+    book.active.append(["客户名称", "客户类型", "省份", "采购负责人", "内部备忘"])
+    book.active.append(["南京玄武副食品商店", "商超终端", "江苏", "周采购", "老客户介绍"])
+    book.save(tmp_path / "客户.xlsx")
+    result = manage("import-customers", str(tmp_path / "客户.xlsx"), "--json", db_url=db_url)
+    report = json.loads(result.stdout)
+    assert report["created"] == 1 and "采购负责人" in report["unmapped_columns"], report
+    assert "客户名称" not in report["unmapped_columns"]
+    summary = manage("import-customers", str(tmp_path / "客户.xlsx"), "--dry-run", db_url=db_url).stdout
+    assert "未导入的列：" in summary and "采购负责人" in summary
