@@ -14,9 +14,10 @@ from domain.normalize import to_ascii_form
 
 # Import targets beyond the registry fields.
 OWNER, CONTACT_NAME, CONTACT_MOBILE, CONTACT_TITLE = "owner", "contact_name", "contact_mobile", "contact_title"
+REGION = "region"  # 南京市玄武区: province, city and district in one cell (domain/regions.py)
 CLASS_PREFIX = "class:"  # class:<scheme code>, e.g. class:value
 EXTRA_LABELS = {OWNER: "负责业务员", CONTACT_NAME: "联系人（负责人）", CONTACT_MOBILE: "联系人手机",
-                CONTACT_TITLE: "联系人职务"}
+                CONTACT_TITLE: "联系人职务", REGION: "区域（省市区）"}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("客户名称", "客户名", "单位名称", "名称", "客户", "客户全称", "公司名称", "企业名称", "店名", "门店名称"),
@@ -30,6 +31,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "city": ("城市", "市", "所在城市", "地市"),
     "district": ("区县", "区/县", "县区", "区"),
     "address": ("地址", "详细地址", "经营地址", "公司地址", "通讯地址", "注册地址"),
+    REGION: ("区域", "地区", "所在地", "所在地区", "所属区域", "省市区", "所在区域"),
     "phone": ("电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "办公电话", "固定电话", "座机"),
     "fax": ("传真", "传真号码"),
     "email": ("电子邮箱", "邮箱", "email", "e-mail", "电子邮件"),

@@ -111,18 +111,6 @@ def normalize_province(value: Any) -> str:
     return text
 
 
-def infer_province(*texts: Any) -> str | None:
-    """The province an address or city begins with ('广东省深圳市…' → '广东'), if any."""
-    for text in texts:
-        if not text:
-            continue
-        compact = clean_text(text).replace(" ", "")
-        for province in F.PROVINCES:
-            if compact.startswith(province):
-                return province
-    return None
-
-
 def normalize_choice(field: F.Field, value: Any) -> str:
     if isinstance(value, bool):
         value = "是" if value else "否"

@@ -10,9 +10,10 @@ from functools import cached_property
 from typing import Any, Sequence
 
 from domain import fields as F
-from domain.import_mapping import CLASS_PREFIX, CONTACT_MOBILE, CONTACT_NAME, CONTACT_TITLE, OWNER, header_text
-from domain.import_normalize import clean_text, code_text, infer_province, is_blank_cell, normalize_grade, stored_value
+from domain.import_mapping import CLASS_PREFIX, CONTACT_MOBILE, CONTACT_NAME, CONTACT_TITLE, OWNER, REGION, header_text
+from domain.import_normalize import clean_text, code_text, is_blank_cell, normalize_grade, stored_value
 from domain.normalize import format_phone, normalize_name, normalize_phone, normalize_tax_no
+from domain.regions import find_region
 
 KEY_LABELS = {"name": "客户名称", "phone": "电话", "tax": "税号"}
 
@@ -39,6 +40,7 @@ class ParsedRow:
     errors: list[RowError] = field(default_factory=list)
     duplicate_of: int | None = None            # earlier row of the same file with the same customer
     filled_in: set[str] = field(default_factory=set)  # fields taken from the defaults or the address, not a cell
+    region: str | None = None                  # a 区域 cell (南京市玄武区), read into province, city, district
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -121,6 +123,8 @@ def _take(parsed: ParsedRow, contact: dict[str, Any], target: str, raw: Any, loo
         contact["name"] = clean_text(raw)[:40]
     elif target == CONTACT_TITLE:
         contact["title"] = clean_text(raw)[:40]
+    elif target == REGION:
+        parsed.region = clean_text(raw)
     elif target == CONTACT_MOBILE:
         contact["mobile"] = format_phone(code_text(raw))
     elif target.startswith(CLASS_PREFIX):
@@ -135,12 +139,14 @@ def _take(parsed: ParsedRow, contact: dict[str, Any], target: str, raw: Any, loo
 
 
 def _apply_defaults(parsed: ParsedRow, defaults: dict[str, Any]) -> None:
-    """Fill blanks from the import's defaults; the province also from the address or city."""
-    if "province" not in parsed.values:
-        province = infer_province(parsed.values.get("address"), parsed.values.get("city"))
-        if province:
-            parsed.values["province"] = province
-            parsed.filled_in.add("province")
+    """Fill blanks: province, city and district from a 区域 cell, else the address, else the city
+    (南京市玄武区 → 江苏 / 南京 / 玄武区); then the import's defaults."""
+    if not {"province", "city", "district"} <= parsed.values.keys():
+        region = find_region(parsed.region, parsed.values.get("address"), parsed.values.get("city"))
+        for name, value in (("province", region.province), ("city", region.city), ("district", region.district)):
+            if value and name not in parsed.values:
+                parsed.values[name] = value
+                parsed.filled_in.add(name)
     for name, value in defaults.items():
         if name in F.FIELDS_BY_NAME and value not in (None, "") and name not in parsed.values:
             parsed.values[name] = value

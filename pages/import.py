@@ -117,7 +117,8 @@ with tab_import:
             default = defaults.get(name)
             choice = c1.selectbox(f"文件中没有「{field.label}」列，统一设为", [None, *field.choices],
                                   index=([None, *field.choices].index(default) if default in field.choices else 0),
-                                  format_func=lambda v: "（不设置，按地址识别省份）" if v is None else v,
+                                  format_func=lambda v, name=name: v if v is not None else (
+                                      "（不设置，按区域、地址或城市识别）" if name == "province" else "（不设置）"),
                                   key=f"import_default_{name}")
             defaults[name] = choice
     defaults = {k: v for k, v in defaults.items() if v}

@@ -9,7 +9,6 @@ from domain.import_mapping import auto_mapping, detect_header_row, header_key, m
 from domain.import_normalize import (
     clean_text,
     code_text,
-    infer_province,
     normalize_cell,
     normalize_grade,
     parse_amount,
@@ -17,6 +16,7 @@ from domain.import_normalize import (
     parse_date,
     parse_percent,
 )
+from domain.regions import find_region
 from domain.validation import clean_value
 
 FIELD = F.FIELDS_BY_NAME
@@ -136,11 +136,18 @@ def test_cell_to_stored_value(field, raw, stored):
 
 
 @pytest.mark.parametrize("texts, expected", [
-    (("广东省深圳市南山区",), "广东"), (("内蒙古呼和浩特市",), "内蒙古"), (("深圳市南山区",), None),
-    ((None, "上海市"), "上海"),
+    (("广东省深圳市南山区",), ("广东", "深圳", "南山区")), (("内蒙古呼和浩特市",), ("内蒙古", "呼和浩特", None)),
+    (("深圳市南山区",), ("广东", "深圳", "南山区")), ((None, "上海市"), ("上海", "上海", None)),
+    (("南京市玄武区",), ("江苏", "南京", "玄武区")), (("苏州市观前街43号",), ("江苏", "苏州", None)),
+    (("北京市朝阳区建国路",), ("北京", "北京", "朝阳区")), (("重庆市渝中区解放碑",), ("重庆", "重庆", "渝中区")),
+    (("湖北省仙桃市",), ("湖北", None, "仙桃市")),  # a county-level city straight under its province
+    (("中山路88号",), (None, None, None)), (("江西路5号",), (None, None, None)),  # streets named after places
+    (("朝阳区建国路",), (None, None, None)),  # 朝阳区 is in 北京 and in 长春: not a guess
+    (("华东区", "杭州西湖区"), ("浙江", "杭州", "西湖区")),  # a sales territory names no place: the next text
 ])
-def test_infer_province(texts, expected):
-    assert infer_province(*texts) == expected
+def test_region_from_what_offices_write(texts, expected):
+    region = find_region(*texts)
+    assert (region.province, region.city, region.district) == expected
 
 
 @pytest.mark.parametrize("header, target", [
