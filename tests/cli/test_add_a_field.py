@@ -12,8 +12,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_FIELD = '    Field("wechat", "微信号", TEXT, BASIC, max_length=40),\n'
-IGNORED = shutil.ignore_patterns(".venv", ".git", "data", "test-artifacts", ".cache", "__pycache__", ".hypothesis",
-                                 ".pytest_cache", ".ruff_cache")
+_NOT_CODE = shutil.ignore_patterns(".venv", ".git", "test-artifacts", ".cache", "__pycache__", ".hypothesis",
+                                   ".pytest_cache", ".ruff_cache")
+
+
+def IGNORED(folder: str, names: list[str]) -> set[str]:
+    """What a fresh clone does not have: the tools' folders, and the root's data/ (the database)."""
+    return set(_NOT_CODE(folder, names)) | ({"data"} if Path(folder) == ROOT else set())
 
 # Runs inside the copy with its usual fixtures: every check a user of the new field would notice.
 PROBE = '''
