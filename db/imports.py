@@ -107,6 +107,12 @@ class ImportPlan:
         }
 
 
+def _named(person: dict[str, Any]) -> str:
+    """A contact in the history: 周采购（采购负责人）; the 负责人 by name alone."""
+    who = person.get("name") or person.get("mobile") or person.get("phone") or ""
+    return who if person["role"] == "负责人" else f"{who}（{person['role']}）"
+
+
 class NoHeaderFound(UserFacingError):
     pass
 
@@ -268,8 +274,9 @@ class _Planner:
         item.values = merged
         item.changes = audit.diff_fields(customer.field_values(), merged)
         contact_names = {c.name for c in customer.contacts}
-        if row.contact and row.contact.get("name") and row.contact["name"] not in contact_names:
-            item.changes.append({"field": "联系人", "label": "联系人", "old": None, "new": row.contact["name"]})
+        for person in row.contacts:
+            if person.get("name") and person["name"] not in contact_names:
+                item.changes.append({"field": "联系人", "label": "联系人", "old": None, "new": _named(person)})
         current = {c.scheme_id: c.value_id for c in customer.classes}
         for scheme_id, value_id in self.lookups.class_ids(row).items():
             if current.get(scheme_id) != value_id:
@@ -323,24 +330,23 @@ class _Writer:
             **{name: item.values.get(name) for name in columns},
             "archive_no": item.archive_no, "owner_id": item.owner_id, "created_by_id": self.actor.id,
             "is_active": True, "review_state": state, "version": 1, "created_at": now, "updated_at": now,
-            **customer_columns(item.values, contacts=1 if item.parsed.contact else 0, products=0),
+            **customer_columns(item.values, contacts=len(item.parsed.contacts), products=0),
         } for item in chunk])
         ids = dict(self.session.execute(select(table.c.archive_no, table.c.id).where(table.c.id > last_id)).all())
         for item in chunk:
             item.customer_id = ids[item.archive_no]
 
     def _insert_children(self, chunk: list[PlannedRow], import_id: int) -> None:
-        """The 负责人 contact, the classes and one history entry per new archive."""
+        """The contacts (the 负责人 and any 采购/财务/老板 columns), the classes and one history entry per new archive."""
         contacts, classes, events = [], [], []
         for item in chunk:
             changes = audit.diff_fields({}, item.values)
-            contact = item.parsed.contact
-            if contact:
-                contacts.append({"customer_id": item.customer_id, "name": contact.get("name") or "（未填姓名）",
-                                 "role": "负责人", "title": contact.get("title"), "mobile": contact.get("mobile"),
-                                 **contact_columns(contact.get("mobile"), None)})
-                changes.append({"field": "联系人", "label": "联系人", "old": None,
-                                "new": contact.get("name") or contact.get("mobile")})
+            for person in item.parsed.contacts:
+                contacts.append({"customer_id": item.customer_id, "name": person.get("name") or "（未填姓名）",
+                                 "role": person["role"], "title": person.get("title"), "mobile": person.get("mobile"),
+                                 "phone": person.get("phone"),
+                                 **contact_columns(person.get("mobile"), person.get("phone"))})
+                changes.append({"field": "联系人", "label": "联系人", "old": None, "new": _named(person)})
             for scheme_id, value_id in self.lookups.class_ids(item.parsed).items():
                 classes.append({"customer_id": item.customer_id, "scheme_id": scheme_id, "value_id": value_id})
                 changes.append(self.lookups.class_change(scheme_id, None, value_id))
@@ -359,10 +365,10 @@ class _Writer:
             customer = customers[item.customer_id]
             for name, value in item.values.items():
                 setattr(customer, name, value)
-            contact = item.parsed.contact
-            if contact and contact.get("name") and contact["name"] not in {c.name for c in customer.contacts}:
-                customer.contacts.append(Contact(name=contact["name"], role="负责人", title=contact.get("title"),
-                                                 mobile=contact.get("mobile")))
+            for person in item.parsed.contacts:
+                if person.get("name") and person["name"] not in {c.name for c in customer.contacts}:
+                    customer.contacts.append(Contact(name=person["name"], role=person["role"], title=person.get("title"),
+                                                     mobile=person.get("mobile"), phone=person.get("phone")))
             apply_classes(self.session, customer, self.lookups.class_ids(item.parsed), actor_id=self.actor.id,
                           reason=self.reason.format("更新"))
             customer.updated_at = utcnow()

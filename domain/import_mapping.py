@@ -16,8 +16,26 @@ from domain.normalize import to_ascii_form
 OWNER, CONTACT_NAME, CONTACT_MOBILE, CONTACT_TITLE = "owner", "contact_name", "contact_mobile", "contact_title"
 REGION = "region"  # 南京市玄武区: province, city and district in one cell (domain/regions.py)
 CLASS_PREFIX = "class:"  # class:<scheme code>, e.g. class:value
+# Further contacts with their role (采购负责人 / 采购电话, 财务 / 财务电话, 老板 / 老板电话): targets
+# contact:<role>:name and contact:<role>:phone, each becoming one more contact of the archive.
+CONTACT_PREFIX = "contact:"
+FURTHER_CONTACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # role → (name headers, phone headers)
+    "采购负责人": (("采购负责人", "采购", "采购经理", "采购员", "采购联系人"),
+              ("采购电话", "采购手机", "采购负责人电话", "采购负责人手机", "采购联系电话")),
+    "财务负责人": (("财务负责人", "财务", "财务经理", "会计", "财务联系人"),
+              ("财务电话", "财务手机", "财务负责人电话", "财务负责人手机", "会计电话")),
+    "决策人": (("老板", "老板姓名", "决策人", "老板/决策人"), ("老板电话", "老板手机", "决策人电话", "决策人手机")),
+}
+
+
+def further_contact(role: str, part: str) -> str:
+    return f"{CONTACT_PREFIX}{role}:{part}"
+
+
 EXTRA_LABELS = {OWNER: "负责业务员", CONTACT_NAME: "联系人（负责人）", CONTACT_MOBILE: "联系人手机",
-                CONTACT_TITLE: "联系人职务", REGION: "区域（省市区）"}
+                CONTACT_TITLE: "联系人职务", REGION: "区域（省市区）",
+                **{further_contact(role, "name"): f"{role}（姓名）" for role in FURTHER_CONTACTS},
+                **{further_contact(role, "phone"): f"{role}电话" for role in FURTHER_CONTACTS}}
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("客户名称", "客户名", "单位名称", "名称", "客户", "客户全称", "公司名称", "企业名称", "店名", "门店名称"),
@@ -71,9 +89,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "notes": ("备注", "说明"),
     OWNER: ("业务员", "负责业务员", "客户经理", "跟进人", "归属业务员", "所属业务员", "销售代表", "业务负责人",
             "档案负责人"),
-    CONTACT_NAME: ("负责人", "联系人", "经营者", "店主", "老板", "联系人姓名", "负责人姓名", "关键联系人"),
+    CONTACT_NAME: ("负责人", "联系人", "经营者", "店主", "联系人姓名", "负责人姓名", "关键联系人"),
     CONTACT_MOBILE: ("联系人手机", "联系人电话", "负责人电话", "负责人手机"),
     CONTACT_TITLE: ("职务", "联系人职务"),
+    **{further_contact(role, "name"): names for role, (names, _) in FURTHER_CONTACTS.items()},
+    **{further_contact(role, "phone"): phones for role, (_, phones) in FURTHER_CONTACTS.items()},
     CLASS_PREFIX + "value": ("客户等级", "等级", "级别", "价值等级", "客户级别"),
     CLASS_PREFIX + "importance": ("重要性", "客户重要性"),
     CLASS_PREFIX + "horizon": ("成交周期",),

@@ -10,9 +10,18 @@ from functools import cached_property
 from typing import Any, Sequence
 
 from domain import fields as F
-from domain.import_mapping import CLASS_PREFIX, CONTACT_MOBILE, CONTACT_NAME, CONTACT_TITLE, OWNER, REGION, header_text
+from domain.import_mapping import (
+    CLASS_PREFIX,
+    CONTACT_MOBILE,
+    CONTACT_NAME,
+    CONTACT_PREFIX,
+    CONTACT_TITLE,
+    OWNER,
+    REGION,
+    header_text,
+)
 from domain.import_normalize import clean_text, code_text, is_blank_cell, normalize_grade, stored_value
-from domain.normalize import format_phone, normalize_name, normalize_phone, normalize_tax_no
+from domain.normalize import MOBILE, format_phone, normalize_name, normalize_phone, normalize_tax_no
 from domain.regions import find_region
 
 KEY_LABELS = {"name": "客户名称", "phone": "电话", "tax": "税号"}
@@ -41,6 +50,13 @@ class ParsedRow:
     duplicate_of: int | None = None            # earlier row of the same file with the same customer
     filled_in: set[str] = field(default_factory=set)  # fields taken from the defaults or the address, not a cell
     region: str | None = None                  # a 区域 cell (南京市玄武区), read into province, city, district
+    further: dict[str, dict[str, Any]] = field(default_factory=dict)  # role → {name, mobile | phone}: 采购负责人…
+
+    @property
+    def contacts(self) -> list[dict[str, Any]]:
+        """Every contact the row names, each with its role: the 负责人 first, then 采购负责人, 财务负责人…"""
+        main = [{"role": "负责人", **self.contact}] if self.contact else []
+        return main + [{"role": role, **c} for role, c in self.further.items()]
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -123,6 +139,14 @@ def _take(parsed: ParsedRow, contact: dict[str, Any], target: str, raw: Any, loo
         contact["name"] = clean_text(raw)[:40]
     elif target == CONTACT_TITLE:
         contact["title"] = clean_text(raw)[:40]
+    elif target.startswith(CONTACT_PREFIX):
+        role, part = target.removeprefix(CONTACT_PREFIX).rsplit(":", 1)
+        person = parsed.further.setdefault(role, {})
+        if part == "name":
+            person["name"] = clean_text(raw)[:40]
+        else:
+            number = format_phone(code_text(raw))
+            person["mobile" if MOBILE.match(number) else "phone"] = number
     elif target == REGION:
         parsed.region = clean_text(raw)
     elif target == CONTACT_MOBILE:

@@ -95,7 +95,7 @@ def tax_key(tax_no: str | None, current: str = "") -> str:
 # --- phones: one stored form, so search, the duplicate check and exports agree -----------------
 _EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）.]+")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9]\d{9}$")  # a mobile number, as format_phone stores it
 _SERVICE = re.compile(r"^[48]00\d{7}$")  # 400 / 800 service numbers
 PHONE_RULE = "手机 11 位；座机请带区号，如 0510-82720011（分机写在「转」后，如 0510-82720011转123）"
 
@@ -122,11 +122,11 @@ def format_phone(text: Any) -> str:
     if not groups or not all(g.isdigit() for g in groups):
         raise ValueError(f"电话号码格式不对（{PHONE_RULE}）")
     digits = "".join(groups)
-    if not country and digits.startswith("86") and _MOBILE.match(digits[2:]):
+    if not country and digits.startswith("86") and MOBILE.match(digits[2:]):
         digits = digits[2:]  # 8613800138000
-    elif country and not digits.startswith("0") and not _MOBILE.match(digits):
+    elif country and not digits.startswith("0") and not MOBILE.match(digits):
         groups[0], digits = "0" + groups[0], "0" + digits  # +86 10 1234 5678: the area code without its 0
-    if _MOBILE.match(digits) and not extension:
+    if MOBILE.match(digits) and not extension:
         return digits
     if _SERVICE.match(digits) and not extension:
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"

@@ -12,7 +12,7 @@ import xlwt
 from sqlalchemy import func, select
 
 from db.engine import session_scope
-from db.models import Customer, User
+from db.models import Contact, Customer, User
 from domain import roles as R
 from tests.factories import make_user
 
@@ -160,14 +160,17 @@ def test_old_xls_from_wps_imports(db, db_url, tmp_path):
 
 
 def test_columns_not_imported_are_named_in_the_report(db, db_url, tmp_path):
-    """Nothing dropped without a word: a column nobody maps (采购负责人 here) is listed, for scripts too."""
+    """Nothing dropped without a word: a column nobody maps (内部编码 here) is listed, for scripts too;
+    a second contact's columns (采购负责人 / 采购电话) become a contact with that role."""
     book = openpyxl.Workbook()
-    book.active.append(["客户名称", "客户类型", "省份", "采购负责人", "内部备忘"])
-    book.active.append(["南京玄武副食品商店", "商超终端", "江苏", "周采购", "老客户介绍"])
+    book.active.append(["客户名称", "客户类型", "省份", "采购负责人", "采购电话", "内部编码"])
+    book.active.append(["南京玄武副食品商店", "商超终端", "江苏", "周采购", "139 1234 5678", "NJ-0042"])
     book.save(tmp_path / "客户.xlsx")
     result = manage("import-customers", str(tmp_path / "客户.xlsx"), "--json", db_url=db_url)
     report = json.loads(result.stdout)
-    assert report["created"] == 1 and "采购负责人" in report["unmapped_columns"], report
-    assert "客户名称" not in report["unmapped_columns"]
+    assert report["created"] == 1 and report["unmapped_columns"] == ["内部编码"], report
+    with session_scope(db_url) as s:
+        [contact] = s.scalars(select(Contact))
+        assert (contact.name, contact.role, contact.mobile) == ("周采购", "采购负责人", "13912345678")
     summary = manage("import-customers", str(tmp_path / "客户.xlsx"), "--dry-run", db_url=db_url).stdout
-    assert "未导入的列：" in summary and "采购负责人" in summary
+    assert "未导入的列：内部编码" in summary

@@ -143,7 +143,7 @@ def _outcome(path, field, raw):
 
 
 def _blank(raw) -> bool:
-    return raw is None or (isinstance(raw, str) and not re.sub(r"[\s\x00-\x1f\u3000]", "", raw))
+    return raw is None or (isinstance(raw, str) and not re.sub(r"[\s\x00-\x1f\x7f\u3000]", "", raw))
 
 
 def _stored_as_shown_or_refused(path, field, raw) -> None:
