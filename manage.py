@@ -35,6 +35,7 @@ from db.seed import DEMO_PASSWORD, DEMO_USERS, ensure_reference_data, seed_demo
 from db.users import create_user
 from domain.errors import UserFacingError
 from domain.import_mapping import mapping_from_headers
+from domain.import_values import checked
 from domain.permissions import SystemActor
 from domain.roles import ALL_ROLES, ROLE_LABELS
 from domain.spreadsheet import read_workbook
@@ -118,7 +119,7 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
         with session_scope() as session:
             options = ImportOptions(sheet=sheet, header_row=args.header_row or mapping_file.get("header_row"),
                                     defaults=mapping_file.get("defaults", {}), owner_id=owner_id,
-                                    on_duplicate=args.on_duplicate)
+                                    on_duplicate=args.on_duplicate, value_map=checked(mapping_file.get("values")))
             if mapping_file.get("columns"):
                 headers = rows[find_header(rows, options.header_row)]
                 options.mapping = mapping_from_headers(headers, mapping_file["columns"])

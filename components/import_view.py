@@ -9,9 +9,11 @@ import streamlit as st
 
 from db.imports import ERROR, STATUS_LABELS, ImportPlan
 from db.models import ImportBatch
+from domain import fields as F
 from domain.formatting import local_time, plain
 from domain.import_mapping import column_name, header_text, target_label
 from domain.import_normalize import number_as_text
+from domain.import_values import ValueMap, suggest, unknown_values
 from domain.spreadsheet import Workbook, read_workbook
 from domain.workbooks import error_workbook
 
@@ -128,3 +130,30 @@ def imports_frame(batches: list[ImportBatch]) -> pd.DataFrame:
         "错误": b.summary.get("rejected_rows", 0),
         "状态": f"已撤销（{local_time(b.undone_at)}）" if b.undone_at else "有效",
     } for b in batches])
+
+
+NO_CHOICE = "（不对应，该行报错）"
+
+
+def value_map_editor(rows: Sequence[Sequence[Any]], header_index: int, mapping: dict[int, str],
+                     saved: ValueMap, key: str) -> ValueMap:
+    """选项对应: for each choice column, the words the field does not know, with their counts; each is
+    matched to a choice (suggested, or as saved in the template) or left unmatched (its rows refused)."""
+    unknown = unknown_values(rows, header_index, mapping)
+    if not unknown:
+        return {}
+    st.subheader("选项对应")
+    st.caption("表中这些写法不是系统的选项：请为每个写法选一个选项（已按意思建议）；选「不对应」的行将报错、不导入。")
+    value_map: ValueMap = {}
+    for name, words in unknown.items():
+        field = F.FIELDS_BY_NAME[name]
+        options = [NO_CHOICE, *field.choices]
+        st.markdown(f"**{plain(field.label)}**")
+        for number, (word, count) in enumerate(words.most_common()):
+            default = saved.get(name, {}).get(word) or suggest(field, word)
+            picked = st.selectbox(plain(f"「{word}」（{count} 行）"), options,
+                                  index=options.index(default) if default in options else 0,
+                                  key=f"{key}:{name}:{number}:{word}")
+            if picked != NO_CHOICE:
+                value_map.setdefault(name, {})[word] = picked
+    return value_map

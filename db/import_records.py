@@ -124,7 +124,8 @@ def list_templates(session: Session) -> list[ImportTemplate]:
 
 
 def save_template(session: Session, actor: permissions.Actor, name: str, *, mapping: dict[str, str],
-                  header_row: int | None, defaults: dict[str, Any]) -> ImportTemplate:
+                  header_row: int | None, defaults: dict[str, Any],
+                  value_map: dict[str, dict[str, str]] | None = None) -> ImportTemplate:
     """Save (or overwrite) a named column template: {header text: target}."""
     name = name.strip()
     if not name:
@@ -134,5 +135,6 @@ def save_template(session: Session, actor: permissions.Actor, name: str, *, mapp
         template = ImportTemplate(name=name[:60], created_by_id=actor.id)
         session.add(template)
     template.mapping, template.header_row, template.defaults = mapping, header_row, defaults
+    template.value_map = value_map or None
     session.flush()
     return template

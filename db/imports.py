@@ -49,6 +49,7 @@ class ImportOptions:
     defaults: dict[str, Any] = field(default_factory=dict)  # values for blank cells, e.g. {"province": "广东"}
     owner_id: int | None = None              # owner of new archives (managers may choose)
     on_duplicate: str = "skip"               # what to do with rows matching an existing archive
+    value_map: dict[str, dict[str, str]] = field(default_factory=dict)  # {field: {office word: choice}}
 
 
 @dataclass
@@ -170,7 +171,8 @@ class _Planner:
         blank = 0
         total = max(1, len(rows) - header_index - 1)
         for index in range(header_index + 1, len(rows)):
-            row = parse_row(index + 1, rows[index], headers, mapping, lookups, self.options.defaults)
+            row = parse_row(index + 1, rows[index], headers, mapping, lookups, self.options.defaults,
+                            self.options.value_map)
             if row is None:
                 blank += 1
             else:

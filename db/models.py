@@ -376,6 +376,8 @@ class ImportTemplate(Base):
     header_row: Mapped[Optional[int]] = mapped_column(Integer)
     mapping: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     defaults: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # {field: {office word: choice}}, e.g. {"customer_type": {"其他终端": "其他"}} (domain/import_values.py)
+    value_map: Mapped[Optional[dict[str, dict[str, str]]]] = mapped_column(JSON)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

@@ -21,6 +21,7 @@ from domain.import_mapping import (
     header_text,
 )
 from domain.import_normalize import clean_text, code_text, is_blank_cell, normalize_grade, stored_value
+from domain.import_values import ValueMap, mapped
 from domain.normalize import MOBILE, format_phone, normalize_name, normalize_phone, normalize_tax_no
 from domain.regions import find_region
 
@@ -106,7 +107,8 @@ def match_class(text: str, values: list[tuple[int, str, str]]) -> int | None:
 
 
 def parse_row(number: int, cells: Sequence[Any], headers: Sequence[Any], mapping: dict[int, str],
-              lookups: Lookups, defaults: dict[str, Any] | None = None) -> ParsedRow | None:
+              lookups: Lookups, defaults: dict[str, Any] | None = None,
+              value_map: ValueMap | None = None) -> ParsedRow | None:
     """One data row → ParsedRow; None when every mapped cell is blank."""
     width = len(cells)
     present = [(index, target, cells[index]) for index, target in mapping.items()
@@ -117,7 +119,7 @@ def parse_row(number: int, cells: Sequence[Any], headers: Sequence[Any], mapping
     contact: dict[str, Any] = {}
     for index, target, raw in present:
         try:
-            _take(parsed, contact, target, raw, lookups)
+            _take(parsed, contact, target, mapped(value_map, target, raw) if value_map else raw, lookups)
         except ValueError as exc:
             parsed.errors.append(RowError(number, header_text(headers, index), _shown(raw), str(exc)))
     _apply_defaults(parsed, defaults or {})

@@ -5,7 +5,14 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import flash, refused, run_write, show_flash
-from components.import_view import imports_frame, load_workbook, mapping_editor, show_errors, show_preview
+from components.import_view import (
+    imports_frame,
+    load_workbook,
+    mapping_editor,
+    show_errors,
+    show_preview,
+    value_map_editor,
+)
 from components.uploader import file_uploader
 from db.archive_queries import active_schemes, owners
 from db.engine import session_scope
@@ -17,6 +24,7 @@ from domain import permissions
 from domain.errors import UserFacingError
 from domain.formatting import local_time, plain
 from domain.import_mapping import all_targets, auto_mapping, header_text, mapping_from_headers
+from domain.import_values import checked
 from domain.workbooks import import_template
 
 user = require_user(__file__)
@@ -30,7 +38,7 @@ show_flash()
 with session_scope() as session:
     schemes = {s.code: s.name for s in active_schemes(session)}
     people = {u.id: u.name for u in owners(session)}
-    templates = {t.name: (t.header_row, t.mapping, t.defaults) for t in list_templates(session)}
+    templates = {t.name: (t.header_row, t.mapping, t.defaults, checked(t.value_map)) for t in list_templates(session)}
 
 tab_import, tab_templates, tab_records = st.tabs(["导入档案", "下载导入模板", "导入导出记录"])
 
@@ -107,6 +115,8 @@ with tab_import:
     st.subheader("列对应")
     mapping = mapping_editor(headers, sample, suggested, all_targets(schemes), schemes,
                              key=f"import_mapping_{sheet}_{header_row}_{template_name}")
+    value_map = value_map_editor(rows, header_row - 1, mapping, template[3] if template else {},
+                                 key=f"import_values_{sheet}_{header_row}_{template_name}")
 
     st.subheader("导入设置")
     c1, c2 = st.columns(2)
@@ -137,16 +147,16 @@ with tab_import:
         by_header = {header_text(headers, i): t for i, t in mapping.items()}
         if st.button("保存模板", key="import_template_save"):
             run_write(lambda s: save_template(s, user, name, mapping=by_header, header_row=header_row,
-                                              defaults=defaults), f"已保存模板「{name.strip()}」")
+                                              defaults=defaults, value_map=value_map), f"已保存模板「{name.strip()}」")
         st.download_button("下载列对应 JSON（供 manage.py import-customers --mapping 使用）",
-                           json.dumps({"header_row": header_row, "columns": by_header, "defaults": defaults},
-                                      ensure_ascii=False, indent=1),
+                           json.dumps({"header_row": header_row, "columns": by_header, "defaults": defaults,
+                                       "values": value_map}, ensure_ascii=False, indent=1),
                            file_name="mapping.json", key="import_mapping_json")
 
     options = ImportOptions(sheet=sheet, header_row=header_row, mapping=mapping, defaults=defaults,
-                            owner_id=owner_id, on_duplicate=on_duplicate)
+                            owner_id=owner_id, on_duplicate=on_duplicate, value_map=value_map)
     fingerprint = repr((upload.file_id, sheet, header_row, sorted(mapping.items()), sorted(defaults.items()),
-                        owner_id, on_duplicate))
+                        owner_id, on_duplicate, sorted((k, sorted(v.items())) for k, v in value_map.items())))
     if st.button("预览（试导入，不写入）", type="primary", key="import_preview"):
         try:
             with session_scope() as session:

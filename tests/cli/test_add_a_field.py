@@ -95,6 +95,8 @@ def test_adding_a_field_as_documented(tmp_path):
     text = migration.read_text(encoding="utf-8")
     assert "add_column" in text and "'wechat'" in text and "recompute_all(op.get_bind())" in text, text
     assert not (copy / "data" / "kedang.db").exists()  # the team's database is not touched
+    linted = run(["-m", "ruff", "check", str(migration)], copy)
+    assert linted.returncode == 0, linted.stdout  # test.sh's lint passes on the generated file as it is
 
     (copy / "tests" / "db" / "test_wechat_probe.py").write_text(PROBE, encoding="utf-8")
     checked = run(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/db/test_wechat_probe.py",
