@@ -26,6 +26,7 @@ from db.models import AuditEvent, Contact, Customer, CustomerClass, ImportBatch,
 from domain import audit, permissions, review, signoff
 from domain.errors import UserFacingError
 from domain.formatting import local_today
+from domain.import_content import by_content
 from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
 from domain.import_rows import Lookups, ParsedRow, RowError, mark_in_file_duplicates, parse_row
 from domain.matches import hidden_match
@@ -83,6 +84,7 @@ class ImportPlan:
     duplicates: list[dict[str, Any]]
     lookups: Lookups
     import_id: int | None = None
+    content_notes: dict[str, str] = field(default_factory=dict)  # header → 根据内容识别为 …
 
     @property
     def unmapped(self) -> list[str]:
@@ -163,10 +165,12 @@ class _Planner:
     def plan(self, rows: Sequence[Sequence[Any]], file_name: str) -> ImportPlan:
         header_index = find_header(rows, self.options.header_row)
         headers = list(rows[header_index])
-        mapping = self.options.mapping if self.options.mapping is not None else auto_mapping(headers)
+        lookups = self.lookups = load_lookups(self.session)
+        mapping, notes = self.options.mapping, {}
+        if mapping is None:  # no mapping chosen (the command line without --mapping): headers, then content
+            mapping, notes = by_content(rows, header_index, auto_mapping(headers), set(lookups.users))
         if "name" not in mapping.values():
             raise UserFacingError("没有哪一列对应“客户名称”，无法导入。请在列对应表中指定客户名称所在的列")
-        lookups = self.lookups = load_lookups(self.session)
         parsed: list[ParsedRow] = []
         blank = 0
         total = max(1, len(rows) - header_index - 1)
@@ -186,7 +190,7 @@ class _Planner:
         return ImportPlan(file_name=file_name, sheet=self.options.sheet, header_row=header_index + 1,
                           headers=headers, mapping=dict(mapping), rows=planned,
                           rows_read=len(rows) - header_index - 1, skipped_blank=blank, duplicates=duplicates,
-                          lookups=lookups)
+                          lookups=lookups, content_notes={header_text(headers, i): n for i, n in notes.items()})
 
     def _decide(self, parsed: list[ParsedRow], duplicates: list[dict[str, Any]]) -> list[PlannedRow]:
         index = ExistingIndex.load(self.session)

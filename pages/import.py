@@ -17,12 +17,14 @@ from components.uploader import file_uploader
 from db.archive_queries import active_schemes, owners
 from db.engine import session_scope
 from db.exports import list_exports
+from db.import_lookups import load_lookups
 from db.import_records import list_imports, list_templates, save_template, undo_import, undo_summary
 from db.imports import ON_DUPLICATE, ImportOptions, find_header, run_import
 from domain import fields as F
 from domain import permissions
 from domain.errors import UserFacingError
 from domain.formatting import local_time, plain
+from domain.import_content import by_content
 from domain.import_mapping import all_targets, auto_mapping, header_text, mapping_from_headers
 from domain.import_values import checked
 from domain.workbooks import import_template
@@ -38,6 +40,7 @@ show_flash()
 with session_scope() as session:
     schemes = {s.code: s.name for s in active_schemes(session)}
     people = {u.id: u.name for u in owners(session)}
+    user_names = set(load_lookups(session).users)
     templates = {t.name: (t.header_row, t.mapping, t.defaults, checked(t.value_map)) for t in list_templates(session)}
 
 tab_import, tab_templates, tab_records = st.tabs(["导入档案", "下载导入模板", "导入导出记录"])
@@ -111,8 +114,14 @@ with tab_import:
                                      value=min(detected, max(1, len(rows))), key=f"import_header_{sheet}"))
     headers = rows[header_row - 1] if rows else []
     sample = rows[header_row] if header_row < len(rows) else []
-    suggested = mapping_from_headers(headers, template[1]) if template else auto_mapping(headers)
+    notes: dict[int, str] = {}
+    if template:
+        suggested = mapping_from_headers(headers, template[1])
+    else:  # by header, then by content (终端类型 holding 客户类型 words; 负责人 holding our reps' names)
+        suggested, notes = by_content(rows, header_row - 1, auto_mapping(headers), user_names)
     st.subheader("列对应")
+    for index, note in notes.items():
+        st.info(plain(f"「{header_text(headers, index)}」列：{note}（可在下表中改回）"))
     mapping = mapping_editor(headers, sample, suggested, all_targets(schemes), schemes,
                              key=f"import_mapping_{sheet}_{header_row}_{template_name}")
     value_map = value_map_editor(rows, header_row - 1, mapping, template[3] if template else {},

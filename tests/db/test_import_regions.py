@@ -31,3 +31,20 @@ def test_region_and_address_fill_province_city_and_district(db):
             select(Customer.name, Customer.province, Customer.city, Customer.district))}
     assert stored == {"玄武副食品商店": ("江苏", "南京", "玄武区"), "姑苏茶楼": ("江苏", "苏州", None),
                       "渝中火锅城": ("重庆", "重庆", "渝中区")}
+
+
+def test_the_command_lines_import_reads_columns_by_content(db):
+    """Without a mapping: 终端类型 holding customer types and 负责人 holding our reps' names import as
+    客户类型 and the owner, and the plan says which columns were read by content."""
+    with session_scope() as s:
+        admin = make_user(s, R.ADMIN)
+        rep = make_user(s, R.REP, name="张业务")
+    rows = [["客户名称", "终端类型", "省份", "负责人"], ["鼓楼烟酒店", "商超终端", "江苏", "张业务"],
+            ["秦淮酒家", "餐饮终端", "江苏", "张业务"]]
+    with session_scope() as s:
+        plan = run_import(s, admin, rows, file_name="客户.xlsx", options=ImportOptions())
+        assert plan.content_notes == {"终端类型": "根据内容识别为 客户类型", "负责人": "根据内容识别为 负责业务员"}
+        assert plan.report()["created"] == 2
+    with session_scope() as s:
+        assert set(s.execute(select(Customer.customer_type, Customer.owner_id))) == {("商超终端", rep.id),
+                                                                                    ("餐饮终端", rep.id)}
