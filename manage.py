@@ -4,7 +4,7 @@
     python manage.py new-migration "add wechat"                  (for developers: after changing a model or field)
     python manage.py create-user --role admin --username boss --name 老板
     python manage.py seed-demo --customers 300
-    python manage.py import-customers FILE [--sheet NAME] [--header-row N] [--mapping FILE.json]
+    python manage.py import-customers FILE [FILE ...] [--sheet NAME] [--header-row N] [--mapping FILE.json]
                      [--owner USERNAME] [--on-duplicate skip|update] [--dry-run] [--json]
     python manage.py export-customers OUT.xlsx [--search 文本] [--province 广东] [--type 餐饮终端] ...
     python manage.py pool-sweep [--date YYYY-MM-DD] [--json]     (daily; safe to run again)
@@ -97,13 +97,11 @@ def print_demo_accounts() -> None:
 
 
 def cmd_import_customers(args: argparse.Namespace) -> int:
-    """Import a workbook; exit 0 when it was read (even with rejected rows), 2 when it could not be."""
+    """Import one workbook or several, each in its own transaction (a repeat in a later file updates or
+    skips, never duplicates, as --on-duplicate says). Exit 0 when every file was read (even with
+    rejected rows), 2 when one could not be read at all, 1 for a wrong option. --json prints one
+    report for one file, and an array of reports (each with its "file") for several."""
     upgrade()
-    path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return _fail(args, f"无法打开文件 {path}：{exc.strerror}", EXIT_UNREADABLE)
     try:
         mapping_file = _read_mapping(args.mapping) if args.mapping else {}
         with session_scope() as session:
@@ -112,6 +110,25 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
         return _fail(args, f"列对应文件 {args.mapping} 无法读取：{exc}", 1)
     except UserFacingError as exc:
         return _fail(args, str(exc), 1)
+    results = [_import_file(args, Path(name), mapping_file, owner_id) for name in args.file]
+    if args.json:
+        reports = [report for _, report in results]
+        print(json.dumps(reports[0] if len(reports) == 1 else
+                         [{"file": name, **report} for name, report in zip(args.file, reports)], ensure_ascii=False))
+    for name, (code, report) in zip(args.file, results):
+        if code:
+            print(f"导入失败（{name}）：{report['error']}", file=sys.stderr)
+        elif not args.json:
+            _print_import_summary(report, dry_run=args.dry_run, name=name if len(args.file) > 1 else "")
+    return max(code for code, _ in results)
+
+
+def _import_file(args: argparse.Namespace, path: Path, mapping_file: dict, owner_id: int | None) -> tuple[int, dict]:
+    """(exit code, the file's report — or {"error": why} when it could not be read)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return EXIT_UNREADABLE, {"error": f"无法打开文件 {path}：{exc.strerror}"}
     try:
         workbook = read_workbook(data, path.name)
         sheet = args.sheet or workbook.sheet_names[0]
@@ -125,14 +142,9 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
                 options.mapping = mapping_from_headers(headers, mapping_file["columns"])
             plan = run_import(session, SystemActor(), rows, file_name=path.name, options=options,
                               dry_run=args.dry_run)
-            report = plan.report()
+            return 0, plan.report()
     except UserFacingError as exc:
-        return _fail(args, str(exc), EXIT_UNREADABLE)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    else:
-        _print_import_summary(report, dry_run=args.dry_run)
-    return 0
+        return EXIT_UNREADABLE, {"error": str(exc)}
 
 
 def _read_mapping(path: str) -> dict:
@@ -159,8 +171,9 @@ def _fail(args: argparse.Namespace, message: str, code: int, what: str = "导入
     return code
 
 
-def _print_import_summary(report: dict, *, dry_run: bool) -> None:
-    head = "试导入（未写入数据库）" if dry_run else f"导入完成（导入编号 #{report['import_id']}）"
+def _print_import_summary(report: dict, *, dry_run: bool, name: str = "") -> None:
+    head = (f"{name}：" if name else "") + (
+        "试导入（未写入数据库）" if dry_run else f"导入完成（导入编号 #{report['import_id']}）")
     print(f"{head}：读取 {report['rows_read']} 行，新建 {report['created']}，更新 {report['updated']}，"
           f"不变 {report['unchanged']}，跳过 {report['skipped']}，空行 {report['skipped_blank']}，"
           f"错误 {report['rejected_rows']} 行")
@@ -259,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--customers", type=int, default=300)
     p.set_defaults(func=cmd_seed_demo)
     p = sub.add_parser("import-customers", help="从 Excel/CSV 导入客户档案（与导入页面同一套规则）")
-    p.add_argument("file")
+    p.add_argument("file", nargs="+", help="一个或多个文件（每个文件各自一次导入，可分别撤销）")
     p.add_argument("--sheet", help="工作表名称（默认第一个）")
     p.add_argument("--header-row", type=int, help="表头所在行号（默认自动识别）")
     p.add_argument("--mapping", help="列对应 JSON 文件（导入页面可下载）")

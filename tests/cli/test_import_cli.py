@@ -196,3 +196,31 @@ def test_the_mapping_json_maps_the_offices_words_to_choices(db, db_url, tmp_path
                                db_url=db_url).stdout)
     assert (report["created"], report["rejected_rows"]) == (2, 1)
     assert [(e["row"], e["value"]) for e in report["rejected"]] == [(4, "茶馆")]
+
+
+def test_several_files_of_different_layouts_in_one_command(db, db_url, tmp_path):
+    """A dozen files means one command, not a dozen: each file is imported in its own transaction and has
+    its own report (in one JSON array, each with its file); a customer repeated in a later file is
+    updated, never duplicated; an unreadable file is reported and exits 2 without stopping the others."""
+    first = openpyxl.Workbook()
+    first.active.append(["客户名称", "客户类型", "省份", "联系电话"])
+    first.active.append(["鼓楼烟酒店", "商超终端", "江苏", "025-84561234"])
+    first.active.append(["秦淮酒家", "餐饮终端", "江苏", "025-52201234"])
+    first.save(tmp_path / "南京.xlsx")
+    second = xlwt.Workbook()
+    sheet = second.add_sheet("客户")
+    for r, row in enumerate([["单位名称", "客户类别", "所在省份", "电话"], ["姑苏茶楼", "餐饮终端", "江苏", "0512-65231234"]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    second.save(str(tmp_path / "苏州.xls"))
+    (tmp_path / "补充.csv").write_text("名称,类型,省,办公电话\n鼓楼烟酒店,商超终端,江苏,025-84569999\n", encoding="utf-8")
+    (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
+    files = [str(tmp_path / name) for name in ("南京.xlsx", "苏州.xls", "补充.csv", "坏.xlsx")]
+    result = manage("import-customers", *files, "--on-duplicate", "update", "--json", db_url=db_url)
+    assert result.returncode == 2, result.stderr
+    reports = json.loads(result.stdout)
+    assert [r["file"] for r in reports] == files
+    assert [(r.get("created"), r.get("updated")) for r in reports] == [(2, 0), (1, 0), (0, 1), (None, None)]
+    assert set(reports[0]) >= REPORT_KEYS and "error" in reports[3]
+    assert len({r["import_id"] for r in reports[:3]}) == 3  # each file its own import, undone on its own
+    assert count_customers(db_url) == 3
