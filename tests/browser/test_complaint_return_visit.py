@@ -16,7 +16,7 @@ from domain.complaints import ComplaintInput
 from domain.formatting import local_today
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.ui import choose, login, open_tab, screenshot_page, settle
+from tests.browser.ui import archive_tab, choose, login, open_tab, screenshot_page, settle
 
 
 def _follow_up(page: Page, method: str, summary: str, plan: str | None = None) -> None:
@@ -40,11 +40,7 @@ def test_a_call_then_a_visit_closes_the_complaint(new_page, app_server):
         start_handling(s, rep, complaint_id)
     page = new_page()
     login(page, app_server, "rep1", "张业务")
-    page.goto(app_server.page_url(f"archive?id={customer_id}"))
-    expect(page.get_by_role("tab", name="投诉与折价")).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
-
-    panel = open_tab(page, "投诉与折价")
+    panel = archive_tab(page, app_server, customer_id, "投诉与折价")
     panel.get_by_label("处理结果 *", exact=True).fill("补发货品并致歉")
     visit_day = panel.get_by_test_id("stDateInput").filter(has_text="现场回访日期")
     visit_day.locator('[data-type="year"]').click()

@@ -21,7 +21,7 @@ from domain.formatting import local_today
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_documents_flow import PDF
-from tests.browser.ui import login, open_tab, screenshot_page, settle
+from tests.browser.ui import archive_tab, login, open_tab, screenshot_page, settle
 
 
 def _archive_lent_to_a_colleague(server) -> int:
@@ -54,12 +54,7 @@ def test_a_borrower_reads_but_takes_no_copies(new_page, app_server):
     customer_id = _archive_lent_to_a_colleague(app_server)
     page = new_page()
     login(page, app_server, "borrower", "借阅人")
-    page.goto(app_server.page_url(f"archive?id={customer_id}"))
-    expect(page.get_by_role("tab", name="文件")).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
-
-    panel = open_tab(page, "文件")
-    settle(page)
+    panel = archive_tab(page, app_server, customer_id, "文件")
     expect(panel.get_by_text("文件只能在线查看，不能下载", exact=False)).to_be_visible()
     expect(panel.get_by_test_id("stCheckbox").filter(has_text="预览 / 下载")).to_have_count(0)
     panel.get_by_test_id("stCheckbox").filter(has_text="预览").first.click()
@@ -90,11 +85,7 @@ def test_the_owner_downloads_and_empty_dates_read_in_chinese(new_page, app_serve
     customer_id = _archive_lent_to_a_colleague(app_server)
     page = new_page()
     login(page, app_server, "rep1", "张业务")
-    page.goto(app_server.page_url(f"archive?id={customer_id}"))
-    expect(page.get_by_role("tab", name="文件")).to_be_visible(timeout=TIMEOUT_MS)
-    settle(page)
-    panel = open_tab(page, "文件")
-    settle(page)
+    panel = archive_tab(page, app_server, customer_id, "文件")
     panel.get_by_test_id("stCheckbox").filter(has_text="预览 / 下载").first.click()
     settle(page)
     expect(page.get_by_role("button", name="下载")).to_have_count(1, timeout=TIMEOUT_MS)

@@ -55,6 +55,16 @@ def login(page: Page, server: AppServer, username: str, name: str) -> None:
     time.sleep(COOKIE_SETTLE_SECONDS)
 
 
+def archive_tab(page: Page, server: AppServer, customer_id: int, tab: str) -> Locator:
+    """As the logged-in user: open the archive and the tab ``tab``; returns the tab's panel."""
+    page.goto(server.page_url(f"archive?id={customer_id}"))
+    expect(page.get_by_role("tab", name=tab)).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    panel = open_tab(page, tab)
+    settle(page)
+    return panel
+
+
 def visible_grid(scope: Locator | Page) -> Locator:
     """The st.dataframe / st.data_editor on screen in ``scope`` (grids in closed tabs, or left over
     from the previous page while the next one renders, are not)."""
