@@ -17,7 +17,7 @@ from domain.fields import CUSTOMER_TYPES, PROVINCES
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
-GENERATOR_VERSION = 1  # bump when the generated workbook changes, so old caches are not reused
+GENERATOR_VERSION = 2  # bump when the generated workbook changes, so old caches are not reused
 TITLE = "客户档案汇总表（截至2024年12月31日）"
 
 # The workbook's columns: header → registry field (None: not a registry field; contact / class columns).
@@ -60,6 +60,7 @@ BANKS = ["中国工商银行", "中国农业银行", "中国银行", "中国建�
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建国",
          "志强", "丽", "桂英"]
+AREA_CODES = ["010", "020", "021", "022", "023", "025", "027", "028", "029", "0510", "0512", "0571", "0755", "0769"]
 NOTES = ["老客户，按时回款", "周末送货\n需提前电话联系", "年底有团购需求", "新开门店", "负责人常驻外地"]
 PAYMENTS = ["现金", "转帐", "承兑", "其他", "转账"]  # 转账: the everyday spelling, an alias of 转帐
 GRADES = ["a", "Ｂ", "C", "A", "b", "c"]
@@ -94,7 +95,7 @@ def generate_row(n: int, rng: random.Random) -> list[Any]:
                   else f"{str(phone_number)[:3]}-{str(phone_number)[3:7]}-{str(phone_number)[7:]}")
     mobile_number = 15900000000 + n
     mobile: Any = mobile_number if n % 2 == 0 else str(mobile_number)
-    fax = blank_or(rng, f"0{rng.randint(10, 999)}-{rng.randint(2000_0000, 8999_9999)}", 0.4)
+    fax = blank_or(rng, f"{rng.choice(AREA_CODES)}-{rng.randint(2000_0000, 8999_9999)}", 0.4)
     email = blank_or(rng, f"kf{n + 1}@{rng.choice(['163.com', 'qq.com', 'sina.com', 'example.cn'])}", 0.3)
     capital = rng.choice([50, 100, 200, 300, 500, 1000])
     registered_capital = blank_or(rng, [capital, f"{capital}万", f"{capital}万元", capital + 0.5][n % 4])
