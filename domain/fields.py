@@ -7,7 +7,9 @@ To add a field: add one ``Field(...)`` line here, then generate a migration
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 # Kinds of field and what the form shows for them.
 TEXT, LONGTEXT, CHOICE, INT, DECIMAL, PERCENT, DATE, BOOL = (
@@ -45,6 +47,8 @@ class Field:
     masked: bool | None = None        # hidden in part from masked roles; None: by kind (phones, account numbers)
     needs_signoff: bool = False       # a rep's change waits for a supervisor (domain/signoff.py)
     filterable: bool = False          # a choice field offered as a filter on 客户档案 (pages/archives.py)
+    synonyms: tuple[str, ...] = ()    # other headers offices give this column (the import reads them too)
+    example: Any = None               # the import template's example row
 
     @property
     def is_masked(self) -> bool:
@@ -69,66 +73,77 @@ PROVINCES: dict[str, str] = {
 
 ARCHIVE_FIELDS: tuple[Field, ...] = (
     # 基本信息
-    Field("name", "客户名称", TEXT, BASIC, required=True, max_length=120),
-    Field("short_name", "简称", TEXT, BASIC, max_length=40),
-    Field("customer_type", "客户类型", CHOICE, BASIC, required=True, choices=CUSTOMER_TYPES),
+    Field("name", "客户名称", TEXT, BASIC, required=True, max_length=120,
+          synonyms=("客户名称", "客户名", "单位名称", "名称", "客户", "客户全称", "公司名称", "企业名称", "店名", "门店名称"), example="深圳市好运来餐饮有限公司"),
+    Field("short_name", "简称", TEXT, BASIC, max_length=40, synonyms=("简称", "客户简称"), example="好运来"),
+    Field("customer_type", "客户类型", CHOICE, BASIC, required=True, choices=CUSTOMER_TYPES,
+          synonyms=("客户类型", "类型", "客户类别", "渠道类型")),
     Field("terminal_subtype", "终端细分", CHOICE, BASIC,
-          choices=("酒店", "餐厅", "国际卖场", "中型超市", "小型超市", "商场", "批发市场", "其他")),
-    Field("industry", "所属行业", TEXT, BASIC, max_length=60),
-    Field("main_business", "主营业务", TEXT, BASIC, max_length=200),
+          choices=("酒店", "餐厅", "国际卖场", "中型超市", "小型超市", "商场", "批发市场", "其他"), synonyms=("终端细分", "终端类型", "业态")),
+    Field("industry", "所属行业", TEXT, BASIC, max_length=60, synonyms=("所属行业", "行业")),
+    Field("main_business", "主营业务", TEXT, BASIC, max_length=200, synonyms=("主营业务", "主营", "主营产品", "经营范围")),
     Field("source", "客户来源", CHOICE, BASIC, filterable=True,
-          choices=("陌生拜访", "客户介绍", "展会", "网络", "电话咨询", "广告", "老客户", "其他")),
-    Field("province", "省份", CHOICE, BASIC, required=True, choices=tuple(PROVINCES)),
-    Field("city", "城市", TEXT, BASIC, max_length=40),
-    Field("district", "区县", TEXT, BASIC, max_length=40),
-    Field("address", "地址", TEXT, BASIC, max_length=200),
-    Field("phone", "电话", PHONE, BASIC, max_length=40),
-    Field("fax", "传真", PHONE, BASIC, max_length=40),
-    Field("email", "电子邮箱", EMAIL, BASIC, max_length=120),
-    Field("website", "网址", URL, BASIC, max_length=200),
-    Field("legal_rep", "法人代表", TEXT, BASIC, max_length=40),
+          choices=("陌生拜访", "客户介绍", "展会", "网络", "电话咨询", "广告", "老客户", "其他"), synonyms=("客户来源", "来源")),
+    Field("province", "省份", CHOICE, BASIC, required=True, choices=tuple(PROVINCES),
+          synonyms=("省份", "省", "所在省份", "省区"), example="广东"),
+    Field("city", "城市", TEXT, BASIC, max_length=40, synonyms=("城市", "市", "所在城市", "地市"), example="深圳"),
+    Field("district", "区县", TEXT, BASIC, max_length=40, synonyms=("区县", "区/县", "县区", "区"), example="南山区"),
+    Field("address", "地址", TEXT, BASIC, max_length=200,
+          synonyms=("地址", "详细地址", "经营地址", "公司地址", "通讯地址", "注册地址"), example="广东省深圳市南山区科技园路 1 号"),
+    Field("phone", "电话", PHONE, BASIC, max_length=40,
+          synonyms=("电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "办公电话", "固定电话", "座机"), example="0755-12345678"),
+    Field("fax", "传真", PHONE, BASIC, max_length=40, synonyms=("传真", "传真号码")),
+    Field("email", "电子邮箱", EMAIL, BASIC, max_length=120, synonyms=("电子邮箱", "邮箱", "email", "e-mail", "电子邮件")),
+    Field("website", "网址", URL, BASIC, max_length=200, synonyms=("网址", "网站", "公司网址")),
+    Field("legal_rep", "法人代表", TEXT, BASIC, max_length=40, synonyms=("法人代表", "法人", "法定代表人"), example="王大发"),
     # 经营情况
-    Field("business_nature", "经营性质", TEXT, BUSINESS, max_length=60),
-    Field("ownership", "所有制", CHOICE, BUSINESS, choices=("国营", "私营", "外资", "合资", "其他")),
-    Field("sales_format", "售卖形式", CHOICE, BUSINESS, choices=("开架", "柜售", "散摊", "批零", "其他")),
-    Field("exclusive_supply", "是否独家供货", BOOL, BUSINESS),
-    Field("registered_capital", "注册资金", DECIMAL, BUSINESS, minimum=0, unit="万元"),
-    Field("floor_area", "营业面积", DECIMAL, BUSINESS, minimum=0, unit="m²"),
-    Field("founded_on", "成立时间", DATE, BUSINESS),
-    Field("premises_leased", "经营场所是否租赁", BOOL, BUSINESS),
-    Field("staff_count", "员工人数", INT, BUSINESS, minimum=0, maximum=1_000_000, unit="人"),
-    Field("sales_tier", "销售档次", CHOICE, BUSINESS, choices=("高", "中", "低")),
-    Field("group_consumption", "团体消费", CHOICE, BUSINESS, choices=("大", "中", "小")),
-    Field("scale_grade", "规模分级", CHOICE, BUSINESS, choices=("A", "B", "C", "D")),
-    Field("share_grade", "份额分级", CHOICE, BUSINESS, choices=("A", "B", "C", "D")),
+    Field("business_nature", "经营性质", TEXT, BUSINESS, max_length=60, synonyms=("经营性质", "企业性质")),
+    Field("ownership", "所有制", CHOICE, BUSINESS, choices=("国营", "私营", "外资", "合资", "其他"), synonyms=("所有制", "所有制形式")),
+    Field("sales_format", "售卖形式", CHOICE, BUSINESS, choices=("开架", "柜售", "散摊", "批零", "其他"), synonyms=("售卖形式",)),
+    Field("exclusive_supply", "是否独家供货", BOOL, BUSINESS, synonyms=("是否独家供货", "独家供货")),
+    Field("registered_capital", "注册资金", DECIMAL, BUSINESS, minimum=0, unit="万元", synonyms=("注册资金", "注册资本"), example=50),
+    Field("floor_area", "营业面积", DECIMAL, BUSINESS, minimum=0, unit="m²", synonyms=("营业面积", "经营面积", "面积")),
+    Field("founded_on", "成立时间", DATE, BUSINESS,
+          synonyms=("成立时间", "营业起始时间", "成立日期", "开业时间", "开业日期", "注册日期"), example=dt.date(2019, 5, 1)),
+    Field("premises_leased", "经营场所是否租赁", BOOL, BUSINESS, synonyms=("经营场所是否租赁", "是否租赁", "场所租赁")),
+    Field("staff_count", "员工人数", INT, BUSINESS, minimum=0, maximum=1_000_000, unit="人",
+          synonyms=("员工人数", "员工数", "人数", "职工人数"), example=30),
+    Field("sales_tier", "销售档次", CHOICE, BUSINESS, choices=("高", "中", "低"), synonyms=("销售档次", "档次")),
+    Field("group_consumption", "团体消费", CHOICE, BUSINESS, choices=("大", "中", "小"), synonyms=("团体消费",)),
+    Field("scale_grade", "规模分级", CHOICE, BUSINESS, choices=("A", "B", "C", "D"), synonyms=("规模分级", "规模等级")),
+    Field("share_grade", "份额分级", CHOICE, BUSINESS, choices=("A", "B", "C", "D"), synonyms=("份额分级", "份额等级")),
     Field("hall_tables", "大厅桌数", INT, BUSINESS, minimum=0, maximum=10_000, unit="桌",
-          only_for_type=RESTAURANT),
+          only_for_type=RESTAURANT, synonyms=("大厅桌数", "桌数"), example=20),
     Field("private_rooms", "包厢间数", INT, BUSINESS, minimum=0, maximum=10_000, unit="间",
-          only_for_type=RESTAURANT),
+          only_for_type=RESTAURANT, synonyms=("包厢间数", "包厢数", "包间数"), example=8),
     Field("lunch_occupancy", "中餐上座率", PERCENT, BUSINESS, minimum=0, maximum=100, unit="%",
-          only_for_type=RESTAURANT),
+          only_for_type=RESTAURANT, synonyms=("中餐上座率",)),
     Field("dinner_occupancy", "晚餐上座率", PERCENT, BUSINESS, minimum=0, maximum=100, unit="%",
-          only_for_type=RESTAURANT),
+          only_for_type=RESTAURANT, synonyms=("晚餐上座率",)),
     Field("specialty", "经营特色", TEXT, BUSINESS, max_length=60, only_for_type=RESTAURANT,
-          help="如：海鲜、中餐、火锅"),
+          help="如：海鲜、中餐、火锅", synonyms=("经营特色", "特色"), example="海鲜"),
     # 财务信息
-    Field("payment_method", "付款方式", CHOICE, FINANCE, choices=("现金", "转帐", "承兑", "其他")),
-    Field("credit_days", "账期", INT, FINANCE, minimum=0, maximum=3650, unit="天", needs_signoff=True),
-    Field("bank", "开户行", TEXT, FINANCE, max_length=100, needs_signoff=True),
+    Field("payment_method", "付款方式", CHOICE, FINANCE, choices=("现金", "转帐", "承兑", "其他"), synonyms=("付款方式", "结算方式")),
+    Field("credit_days", "账期", INT, FINANCE, minimum=0, maximum=3650, unit="天", needs_signoff=True,
+          synonyms=("账期", "帐期", "信用期", "回款周期"), example=30),
+    Field("bank", "开户行", TEXT, FINANCE, max_length=100, needs_signoff=True, synonyms=("开户行", "开户银行")),
     Field("tax_no", "税号", TAX_NO, FINANCE, max_length=20,
-          help="统一社会信用代码或税务登记号，15/18/20 位"),
-    Field("account_no", "账号", ACCOUNT_NO, FINANCE, max_length=40, needs_signoff=True),
-    Field("credit_limit", "信用额度", DECIMAL, FINANCE, minimum=0, unit="元", needs_signoff=True),
+          help="统一社会信用代码或税务登记号，15/18/20 位",
+          synonyms=("税号", "纳税人识别号", "统一社会信用代码", "信用代码", "税务登记号"), example="91440300MA5ABCDE1X"),
+    Field("account_no", "账号", ACCOUNT_NO, FINANCE, max_length=40, needs_signoff=True,
+          synonyms=("账号", "帐号", "银行账号", "银行帐号")),
+    Field("credit_limit", "信用额度", DECIMAL, FINANCE, minimum=0, unit="元", needs_signoff=True, synonyms=("信用额度", "授信额度")),
     Field("payment_behaviour", "回款表现", CHOICE, FINANCE,
-          choices=("按时回款", "偶有拖欠", "经常拖欠")),
-    Field("investment", "年度投入", DECIMAL, FINANCE, minimum=0, unit="万元"),
-    Field("contract_fees", "合同费用", DECIMAL, FINANCE, minimum=0, unit="万元"),
+          choices=("按时回款", "偶有拖欠", "经常拖欠"), synonyms=("回款表现", "回款情况")),
+    Field("investment", "年度投入", DECIMAL, FINANCE, minimum=0, unit="万元", synonyms=("年度投入", "投入")),
+    Field("contract_fees", "合同费用", DECIMAL, FINANCE, minimum=0, unit="万元", synonyms=("合同费用",)),
     # 协议与合同
-    Field("tripartite_signed", "是否签订三方协议", BOOL, AGREEMENT),
-    Field("tripartite_date", "三方协议签订日期", DATE, AGREEMENT),
-    Field("tripartite_no", "三方协议编号", TEXT, AGREEMENT, max_length=40),
-    Field("expected_deal_date", "预计成交日期", DATE, AGREEMENT, help="尚未成交的客户预计何时成交；用于建议「成交周期」分类"),
-    Field("notes", "备注", LONGTEXT, AGREEMENT, max_length=2000),
+    Field("tripartite_signed", "是否签订三方协议", BOOL, AGREEMENT, synonyms=("是否签订三方协议", "三方协议")),
+    Field("tripartite_date", "三方协议签订日期", DATE, AGREEMENT, synonyms=("三方协议签订日期", "三方协议日期")),
+    Field("tripartite_no", "三方协议编号", TEXT, AGREEMENT, max_length=40, synonyms=("三方协议编号",)),
+    Field("expected_deal_date", "预计成交日期", DATE, AGREEMENT, help="尚未成交的客户预计何时成交；用于建议「成交周期」分类",
+          synonyms=("预计成交日期", "预计成交时间", "预计签约日期")),
+    Field("notes", "备注", LONGTEXT, AGREEMENT, max_length=2000, synonyms=("备注", "说明"), example="示例行，导入前请删除"),
 )
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in ARCHIVE_FIELDS}

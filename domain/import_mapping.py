@@ -37,56 +37,9 @@ EXTRA_LABELS = {OWNER: "负责业务员", CONTACT_NAME: "联系人（负责人�
                 **{further_contact(role, "name"): f"{role}（姓名）" for role in FURTHER_CONTACTS},
                 **{further_contact(role, "phone"): f"{role}电话" for role in FURTHER_CONTACTS}}
 
+# Headers of the import targets that are not archive fields (a field's own are Field.synonyms).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("客户名称", "客户名", "单位名称", "名称", "客户", "客户全称", "公司名称", "企业名称", "店名", "门店名称"),
-    "short_name": ("简称", "客户简称"),
-    "customer_type": ("客户类型", "类型", "客户类别", "渠道类型"),
-    "terminal_subtype": ("终端细分", "终端类型", "业态"),
-    "industry": ("所属行业", "行业"),
-    "main_business": ("主营业务", "主营", "主营产品", "经营范围"),
-    "source": ("客户来源", "来源"),
-    "province": ("省份", "省", "所在省份", "省区"),
-    "city": ("城市", "市", "所在城市", "地市"),
-    "district": ("区县", "区/县", "县区", "区"),
-    "address": ("地址", "详细地址", "经营地址", "公司地址", "通讯地址", "注册地址"),
     REGION: ("区域", "地区", "所在地", "所在地区", "所属区域", "省市区", "所在区域"),
-    "phone": ("电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "办公电话", "固定电话", "座机"),
-    "fax": ("传真", "传真号码"),
-    "email": ("电子邮箱", "邮箱", "email", "e-mail", "电子邮件"),
-    "website": ("网址", "网站", "公司网址"),
-    "legal_rep": ("法人代表", "法人", "法定代表人"),
-    "business_nature": ("经营性质", "企业性质"),
-    "ownership": ("所有制", "所有制形式"),
-    "sales_format": ("售卖形式",),
-    "exclusive_supply": ("是否独家供货", "独家供货"),
-    "registered_capital": ("注册资金", "注册资本"),
-    "floor_area": ("营业面积", "经营面积", "面积"),
-    "expected_deal_date": ("预计成交日期", "预计成交时间", "预计签约日期"),
-    "founded_on": ("成立时间", "营业起始时间", "成立日期", "开业时间", "开业日期", "注册日期"),
-    "premises_leased": ("经营场所是否租赁", "是否租赁", "场所租赁"),
-    "staff_count": ("员工人数", "员工数", "人数", "职工人数"),
-    "sales_tier": ("销售档次", "档次"),
-    "group_consumption": ("团体消费",),
-    "scale_grade": ("规模分级", "规模等级"),
-    "share_grade": ("份额分级", "份额等级"),
-    "hall_tables": ("大厅桌数", "桌数"),
-    "private_rooms": ("包厢间数", "包厢数", "包间数"),
-    "lunch_occupancy": ("中餐上座率",),
-    "dinner_occupancy": ("晚餐上座率",),
-    "specialty": ("经营特色", "特色"),
-    "payment_method": ("付款方式", "结算方式"),
-    "credit_days": ("账期", "帐期", "信用期", "回款周期"),
-    "bank": ("开户行", "开户银行"),
-    "tax_no": ("税号", "纳税人识别号", "统一社会信用代码", "信用代码", "税务登记号"),
-    "account_no": ("账号", "帐号", "银行账号", "银行帐号"),
-    "credit_limit": ("信用额度", "授信额度"),
-    "payment_behaviour": ("回款表现", "回款情况"),
-    "investment": ("年度投入", "投入"),
-    "contract_fees": ("合同费用",),
-    "tripartite_signed": ("是否签订三方协议", "三方协议"),
-    "tripartite_date": ("三方协议签订日期", "三方协议日期"),
-    "tripartite_no": ("三方协议编号",),
-    "notes": ("备注", "说明"),
     OWNER: ("业务员", "负责业务员", "客户经理", "跟进人", "归属业务员", "所属业务员", "销售代表", "业务负责人",
             "档案负责人"),
     CONTACT_NAME: ("负责人", "联系人", "经营者", "店主", "联系人姓名", "负责人姓名", "关键联系人"),
@@ -126,6 +79,9 @@ def _build_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for field in F.ARCHIVE_FIELDS:
         lookup[header_key(field.label)] = field.name
+    for field in F.ARCHIVE_FIELDS:
+        for name in field.synonyms:
+            lookup.setdefault(header_key(name), field.name)
     for target, names in SYNONYMS.items():
         for name in names:
             lookup.setdefault(header_key(name), target)

@@ -6,7 +6,6 @@ formula runs when the file is opened in Excel or WPS.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 from decimal import Decimal
@@ -26,13 +25,6 @@ ERROR_COLUMN, ROW_COLUMN = "错误原因", "原行号"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
-_EXAMPLE: dict[str, Any] = {
-    "name": "深圳市好运来餐饮有限公司", "short_name": "好运来", "province": "广东", "city": "深圳", "district": "南山区",
-    "address": "广东省深圳市南山区科技园路 1 号", "phone": "0755-12345678", "legal_rep": "王大发",
-    "registered_capital": 50, "founded_on": dt.date(2019, 5, 1), "staff_count": 30, "credit_days": 30,
-    "tax_no": "91440300MA5ABCDE1X", "hall_tables": 20, "private_rooms": 8, "specialty": "海鲜",
-    "notes": "示例行，导入前请删除",
-}
 
 
 def safe_cell(value: Any) -> Any:
@@ -90,7 +82,7 @@ def import_template(customer_type: str) -> bytes:
     for index, field in enumerate(fields, start=1):
         sheet.cell(row=1, column=index, value=headers[index - 1]).font = _HEADER_FONT
         sheet.cell(row=1, column=index).fill = _REQUIRED_FILL if field.required else _HEADER_FILL
-        example = customer_type if field.name == "customer_type" else _EXAMPLE.get(field.name)
+        example = customer_type if field.name == "customer_type" else field.example
         if example is None and field.kind == F.CHOICE:
             example = field.choices[0]
         sheet.cell(row=2, column=index, value=safe_cell(_excel_value(example)))
