@@ -1,8 +1,8 @@
 """借阅 requests, customer service's scopes, and the log of refused attempts.
 
 Each request, decision, return and recall is written to the customer's history, so the archive
-itself says who read it on whose approval, and who ended it early. Who may decide is domain/permissions.can_decide_access; what a
-loan opens is domain/visibility.visible_customers.
+itself says who read it on whose approval, and who ended it early. Who may decide is
+domain/permissions.can_decide_access; what a loan opens is domain/visibility.visible_customers.
 """
 from __future__ import annotations
 
@@ -125,7 +125,8 @@ def recall(session: Session, actor: permissions.Actor, grant_id: int, reason: st
     if not permissions.can_decide_access(actor, grant.user_id, customer.owner_id, _owner_supervisor(session, customer)):
         raise PermissionDenied("只有可以审批这条借阅的人（档案负责人的上级）可以提前收回")
     if not A.is_lent(grant.state, grant.until, today or local_today()):
-        raise A.AccessError(f"这条借阅已是「{A.state_label(grant.state, grant.until, today or local_today())}」，无需收回")
+        raise A.AccessError(
+            f"这条借阅已是「{A.state_label(grant.state, grant.until, today or local_today())}」，无需收回")
     A.check_recall(reason)
     grant.state = A.RECALLED  # opens nothing from now on, whatever its date
     grant.comment = "；".join(filter(None, [grant.comment, f"提前收回：{reason.strip()}"]))
@@ -235,7 +236,8 @@ def set_service_scope(session: Session, actor: permissions.Actor, user_id: int, 
     session.execute(delete(ServiceScope).where(ServiceScope.user_id == user_id))
     session.add_all(ServiceScope(user_id=user_id, manager_id=m or None) for m in chosen)
     record(session, actor_id=actor.id, entity="user", entity_id=user_id, action="service_scope",
-           changes=[{"field": "service_scope", "label": "可查看的客户", "old": describe(before), "new": describe(chosen)}])
+           changes=[{"field": "service_scope", "label": "可查看的客户", "old": describe(before),
+                     "new": describe(chosen)}])
 
 
 # --- masking phone and bank numbers (domain/masking.py) ----------------------------------------

@@ -319,7 +319,8 @@ def conflict_message(session: Session, customer: Customer, expected_version: int
             + "。您填写的内容仍保留在表单中，请刷新档案后重新应用您的修改。")
 
 
-def review_customer(session: Session, actor: permissions.Actor, customer_id: int, action: str, comment: str = "") -> Customer:
+def review_customer(session: Session, actor: permissions.Actor, customer_id: int, action: str,
+                    comment: str = "") -> Customer:
     """Approve or return a pending archive, or resubmit a returned one."""
     customer = get_customer(session, actor, customer_id)
     if action == review.RESUBMIT:
@@ -335,7 +336,8 @@ def review_customer(session: Session, actor: permissions.Actor, customer_id: int
     return customer
 
 
-def set_customer_active(session: Session, actor: permissions.Actor, customer_id: int, active: bool, reason: str) -> Customer:
+def set_customer_active(session: Session, actor: permissions.Actor, customer_id: int, active: bool,
+                        reason: str) -> Customer:
     """停用 hides an archive from default lists, keeping everything; 启用 brings it back."""
     customer = get_customer(session, actor, customer_id)
     if not permissions.can_deactivate(actor):

@@ -111,7 +111,8 @@ def backup(url: str, out: str | Path) -> Summary:
     (setting ``last_backup``, written first so the copy holds it too); a failed one is taken back."""
     out = Path(out)
     previous = last_backup(url)
-    _note_backup(url, {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "path": str(out.resolve())})
+    _note_backup(url, {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                       "path": str(out.resolve())})
     try:
         return _write_backup(url, out)
     except Exception:
@@ -134,7 +135,8 @@ def _write_backup(url: str, out: Path) -> Summary:
             if ok != "ok":
                 raise BackupError(f"备份的数据库完整性检查未通过：{ok}")
         else:
-            _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(member), "--dbname", _libpq(url)], "pg_dump")
+            _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(member), "--dbname", _libpq(url)],
+                 "pg_dump")
         documents = [p for p in files_dir().rglob("*") if p.is_file()] if files_dir().exists() else []
         summary = Summary(str(out), kind, _revision(url), _rows(url), len(documents),
                           dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))

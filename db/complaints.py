@@ -142,7 +142,8 @@ def rebook_return_visit(session: Session, actor: permissions.Actor, complaint_id
         raise ConflictError(f"这条投诉现在是「{C.STATE_LABELS[complaint.state]}」，无需重新安排回访（页面已刷新）")
     now = return_visit(session, complaint)
     if now.done or now.waiting:
-        raise ConflictError("这条投诉的现场回访" + ("已经完成，可以结案" if now.done else f"已安排在 {now.day}，无需重新安排")
+        raise ConflictError("这条投诉的现场回访"
+                            + ("已经完成，可以结案" if now.done else f"已安排在 {now.day}，无需重新安排")
                             + "（页面已刷新）")
     day = _book_return_visit(session, actor, complaint, day)
     try:
@@ -192,7 +193,8 @@ def summary(session: Session, actor: permissions.Actor, today: dt.date | None = 
     filter) — count, age, by category."""
     today = today or local_today()
     scope = visibility.visible_customers(actor) if where is None else where
-    rows = session.execute(select(Complaint.category, Complaint.day).join(Customer, Customer.id == Complaint.customer_id)
+    rows = session.execute(select(Complaint.category, Complaint.day)
+                           .join(Customer, Customer.id == Complaint.customer_id)
                            .where(Complaint.state.in_(C.UNFINISHED), scope)).all()
     ages = [C.age_days(day, today) for _, day in rows]
     by_category: dict[str, int] = {}
@@ -218,7 +220,8 @@ def request_discount(session: Session, actor: permissions.Actor, customer_id: in
     session.add(discount)
     session.flush()
     record(session, actor_id=actor.id, entity="customer", entity_id=customer_id, action="discount_request",
-           reason=data.reason, changes=[{"field": "折价", "label": data.kind, "old": None, "new": f"{data.amount} 元 待审批"}])
+           reason=data.reason,
+           changes=[{"field": "折价", "label": data.kind, "old": None, "new": f"{data.amount} 元 待审批"}])
     return discount
 
 
@@ -246,7 +249,8 @@ def decide_discount(session: Session, actor: permissions.Actor, discount_id: int
 
 
 def discounts_for(session: Session, customer_id: int) -> list[Discount]:
-    return list(session.scalars(select(Discount).options(joinedload(Discount.requested_by), joinedload(Discount.decided_by))
+    return list(session.scalars(select(Discount)
+                                .options(joinedload(Discount.requested_by), joinedload(Discount.decided_by))
                                 .where(Discount.customer_id == customer_id).order_by(Discount.id.desc())))
 
 

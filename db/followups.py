@@ -75,7 +75,8 @@ def log_follow_up(session: Session, actor: permissions.Actor, customer_id: int, 
                 "new": f"{data.day} {data.method}：{follow_up.summary}"}]
     if data.next_date is not None:
         session.add(VisitPlan(customer_id=customer_id, day=data.next_date, assignee_id=actor.id,
-                              created_by_id=actor.id, status=PLANNED, purpose=data.next_step.strip()[:200] or "下次跟进",
+                              created_by_id=actor.id, status=PLANNED,
+                              purpose=data.next_step.strip()[:200] or "下次跟进",
                               method="现场-老顾客" if data.method in VISIT_METHODS else "电话-常规"))
         changes.append({"field": "回访计划", "label": "下次跟进", "old": None,
                         "new": f"{data.next_date} {data.next_step.strip()}".strip()})

@@ -45,7 +45,8 @@ def holdings(session: Session, actor: permissions.Actor, user_id: int) -> Holdin
         raise PermissionDenied("您只能为自己团队的成员办理离职交接")
     customers = [tuple(row) for row in session.execute(
         select(Customer.id, Customer.name, Customer.archive_no, Customer.is_active)
-        .where(Customer.owner_id == user_id, Customer.deleted_at.is_(None)).order_by(Customer.is_active.desc(), Customer.name))]
+        .where(Customer.owner_id == user_id, Customer.deleted_at.is_(None))
+        .order_by(Customer.is_active.desc(), Customer.name))]
     plans = session.scalar(select(func.count()).select_from(VisitPlan)
                            .where(VisitPlan.assignee_id == user_id, VisitPlan.status == PLANNED)) or 0
     unreviewed = session.scalar(select(func.count()).select_from(FollowUp)

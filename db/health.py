@@ -37,7 +37,8 @@ def check(url: str) -> dict:
     report["last_backup"] = backup
     if backup is None:
         report["problems"].append("还没有备份（manage.py backup）")
-    elif dt.datetime.fromisoformat(backup["at"]) < dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=BACKUP_OLD_DAYS):
+    elif (dt.datetime.fromisoformat(backup["at"])
+          < dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=BACKUP_OLD_DAYS)):
         report["problems"].append(f"最近一次备份在 {backup['at']}，已超过 {BACKUP_OLD_DAYS} 天")
     if report["schema"] == head:
         with session_scope(url) as session:

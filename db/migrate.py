@@ -91,6 +91,7 @@ def new_migration(message: str) -> Path:
     if "op.batch_alter_table('customers'" in source and "add_column" in source:
         recompute = "\n    recompute_all(op.get_bind())  # old archives get the new 完整度\n"
         source = source.replace("\n\ndef downgrade()", recompute + "\n\ndef downgrade()", 1)
-        source = source.replace("from alembic import op\n", "from alembic import op\n\nfrom db.derived import recompute_all\n", 1)
+        source = source.replace("from alembic import op\n",
+                                "from alembic import op\n\nfrom db.derived import recompute_all\n", 1)
         path.write_text(source, encoding="utf-8")
     return path

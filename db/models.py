@@ -135,8 +135,8 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # Optimistic locking: a save based on an old version fails instead of overwriting.
     __mapper_args__ = {"version_id_col": version}
-    # 删除 is a soft delete (db/personal_data.py; who did it: the 历史): the row and its history stay, the archive leaves every
-    # list, search and export, and its 税号 is free again (the partial unique index below).
+    # 删除 is a soft delete (db/personal_data.py; who did it: the 历史): the row and its history stay, the archive
+    # leaves every list, search and export, and its 税号 is free again (the partial unique index below).
     deleted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     deleted_reason: Mapped[Optional[str]] = mapped_column(Text)
     __table_args__ = (Index("uq_customers_live_tax_key", "tax_key", unique=True,

@@ -1,5 +1,6 @@
 """Tables of the tracking discipline: follow-up records, visit plans, cadence rules, each
-customer's contact status, and receivables (for payment reminders). Split from db/models.py to keep each file readable; same Base.
+customer's contact status, and receivables (for payment reminders). Split from db/models.py to keep each file
+readable; same Base.
 
 Dates the user picks (跟进日期, 计划日期, 下次跟进) are stored as plain dates in the team's
 time zone; moments (created_at, reviewed_at) are naive UTC like everywhere else.

@@ -71,7 +71,8 @@ def export_contact(session: Session, actor: permissions.Actor, contact_id: int) 
     exported = P.export_record(row, {"档案号": customer.archive_no, "客户名称": customer.name},
                                _mentions(session, customer.id, _secrets(contact)), utcnow())
     record(session, actor_id=actor.id, entity="customer", entity_id=customer.id, action="personal_data_export",
-           changes=[{"field": "个人信息", "label": "联系人个人信息", "old": None, "new": f"已导出（联系人编号 {contact.id}）"}])
+           changes=[{"field": "个人信息", "label": "联系人个人信息", "old": None,
+                     "new": f"已导出（联系人编号 {contact.id}）"}])
     return exported
 
 

@@ -90,7 +90,8 @@ class Untended:
 
 def _class_days(session: Session, ids: list[int]) -> dict[int, list[int | None]]:
     rows = session.execute(
-        select(CustomerClass.customer_id, ClassValue.pool_days).join(ClassValue, ClassValue.id == CustomerClass.value_id)
+        select(CustomerClass.customer_id, ClassValue.pool_days)
+        .join(ClassValue, ClassValue.id == CustomerClass.value_id)
         .join(ClassScheme, ClassScheme.id == ClassValue.scheme_id)
         .where(ClassScheme.is_active.is_(True), CustomerClass.customer_id.in_(ids)))
     days: dict[int, list[int | None]] = {}

@@ -50,7 +50,8 @@ def add_receivable(session: Session, actor: permissions.Actor, customer_id: int,
     return receivable
 
 
-def record_payment(session: Session, actor: permissions.Actor, receivable_id: int, amount: Decimal | None) -> Receivable:
+def record_payment(session: Session, actor: permissions.Actor, receivable_id: int,
+                   amount: Decimal | None) -> Receivable:
     """回款: add ``amount`` to what has been paid (never more than is outstanding)."""
     receivable = session.get(Receivable, receivable_id)
     if receivable is None:
@@ -187,7 +188,8 @@ def _find_customer(session: Session, cell: dict[str, Any]) -> int:
             raise NotFound(f"找不到档案号 {number}")
         return found
     name = _text(cell["name"])
-    matches = list(session.scalars(select(Customer.id).where(Customer.name_key == normalize_name(name), Customer.deleted_at.is_(None)).limit(2)))
+    matches = list(session.scalars(
+        select(Customer.id).where(Customer.name_key == normalize_name(name), Customer.deleted_at.is_(None)).limit(2)))
     if not matches:
         raise NotFound(f"找不到客户「{name}」")
     if len(matches) > 1:

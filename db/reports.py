@@ -96,7 +96,8 @@ def team_stats(session: Session, people: list[User], start: dt.date, end: dt.dat
         row.follow_ups += count
         row.visits += count if method in VISIT_METHODS else 0
     for follower, customers, reviewed in session.execute(
-            select(FollowUp.follower_id, func.count(func.distinct(FollowUp.customer_id)), func.count(FollowUp.reviewed_at))
+            select(FollowUp.follower_id, func.count(func.distinct(FollowUp.customer_id)),
+                   func.count(FollowUp.reviewed_at))
             .where(*in_period).group_by(FollowUp.follower_id)):
         stats[follower].customers, stats[follower].reviewed = customers, reviewed
     return [stats[i] for i in ids]

@@ -65,7 +65,8 @@ def seed_demo_follow_ups(session: Session, customers: list[Customer], rng: rando
     refresh_due(session, [c.id for c in customers])
 
 
-MOVE_REASONS = ["年销量上升，调整分类", "回款及时，合作稳定", "进货量下降", "签订年度供货合同", "长期未进货", "门店扩张"]
+MOVE_REASONS = ["年销量上升，调整分类", "回款及时，合作稳定", "进货量下降", "签订年度供货合同", "长期未进货",
+                "门店扩张"]
 
 
 def filed_at(day: dt.date, hour: int = 10) -> dt.datetime:

@@ -69,7 +69,8 @@ def seed_demo_last_year_papers(session: Session, veterans: list[Customer], rng: 
         signed = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
         with dated(session, signed):
             add_contract(session, session.get(User, customer.owner_id), customer.id, ContractInput(
-                f"HT-{signed:%Y%m}-{customer.id:04d}", rng.choice(["供货合同", "经销协议", "战略合作协议"]), signed, signed,
+                f"HT-{signed:%Y%m}-{customer.id:04d}", rng.choice(["供货合同", "经销协议", "战略合作协议"]),
+                signed, signed,
                 signed + dt.timedelta(days=365), Decimal(rng.choice([50000, 120000, 300000])), "按月结算，账期 30 天"))
     for index, customer in enumerate(veterans[:1] + veterans[1::3]):
         owner = session.get(User, customer.owner_id)

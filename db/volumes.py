@@ -119,7 +119,8 @@ def volume_parts(session: Session, customer: Customer, year: int) -> list[Part]:
     complaints = [(c.day, c.channel, c.category, c.severity, c.content, C.STATE_LABELS[c.state], c.resolution or "",
                    c.responsibility or "", c.satisfaction or "") for c in session.scalars(
         select(Complaint).where(Complaint.customer_id == cid, _in_year(Complaint.day, year)))]
-    discounts = [(local_date(d.requested_at), d.kind, _money(d.amount), d.reason, C.DISCOUNT_STATES[d.state], d.comment or "")
+    discounts = [(local_date(d.requested_at), d.kind, _money(d.amount), d.reason, C.DISCOUNT_STATES[d.state],
+                  d.comment or "")
                  for d in session.scalars(select(Discount).where(Discount.customer_id == cid,
                                                                  _at_in_year(Discount.requested_at, year)))]
     market = [(n.day, n.competitor, n.product or "", _money(n.price), n.topic, n.content) for n in session.scalars(
@@ -133,8 +134,10 @@ def volume_parts(session: Session, customer: Customer, year: int) -> list[Part]:
         Part(2, "合同协议", ("合同编号", "类型", "签订日期", "开始", "结束", "金额（元）", "主要条款"), contracts),
         Part(3, "信用", ("项目", "内容"), credit),
         Part(3, "应收与回款", ("单据号", "日期", "金额（元）", "到期日", "已回款（元）", "未收（元）"), receivables),
-        Part(3, "回款登记", ("日期", "单据", "原已回款（元）", "现已回款（元）", "登记人"), _payments(session, cid, year)),
-        Part(4, "投诉", ("日期", "渠道", "类别", "严重程度", "内容", "状态", "处理结果", "责任鉴定", "满意度"), complaints),
+        Part(3, "回款登记", ("日期", "单据", "原已回款（元）", "现已回款（元）", "登记人"),
+             _payments(session, cid, year)),
+        Part(4, "投诉", ("日期", "渠道", "类别", "严重程度", "内容", "状态", "处理结果", "责任鉴定", "满意度"),
+             complaints),
         Part(4, "折价让利", ("申请日期", "类型", "金额（元）", "原因", "状态", "审批意见"), discounts),
         Part(5, "市场与竞品", ("日期", "竞品", "产品", "价格（元）", "类别", "情况"), market),
         Part(6, "月度销量", ("品种", *[f"{m}月" for m in range(1, 13)], "合计"), monthly),
