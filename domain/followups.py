@@ -71,7 +71,8 @@ def check_answers(method: str, plan_day: dt.date, plan_method: str, today: dt.da
         return
     kind = plan_method.split("-")[0]
     needs = "须直接登门或邀约登门" if kind == "现场" else "须电话跟进或登门"
-    raise FollowUpError({"plan": f"{method}不能完成{kind}回访计划（{short_day(plan_day, today)} {plan_method}），{needs}："
+    raise FollowUpError({"plan": f"{method}不能完成{kind}回访计划（{short_day(plan_day, today)} {plan_method}），"
+                                 f"{needs}："
                                  "请改选计划，或选择「不对应回访计划」"})
 
 

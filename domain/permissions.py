@@ -33,7 +33,8 @@ class CustomerLike(Protocol):
 def _owner_supervisor(customer: CustomerLike) -> int | None:
     """The supervisor of the customer's owner: from the loaded ``owner``, or an ``owner_supervisor_id``."""
     owner = getattr(customer, "owner", None)
-    return getattr(owner, "supervisor_id", None) if owner is not None else getattr(customer, "owner_supervisor_id", None)
+    return (getattr(owner, "supervisor_id", None) if owner is not None
+            else getattr(customer, "owner_supervisor_id", None))
 
 
 
@@ -180,7 +181,8 @@ def can_decide_access(actor: Actor, requester_id: int, owner_id: int | None, own
     if actor.role in (R.ADMIN, R.GM):
         return True
     if actor.role == R.MANAGER:
-        return owner_supervisor_id == actor.id or owner_id == actor.id or owner_id is None or owner_supervisor_id is None
+        return (owner_supervisor_id == actor.id or owner_id == actor.id or owner_id is None
+                or owner_supervisor_id is None)
     return False
 
 

@@ -55,7 +55,8 @@ def check_receivable(data: ReceivableInput, credit_days: int | None) -> Receivab
     if errors:
         raise ReceivableError(errors)
     cents = Decimal("0.01")
-    return ReceivableInput(data.doc_date, data.amount.quantize(cents), data.due_date or due_date(data.doc_date, credit_days),
+    return ReceivableInput(data.doc_date, data.amount.quantize(cents),
+                           data.due_date or due_date(data.doc_date, credit_days),
                            data.paid.quantize(cents), data.doc_no.strip(), data.note.strip())
 
 

@@ -199,7 +199,8 @@ def validate_contacts(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
     return cleaned, errors
 
 
-def validate_priced_rows(rows: list[dict[str, Any]], section: str, price_keys: tuple[str, ...]) -> tuple[list[dict[str, Any]], list[str]]:
+def validate_priced_rows(rows: list[dict[str, Any]], section: str,
+                         price_keys: tuple[str, ...]) -> tuple[list[dict[str, Any]], list[str]]:
     """Clean product or competitor rows: a name is required, prices are non-negative numbers."""
     cleaned, errors = [], []
     for index, row in enumerate(rows, start=1):

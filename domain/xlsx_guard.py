@@ -59,7 +59,8 @@ def check_extent(label: str, max_rows: int, rows: int, columns: int) -> None:
 
 
 def damaged(detail: object) -> WorkbookError:
-    return WorkbookError(f"文件已损坏或不是有效的 Excel 工作簿（{(str(detail).strip() or type(detail).__name__)[:120]}）")
+    return WorkbookError("文件已损坏或不是有效的 Excel 工作簿"
+                         f"（{(str(detail).strip() or type(detail).__name__)[:120]}）")
 
 
 HAS_VALUE = re.compile(rb"<(?:[\w.-]{1,32}:)?[vt](?:\s[^<>]*)?>[^<]")
