@@ -161,7 +161,8 @@ def _birthday(masked: bool):
         role = f"（{contact.role}）" if contact.role else ""
         mobile = mask_phone(contact.mobile) if masked else contact.mobile
         phone = f" · {mobile}" if mobile else ""
-        _row(f":material/cake: **{contact.birthday.month} 月 {contact.birthday.day} 日** · {plain(f'{contact.name}{role}{phone}')}",
+        _row(f":material/cake: **{contact.birthday.month} 月 {contact.birthday.day} 日** · "
+             f"{plain(f'{contact.name}{role}{phone}')}",
              customer.id, customer.name)
     return draw
 

@@ -33,7 +33,8 @@ def archive_header(customer: Customer, initial: ArchiveInput, contacts: Timeline
     state_label = review.STATE_LABELS[customer.review_state]
     st.title(plain(customer.name))
     st.caption(f"档案号 {plain(customer.archive_no)} · {state_label} · {'在用' if customer.is_active else '已停用'} · "
-               f"负责人 {plain(customer.owner.name) if customer.owner else '（无）'} · 完整度 {customer.completeness}% · "
+               f"负责人 {plain(customer.owner.name) if customer.owner else '（无）'} · "
+               f"完整度 {customer.completeness}% · "
                f"更新于 {local_time(customer.updated_at)}")
     show_flash()  # below the title: a message shown once must not move the title (the browser would show two)
     missing = missing_labels(initial.values, contacts=len(initial.contacts), products=len(initial.products))
@@ -47,7 +48,8 @@ def archive_header(customer: Customer, initial: ArchiveInput, contacts: Timeline
 def review_box(user, customer: Customer, owner_supervisor: int | None) -> None:
     """审核: a returned archive can be resubmitted; a pending one is approved or returned here."""
     if customer.review_state == review.RETURNED:
-        st.error(f"该档案已被退回，审核意见：{plain(customer.review_comment) or '（无）'}。请在「编辑」中修改后重新提交。")
+        st.error(f"该档案已被退回，审核意见：{plain(customer.review_comment) or '（无）'}。"
+                 "请在「编辑」中修改后重新提交。")
         if permissions.can_edit(user, customer) and st.button("重新提交审核", key="resubmit"):
             run_write(lambda s: review_customer(s, user, customer.id, review.RESUBMIT), "已重新提交审核")
     if customer.review_state == review.PENDING and permissions.can_review(user, customer, owner_supervisor):

@@ -93,7 +93,8 @@ def _put_back(notice: str) -> None:
 
 @st.dialog("移动客户", on_dismiss=_reset)
 def _confirm_move(user, scheme_id: int, card: BoardCard, source: BoardColumn, target: BoardColumn) -> None:
-    st.markdown(f"把 **{plain(card.name)}**（{plain(card.archive_no)}）从「{plain(source.name)}」移到「{plain(target.name)}」")
+    st.markdown(f"把 **{plain(card.name)}**（{plain(card.archive_no)}）"
+                f"从「{plain(source.name)}」移到「{plain(target.name)}」")
     reason = st.text_input("原因（降级或移入流失、淘汰等分类时必填）", key="drag_reason")
     ok, cancel = st.columns(2)
     if ok.button("确认移动", type="primary", key="drag_confirm"):
@@ -116,9 +117,11 @@ def _confirm_move(user, scheme_id: int, card: BoardCard, source: BoardColumn, ta
 def move_form(user, scheme_id: int, columns: list[BoardColumn]) -> None:
     """移动到…: pick customers from the board, the class to move them to, and why."""
     seen = {card.id: column.value_id for column in columns for card in column.cards}
-    labels = {card.id: f"{card.name}（{card.archive_no}，{column.name}）" for column in columns for card in column.cards}
+    labels = {card.id: f"{card.name}（{card.archive_no}，{column.name}）"
+              for column in columns for card in column.cards}
     targets = {c.value_id: c.name for c in columns if c.value_id is not None}
-    with st.expander("移动客户：选择看板上的客户，移到另一分类（可多选）", key="board_move_open"), st.form("board_move"):
+    with st.expander("移动客户：选择看板上的客户，移到另一分类（可多选）",
+                     key="board_move_open"), st.form("board_move"):
         chosen = st.multiselect("客户（可多选）", list(labels), format_func=labels.get, placeholder="选择看板上的客户")
         target = st.selectbox("移动到", list(targets), format_func=targets.get)
         reason = st.text_input("原因（降级或移入流失/淘汰时必填）")

@@ -34,9 +34,9 @@ EMPTY_INPUT_CSS = "".join(
     f'[data-testid="stDateInputField"] [data-type="{part}"][data-placeholder="true"] {{ font-size: 0; }}\n'
     f'[data-testid="stDateInputField"] [data-type="{part}"][data-placeholder="true"]::after '
     f'{{ content: "{chinese}"; font-size: 0.875rem; }}\n'
-    for part, chinese in (("year", "年"), ("month", "月"), ("day", "日"))) + """
-input[placeholder="Choose an option"]::placeholder, input[placeholder="Choose options"]::placeholder { color: transparent; }
-"""
+    for part, chinese in (("year", "年"), ("month", "月"), ("day", "日"))) + (
+    '\ninput[placeholder="Choose an option"]::placeholder, '
+    'input[placeholder="Choose options"]::placeholder { color: transparent; }\n')
 
 # Selectors are data-testids read in Chromium from Streamlit 1.67's DOM; tests/browser/test_chinese_chrome.py
 # reads the screen's text, so an upgrade that renames one shows up there.

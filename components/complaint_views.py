@@ -27,7 +27,8 @@ from domain.formatting import local_time, local_today, plain
 def complaints_tab(user, customer, complaints: list[Complaint], discounts: list[Discount], people: dict[int, str],
                    visits: dict[int, ReturnVisit], can_log: bool) -> None:
     open_count = sum(c.state in C.UNFINISHED for c in complaints)
-    st.caption(f"投诉 {len(complaints)} 条，未结案 {open_count} 条。每条投诉解决后都要现场回访，回访记录完成后才能结案。")
+    st.caption(f"投诉 {len(complaints)} 条，未结案 {open_count} 条。"
+               "每条投诉解决后都要现场回访，回访记录完成后才能结案。")
     if can_log:
         _log_form(user, customer, people)
     for complaint in complaints:
@@ -117,7 +118,8 @@ def discount_box(user, discount: Discount, title: str = "") -> None:
     """One discount request; a manager (never its requester) approves or refuses it here."""
     with st.container(border=True):
         who = discount.requested_by.name if discount.requested_by else "（无）"
-        st.markdown(f"**{plain(discount.kind)} {discount.amount:,.2f} 元**{title} · {C.DISCOUNT_STATES[discount.state]} · "
+        st.markdown(f"**{plain(discount.kind)} {discount.amount:,.2f} 元**{title} · "
+                    f"{C.DISCOUNT_STATES[discount.state]} · "
                     f"{plain(who)} 于 {local_time(discount.requested_at)} 申请")
         st.caption(plain(f"原因：{discount.reason}" + (f" · 审批意见：{discount.comment}" if discount.comment else "")
                          + (f" · 审批人：{discount.decided_by.name}" if discount.decided_by else "")))
@@ -148,6 +150,7 @@ def _discounts(user, customer, discounts: list[Discount], complaints: list[Compl
         reason = st.text_area("原因 *", placeholder="例如：配送延误，按合同给予 5% 折价")
         beside(base, "reason")
         if st.form_submit_button("提交申请", type="primary"):
-            data = C.DiscountInput(kind, Decimal(str(amount)) if amount is not None else None, reason, complaint_id or None)
+            data = C.DiscountInput(kind, Decimal(str(amount)) if amount is not None else None, reason,
+                                   complaint_id or None)
             create(base, lambda s: request_discount(s, user, customer.id, data),
                    "折价申请已提交，等待经理审批")

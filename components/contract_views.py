@@ -18,7 +18,8 @@ def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: b
     if contracts:
         frame = pd.DataFrame([{
             "合同编号": c.number, "类型": c.kind, "签订日期": c.signed_on, "开始": c.starts_on,
-            "结束": c.ends_on if c.ends_on else "长期", "金额（元）": f"{c.amount:,.2f}" if c.amount is not None else "",
+            "结束": c.ends_on if c.ends_on else "长期",
+            "金额（元）": f"{c.amount:,.2f}" if c.amount is not None else "",
             "长期合同": "是" if c.long_term else "", "状态": K.status(c.starts_on, c.ends_on, today),
             "主要条款": c.terms or ""} for c in contracts])
         st.dataframe(frame.style.apply(lambda col: ["color: #d62728" if v in (K.ENDING, K.EXPIRED) else ""

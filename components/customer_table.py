@@ -65,7 +65,8 @@ def customer_table(page: CustomerPage, key: str, masked: bool = False) -> int | 
                                        subset=["应跟进"]), key=key, hide_index=True, width="stretch", on_select="rerun",
         selection_mode="single-row",
         column_config={"客户名称": name_link_column(),
-                       "应跟进": st.column_config.TextColumn("应跟进", width="medium", help="逾期的是哪种联系、频率和上次的日期"),
+                       "应跟进": st.column_config.TextColumn("应跟进", width="medium",
+                                                             help="逾期的是哪种联系、频率和上次的日期"),
                        "完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100,
                                                                   format="%d%%", width="small")})
     selected = event.selection.rows if event else []

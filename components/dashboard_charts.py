@@ -149,7 +149,8 @@ def _completeness(frame: pd.DataFrame, title: str) -> alt.Chart:
     return alt.Chart(frame, title=title).mark_bar().encode(
         x=alt.X("完整度:N", sort=labels, title="完整度", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("客户数:Q", title="客户数"),
-        color=alt.Color("完整度:N", legend=None, scale=alt.Scale(domain=labels, range=["#d62728", "#ff7f0e", "#2ca02c"])),
+        color=alt.Color("完整度:N", legend=None,
+                        scale=alt.Scale(domain=labels, range=["#d62728", "#ff7f0e", "#2ca02c"])),
         tooltip=["完整度", "客户数"]).properties(height=HEIGHT)
 
 
@@ -196,7 +197,8 @@ def _credit(frame: pd.DataFrame, title: str) -> alt.Chart:
         yOffset=alt.YOffset("类别:N", sort=["已用（元）", "信用额度（元）"]),
         color=alt.Color("类别:N", title=None, scale=alt.Scale(domain=["已用（元）", "信用额度（元）"],
                                                             range=["#d62728", "#c7c7c7"])),
-        tooltip=["客户", "类别", alt.Tooltip("金额（元）:Q", format=",.2f")]).properties(height=max(140, 34 * len(frame)))
+        tooltip=["客户", "类别", alt.Tooltip("金额（元）:Q", format=",.2f")]).properties(
+            height=max(140, 34 * len(frame)))
 
 
 def aging_chart(buckets) -> None:

@@ -15,8 +15,9 @@ def dashboard_tables(user, flt: DashboardFilter, today: dt.date) -> list[tuple[s
     buckets, stale, total = load("quality", user, flt, today)
     by = {d: load("by", user, flt, today, d, True, False) for d in ("class", "province", "customer_type")}
     return [
-        ("概览", ["指标", "数值"], [("在用客户", head.active), ("已停用", head.inactive), ("待审核", head.pending_review),
-                                  ("退回", head.returned), ("期内新建档案", head.new_in_range), ("逾期未跟进", head.overdue),
+        ("概览", ["指标", "数值"], [("在用客户", head.active), ("已停用", head.inactive),
+                                  ("待审核", head.pending_review), ("退回", head.returned),
+                                  ("期内新建档案", head.new_in_range), ("逾期未跟进", head.overdue),
                                   ("待审阅拜访", head.visits_to_review), ("逾期应收笔数", head.receivables_overdue),
                                   ("逾期应收金额（元）", head.receivables_overdue_amount)]),
         ("按分类", ["分类", "负责人", "客户数"], by["class"]),
@@ -33,7 +34,8 @@ def dashboard_tables(user, flt: DashboardFilter, today: dt.date) -> list[tuple[s
         ("月度销量", ["产品", "月份", "销量"], load("sales", user, flt, today)),
         ("投入与销量", ["客户", "年度投入（万元）", "年销量"], load("investment", user, flt, today)),
         ("信用额度", ["客户", "已用（元）", "信用额度（元）"], load("credit", user, flt, today)),
-        ("账龄", ["账龄", "笔数", "未收金额（元）"], [(b.label, b.count, b.outstanding) for b in load("aging", user, flt, today)]),
+        ("账龄", ["账龄", "笔数", "未收金额（元）"],
+         [(b.label, b.count, b.outstanding) for b in load("aging", user, flt, today)]),
     ]
 
 

@@ -56,7 +56,8 @@ def _record(record: FollowUp) -> None:
             st.markdown(f"**{label}**：{plain(text)}")
     if record.reviewed_at:
         reviewer = record.reviewed_by.name if record.reviewed_by else ""
-        st.markdown(f":green[**已审阅**] {plain(reviewer)}（{local_time(record.reviewed_at)}）：{plain(record.review_comment)}")
+        st.markdown(f":green[**已审阅**] {plain(reviewer)}（{local_time(record.reviewed_at)}）："
+                    f"{plain(record.review_comment)}")
     else:
         st.caption("未审阅")
 

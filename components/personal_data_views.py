@@ -21,7 +21,8 @@ def personal_data_tab(user, customer_id: int, archive_no: str, contacts: list[Co
     for contact in contacts:
         with st.container(border=True):
             if contact.anonymised_at is not None:
-                st.markdown(f"**{ANONYMISED}**（{plain(contact.role) or '联系人'}） · 于 {local_time(contact.anonymised_at)} 匿名化")
+                st.markdown(f"**{ANONYMISED}**（{plain(contact.role) or '联系人'}） · "
+                            f"于 {local_time(contact.anonymised_at)} 匿名化")
                 continue
             st.markdown(f"**{plain(contact.name)}**（{plain(contact.role) or '联系人'}）")
             _export(user, contact)

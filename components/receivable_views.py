@@ -33,7 +33,8 @@ def receivable_frame(items: list[Receivable], customers: dict | None = None) -> 
 
 def styled(frame: pd.DataFrame):
     late = frame["账龄"].isin([label for label in BUCKET_LABELS if label != NOT_DUE])
-    return frame.style.apply(lambda column: ["color: #d62728" if x else "" for x in late], subset=["账龄", "未收（元）"]) \
+    return frame.style.apply(lambda column: ["color: #d62728" if x else "" for x in late],
+                             subset=["账龄", "未收（元）"]) \
         .format({"金额（元）": "{:,.2f}", "已回款（元）": "{:,.2f}", "未收（元）": "{:,.2f}"})
 
 
@@ -85,7 +86,8 @@ def _decimal(value: float | None) -> Decimal | None:
 def import_section(user) -> None:
     st.caption("第 1 行为列名：档案号（或客户名称）、开票日期（或发货日期）、金额；可选：到期日、已回款、单据号、备注。"
                "有任何一行出错时整份文件都不导入。")
-    upload = file_uploader("上传应收账款表（.xlsx / .xls / .csv）", kinds=("xlsx", "xls", "csv"), key="receivable_upload")
+    upload = file_uploader("上传应收账款表（.xlsx / .xls / .csv）", kinds=("xlsx", "xls", "csv"),
+                           key="receivable_upload")
     if upload is None or not st.button("导入应收账款", type="primary", key="receivable_import"):
         return
     try:

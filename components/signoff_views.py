@@ -15,9 +15,11 @@ def pending_changes(user, pending: list[PendingChange], may_decide: bool, *, tit
     for change in pending:
         who = change.requested_by.name if change.requested_by else "（已删除）"
         with st.container(border=True):
-            st.markdown(f":orange[**待上级审批的修改**]{title} · {plain(who)} 于 {local_time(change.requested_at)} 提交")
+            st.markdown(f":orange[**待上级审批的修改**]{title} · "
+                        f"{plain(who)} 于 {local_time(change.requested_at)} 提交")
             st.markdown(plain(describe(change.changes)))
             st.caption(f"修改原因：{plain(change.reason) or '（无）'} · 审批通过前，档案仍显示原来的值。")
             if may_decide and change.requested_by_id != user.id:
-                decision(f"signoff:{change.id}", lambda s, ok, comment, c=change.id: decide_change(s, user, c, ok, comment),
+                decision(f"signoff:{change.id}",
+                         lambda s, ok, comment, c=change.id: decide_change(s, user, c, ok, comment),
                          approved="已同意，修改已生效", refused_message="已拒绝这条修改", approve_label="同意修改")

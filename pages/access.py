@@ -40,7 +40,8 @@ if decisions:
     st.subheader(f"待我审批（{len(decisions)}）")
     for row in decisions:
         with st.container(border=True):
-            st.markdown(f"**{plain(row.borrower)}** 申请借阅 **{plain(row.customer)}**（{plain(row.archive_no)}）至 **{row.until}**")
+            st.markdown(f"**{plain(row.borrower)}** 申请借阅 **{plain(row.customer)}**（{plain(row.archive_no)}）"
+                        f"至 **{row.until}**")
             st.markdown(f"原因：{plain(row.reason)}")
             decision(f"access:{row.id}", lambda s, ok, comment, g=row.id: decide(s, user, g, ok, comment),
                      approved=f"已同意 {row.borrower} 借阅", refused_message=f"已拒绝 {row.borrower} 的借阅申请")
@@ -50,10 +51,12 @@ if lent:
     st.caption("借出的档案到归还日期自动收回；需要提前结束时写明原因后收回，原因会记入档案历史，借阅人也能看到。")
     for row in lent:
         with st.container(border=True):
-            st.markdown(f"**{plain(row.borrower)}** 借阅 **{plain(row.customer)}**（{plain(row.archive_no)}）至 **{row.until}**"
+            st.markdown(f"**{plain(row.borrower)}** 借阅 **{plain(row.customer)}**（{plain(row.archive_no)}）"
+                        f"至 **{row.until}**"
                         f" · 原因：{plain(row.reason)}")
             left, right = st.columns([3, 1], vertical_alignment="bottom")
-            why = left.text_input("收回原因 *", key=f"recall:{row.id}:reason", placeholder="例如：投诉已处理完毕，无需再查看")
+            why = left.text_input("收回原因 *", key=f"recall:{row.id}:reason",
+                                  placeholder="例如：投诉已处理完毕，无需再查看")
             if right.button("提前收回", key=f"recall:{row.id}", width="stretch"):
                 run_write(lambda s, g=row.id: recall(s, user, g, why), f"已提前收回 {row.borrower} 的借阅")
 
@@ -85,6 +88,7 @@ else:
     if open_ones:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         picked = left.selectbox("提前归还或撤回申请", [0, *open_ones], key="access_return_pick",
-                                format_func=lambda v: f"{open_ones[v].customer}（{open_ones[v].state}）" if v else "请选择")
+                                format_func=lambda v: (f"{open_ones[v].customer}（{open_ones[v].state}）"
+                                                       if v else "请选择"))
         if right.button("归还 / 撤回", key="access_return", disabled=not picked, width="stretch"):
             run_write(lambda s: give_back(s, user, picked), "已归还，借阅结束")

@@ -40,12 +40,14 @@ overdue = overdue_col.checkbox("只看逾期未跟进", key="list_overdue")
 c1, c2, c3, c4 = st.columns(4)
 province = c1.selectbox("区域", [None, *F.PROVINCES], format_func=lambda v: "全部区域" if v is None else v)
 ctype = c2.selectbox("客户类型", [None, *F.CUSTOMER_TYPES], format_func=lambda v: "全部类型" if v is None else v)
-class_id = c3.selectbox("分类", [None, *class_options], format_func=lambda v: "全部分类" if v is None else class_options[v])
+class_id = c3.selectbox("分类", [None, *class_options],
+                        format_func=lambda v: "全部分类" if v is None else class_options[v])
 owner_id = c4.selectbox("负责人", [None, *people], format_func=lambda v: "全部负责人" if v is None else people[v])
 c5, c6, c7, c8 = st.columns(4)
 status = c5.selectbox("状态", ["active", "inactive", "all"],
                       format_func={"active": "在用", "inactive": "已停用", "all": "全部"}.get)
-review_state = c6.selectbox("审核", [None, *STATE_LABELS], format_func=lambda v: "全部" if v is None else STATE_LABELS[v])
+review_state = c6.selectbox("审核", [None, *STATE_LABELS],
+                            format_func=lambda v: "全部" if v is None else STATE_LABELS[v])
 sort = c7.selectbox("排序", list(SORTS), format_func=lambda v: SORTS[v][1])
 by_field = {}  # every field declared filterable in domain/fields.py, four to a row
 for start in range(0, len(F.FILTERS), 4):

@@ -51,7 +51,8 @@ def dashboard() -> None:
         data.drawn_at(version)
     updated.caption(("正在更新（有新的保存，显示的是刚才的数字）…" if behind else
                      f"更新于 {dt.datetime.now(team_tz()).strftime('%H:%M:%S')}")
-                    + f" · 待审核 {head.pending_review} 份 · 退回 {head.returned} 份 · 逾期应收 {head.receivables_overdue} 笔")
+                    + f" · 待审核 {head.pending_review} 份 · 退回 {head.returned} 份"
+                    f" · 逾期应收 {head.receivables_overdue} 笔")
     if behind != polling:
         st.rerun()  # to poll each second while figures are recomputed, and to stop once they are in
 

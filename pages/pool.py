@@ -15,7 +15,8 @@ st.title("公海")
 with session_scope() as session:
     settings = get_settings(session)
     standing = claim_standing(session, user)
-st.caption(f"超过规定天数未跟进的客户会自动退回公海（默认 {settings.default_days} 天，重点客户更短，由管理员在「分类方案」中设置）。"
+st.caption(f"超过规定天数未跟进的客户会自动退回公海（默认 {settings.default_days} 天，"
+           "重点客户更短，由管理员在「分类方案」中设置）。"
            f"公海中只显示名称、地区、类型和分类；认领后才能看到电话、往来和历史。")
 if permissions.can_claim(user):
     a, b = st.columns(2)
@@ -40,7 +41,8 @@ if permissions.can_claim(user):
     by_id = {r.id: r for r in rows}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     picked = left.selectbox("认领客户", [0, *by_id], key="pool_pick",
-                            format_func=lambda v: f"{by_id[v].archive_no} {by_id[v].name}" if v else "请选择本页中的客户")
+                            format_func=lambda v: (f"{by_id[v].archive_no} {by_id[v].name}" if v
+                                                   else "请选择本页中的客户"))
     if right.button("认领", type="primary", key="pool_claim", disabled=not picked, width="stretch"):
         name = by_id[picked].name
         run_write(lambda s: claim(s, user, picked), f"已认领「{name}」，现在由您负责跟进")

@@ -42,12 +42,14 @@ with session_scope() as session:
 st.subheader(plain(title))
 s = report.stats
 cols = st.columns(7)
-for col, (label, value) in zip(cols, [("计划回访", s.planned), ("已完成", s.completed), ("完成率", rate(s.completion_rate)),
+for col, (label, value) in zip(cols, [("计划回访", s.planned), ("已完成", s.completed),
+                                      ("完成率", rate(s.completion_rate)),
                                       ("待到期", s.upcoming), ("登门拜访", s.visits), ("跟进合计", s.follow_ups),
                                       ("联系客户数", s.customers)]):
     col.metric(label, value)
 if s.upcoming:
-    st.caption(f"计划回访只计截至 {today:%Y-%m-%d} 已到期的计划（提前完成的也计入）；此后到期的 {s.upcoming} 条为待到期，"
+    st.caption(f"计划回访只计截至 {today:%Y-%m-%d} 已到期的计划（提前完成的也计入）；"
+               f"此后到期的 {s.upcoming} 条为待到期，"
                "不计入完成率。")
 methods = pd.DataFrame([{"跟进方式": m, "次数": n} for m, n in s.by_method.items()])
 st.altair_chart(alt.Chart(methods, title="按跟进方式").mark_bar().encode(

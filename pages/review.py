@@ -44,6 +44,7 @@ frame = pd.DataFrame([{"档案号": c.archive_no, "客户名称": archive_url(c.
 event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="review_table", column_config={
                          "客户名称": name_link_column(),
-                         "完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100, format="%d%%")})
+                         "完整度": st.column_config.ProgressColumn("完整度", min_value=0, max_value=100,
+                                                                   format="%d%%")})
 if event and event.selection.rows:
     st.switch_page("pages/archive.py", query_params={"id": queue[event.selection.rows[0]].id})

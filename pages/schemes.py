@@ -38,7 +38,8 @@ with st.form(f"scheme_{scheme_id}"):
                                                     is_ranked=ranked), f"已保存「{name.strip()}」")
 
 st.dataframe(pd.DataFrame([{
-    "顺序": n, "名称": v.name, "含义": v.meaning or "", "颜色": v.color or "", "移入须填原因": "是" if v.is_terminal else "",
+    "顺序": n, "名称": v.name, "含义": v.meaning or "", "颜色": v.color or "",
+    "移入须填原因": "是" if v.is_terminal else "",
     "跟进频率": describe(rules.get(v.id, [])),
     "退回公海": f"{v.pool_days} 天未跟进" if v.pool_days else f"默认（{pool_settings.default_days} 天）",
     "状态": "已停用" if v.is_retired else "在用", "客户数": counts.get(v.id, 0)}
