@@ -36,7 +36,8 @@ def test_a_call_then_a_visit_closes_the_complaint(new_page, app_server):
     with session_scope(app_server.db_url) as s:
         rep = s.get(User, app_server.ids["rep1"])
         customer_id = factories.make_customer(s, rep, name="投诉回访测试酒行").id
-        complaint_id = log_complaint(s, rep, customer_id, ComplaintInput(today, "电话", "配送物流", "较重", "送货晚了三天")).id
+        complaint_id = log_complaint(s, rep, customer_id,
+                                     ComplaintInput(today, "电话", "配送物流", "较重", "送货晚了三天")).id
         start_handling(s, rep, complaint_id)
     page = new_page()
     login(page, app_server, "rep1", "张业务")

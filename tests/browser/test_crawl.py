@@ -24,7 +24,8 @@ from tests.browser.conftest import TIMEOUT_MS, AppServer, screenshot, start_serv
 from tests.browser.ui import settle, sidebar, submit_login
 
 ROLES = {  # username → the name the greeting uses
-    "admin": "系统管理员", "manager": "李建国", "zhangwei": "张伟", "kefu": "陈静", "gm": "赵总", "danganyuan": "孙档案"}
+    "admin": "系统管理员", "manager": "李建国", "zhangwei": "张伟", "kefu": "陈静", "gm": "赵总",
+    "danganyuan": "孙档案"}
 BROKEN = ["抱歉，页面出错了", "Traceback", "Error:", "TypeError", "KeyError"]
 IMAGE, LINK, HTML = "![x](kd-beacon.png)", "[点](kd-beacon.html)", "<img src=kd-beacon.gif>"  # names hold 40
 # Elements a payload would have made, in every frame (the board and the calendar are iframes).

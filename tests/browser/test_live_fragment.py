@@ -40,6 +40,7 @@ def test_a_disabled_users_open_dashboard_shows_the_login_at_its_next_refresh(new
     with session_scope(server.db_url) as s:
         set_user_active(s, actor_id=server.ids["admin"], user_id=server.ids["rep1"], active=False)
     # nobody touches the page: only the timed refresh runs
-    expect(page.get_by_role("button", name="登录", exact=True).first).to_be_visible(timeout=REFRESH_SECONDS * 1000 + TIMEOUT_MS)
+    expect(page.get_by_role("button", name="登录", exact=True).first).to_be_visible(
+        timeout=REFRESH_SECONDS * 1000 + TIMEOUT_MS)
     screenshot(page, "live_fragment_after_disable")
     expect(page.get_by_text("在用客户")).to_have_count(0)

@@ -69,7 +69,9 @@ def xss_data(session, server: AppServer) -> None:
     third = factories.make_customer(session, rep, name=NAME_LINK, notes=IMG)
     fourth = factories.make_customer(session, rep, name=NAME_BEACON)
     log_follow_up(session, rep, first.id, FollowUpInput(
-        day=today, method="电话跟进", summary=f"{IMG}跟进情况 http://kd-autolink.example/x www.kd-autolink.example kd@kd-autolink.example", feedback=f"{SCRIPT}客户反馈",
+        day=today, method="电话跟进",
+        summary=f"{IMG}跟进情况 http://kd-autolink.example/x www.kd-autolink.example kd@kd-autolink.example",
+        feedback=f"{SCRIPT}客户反馈",
         open_problems=f"{LINK}遗留问题", next_step=f"{IMG}下一步", next_date=today))
     plan_visits(session, rep, [second.id], PlanInput(day=today, method="现场-老顾客", purpose=f"{SCRIPT}回访目的"))
     log_complaint(session, rep, first.id, ComplaintInput(day=today, channel="电话", category="配送物流",
@@ -106,7 +108,8 @@ class Watch:
         injected = {url: found for url, found in _in_frames(self.page, FIND_INJECTED) if found}
         assert not injected, f"{screen}: injected elements {injected}"
         assert not self.dialogs, f"{screen}: a payload ran: {self.dialogs}"
-        text = "\n".join(body for _, body in _in_frames(self.page, "() => document.body ? document.body.innerText : ''"))
+        text = "\n".join(body for _, body in _in_frames(self.page,
+                                                        "() => document.body ? document.body.innerText : ''"))
         missing = [p for p in visible if p not in text]
         assert not missing, f"{screen}: not shown as text: {missing}"
         screenshot_page(self.page, "xss_" + screen)

@@ -59,7 +59,8 @@ def test_the_approver_recalls_a_loan_early_with_a_reason(loan):
         assert (row.state, row.comment, row.open) == ("已收回", "同意；提前收回：投诉已处理完毕", False)
         event = list_history(s, entity="customer", entity_id=customer_id)[0]
         assert (event.action, event.actor_id, event.reason) == ("access_recall", manager_b.id, "投诉已处理完毕")
-        assert event.changes == [{"field": "access", "label": "借阅", "old": f"张伟 借阅中（至 {TODAY + dt.timedelta(days=5)}）",
+        assert event.changes == [{"field": "access", "label": "借阅",
+                                  "old": f"张伟 借阅中（至 {TODAY + dt.timedelta(days=5)}）",
                                   "new": "提前收回"}]
         assert lent_out(s, manager_b) == []
     with pytest.raises(AccessError, match="已是「已收回」"), session_scope() as s:

@@ -83,7 +83,8 @@ def test_backup_while_someone_writes(filled, db_url, tmp_path):
         n = 0
         while not stop.is_set():
             with session_scope() as s:
-                log_follow_up(s, rep, customer_id, FollowUpInput(day=local_today(), method="电话跟进", summary=f"写入{n}"))
+                log_follow_up(s, rep, customer_id,
+                              FollowUpInput(day=local_today(), method="电话跟进", summary=f"写入{n}"))
             n += 1
 
     writer = threading.Thread(target=write)
@@ -102,7 +103,8 @@ def test_manage_backup_and_restore_commands(filled, db_url, tmp_path):
     out = tmp_path / "cli.zip"
     made = subprocess.run([sys.executable, "manage.py", "backup", str(out)], env=env, capture_output=True, text=True)
     assert made.returncode == 0 and made.stdout.startswith("备份完成"), made.stderr
-    refused = subprocess.run([sys.executable, "manage.py", "restore", str(out)], env=env, capture_output=True, text=True)
+    refused = subprocess.run([sys.executable, "manage.py", "restore", str(out)], env=env, capture_output=True,
+                             text=True)
     assert refused.returncode == 1 and "加 --force" in refused.stderr
     done = subprocess.run([sys.executable, "manage.py", "restore", str(out), "--force"], env=env, capture_output=True,
                           text=True)

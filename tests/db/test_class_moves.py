@@ -39,9 +39,11 @@ def test_upgrade_without_reason_is_recorded_in_history_and_log(board):
         assert [c.value.name for c in customer.classes] == ["A 战略合作"]
         event = list_history(s, entity="customer", entity_id=customer_id)[0]
         assert event.action == "class_move" and event.actor_id == rep.id
-        assert event.changes == [{"field": "分类·价值等级", "label": "分类·价值等级", "old": "B 优质", "new": "A 战略合作"}]
+        assert event.changes == [{"field": "分类·价值等级", "label": "分类·价值等级", "old": "B 优质",
+                                  "new": "A 战略合作"}]
         log = s.scalars(select(ClassMovement)).one()
-        assert (log.from_value_id, log.to_value_id, log.actor_id, log.reason) == (grades["B"], grades["A"], rep.id, None)
+        assert (log.from_value_id, log.to_value_id, log.actor_id, log.reason) == (
+            grades["B"], grades["A"], rep.id, None)
 
 
 def test_downgrade_and_terminal_moves_need_a_reason(board):

@@ -112,7 +112,8 @@ def test_the_dashboard_summary_counts_unfinished_complaints_in_view(case):
     _complaint(rep, customer_id, category="产品质量")
     with session_scope() as s:
         result = summary(s, manager)
-        assert (result.open, result.oldest_days, result.average_days, result.by_category) == (2, 10, 5.0, {"产品质量": 2})
+        assert (result.open, result.oldest_days, result.average_days, result.by_category) == (
+            2, 10, 5.0, {"产品质量": 2})
         assert summary(s, make_user(s, "rep")).open == 0
 
 

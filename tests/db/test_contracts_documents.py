@@ -55,10 +55,12 @@ def test_a_stale_contract_edit_is_refused(team):
         contract = add_contract(s, rep, customer_id, _contract())
         contract_id, version = contract.id, contract.version
     with session_scope() as s:
-        update_contract(s, rep, contract_id, _contract(amount=Decimal("150000")), expected_version=version, reason="补充协议")
+        update_contract(s, rep, contract_id, _contract(amount=Decimal("150000")), expected_version=version,
+                        reason="补充协议")
     with pytest.raises(ConflictError):
         with session_scope() as s:
-            update_contract(s, rep, contract_id, _contract(amount=Decimal("90000")), expected_version=version, reason="旧页面")
+            update_contract(s, rep, contract_id, _contract(amount=Decimal("90000")), expected_version=version,
+                            reason="旧页面")
 
 
 def test_a_long_term_contract_suggests_the_lifecycle_move(team):
@@ -77,7 +79,8 @@ def test_documents_keep_versions_and_follow_the_archives_access(team):
     with session_scope() as s:
         first = upload(s, rep, customer_id, category="营业执照", name="营业执照.pdf", data=PDF).id
     with session_scope() as s:
-        upload(s, rep, customer_id, category="营业执照", name="营业执照（新）.pdf", data=PDF + b"%v2", replaces_id=first)
+        upload(s, rep, customer_id, category="营业执照", name="营业执照（新）.pdf", data=PDF + b"%v2",
+               replaces_id=first)
     with session_scope() as s:
         [item] = for_customer(s, customer_id)
         assert (item.current.file_name, [d.file_name for d in item.older]) == ("营业执照（新）.pdf", ["营业执照.pdf"])

@@ -120,7 +120,8 @@ def test_follow_up_correction_pairs_lose_nothing(db):
             correct_follow_up(s, who, fid, values, reason="补充细节",
                               expected_version=record.version if version is None else version)
 
-    run_pairs([contested(FollowUp, fid, lambda v, fid=fid: correct(fid, rep, "summary", f"电话沟通新品，约{fid}日见面", v),
+    run_pairs([contested(FollowUp, fid,
+                         lambda v, fid=fid: correct(fid, rep, "summary", f"电话沟通新品，约{fid}日见面", v),
                          lambda v, fid=fid: correct(fid, manager, "feedback", f"客户要样品{fid}", v))
                for fid in ids])
     with session_scope() as s:
@@ -154,7 +155,8 @@ def test_the_conflict_message_names_who_changed_what(db):
     with session_scope() as s:
         manager, rep, _ = make_team(s)
         customer = make_customer(s, rep)
-        fid = log_follow_up(s, rep, customer.id, FollowUpInput(day=local_today(), method="电话跟进", summary="初次电话")).id
+        fid = log_follow_up(s, rep, customer.id,
+                            FollowUpInput(day=local_today(), method="电话跟进", summary="初次电话")).id
     with session_scope() as s:
         correct_follow_up(s, manager, fid, {"summary": "初次电话，客户有兴趣"}, reason="补充", expected_version=1)
     with pytest.raises(ConflictError, match="李经理 更正了 跟进情况") as info:

@@ -42,13 +42,15 @@ def age(s, customer_id, days):
 def team(db):
     with session_scope() as s:
         manager, rep, other = make_team(s)
-        key = make_customer(s, rep, name="好运来大酒店", classes={scheme_id(s, "importance"): class_id(s, "importance", "key")})
+        key = make_customer(s, rep, name="好运来大酒店",
+                            classes={scheme_id(s, "importance"): class_id(s, "importance", "key")})
         age(s, key.id, 30)
         return manager, rep, other, key.id
 
 
 def quick(day=TODAY, **extra):
-    return FollowUpInput(day=day, method=extra.pop("method", "电话跟进"), summary=extra.pop("summary", "客户要新品价格表"),
+    return FollowUpInput(day=day, method=extra.pop("method", "电话跟进"),
+                         summary=extra.pop("summary", "客户要新品价格表"),
                          **extra)
 
 
@@ -66,7 +68,8 @@ def test_a_key_account_not_contacted_for_a_week_is_due_and_a_follow_up_clears_it
         today = agenda(s, rep, TODAY)
         assert today.due.total == 0  # it left the overdue list
         plan = s.scalars(select(VisitPlan)).one()  # the next step became a plan on the rep's calendar
-        assert (plan.day, plan.purpose, plan.assignee_id, plan.method) == (TODAY + 3 * DAY, "送样品", rep.id, "电话-常规")
+        assert (plan.day, plan.purpose, plan.assignee_id, plan.method) == (
+            TODAY + 3 * DAY, "送样品", rep.id, "电话-常规")
         history = list_history(s, entity="customer", entity_id=customer_id)[0]
         assert history.action == "follow_up" and "电话跟进：客户要新品价格表" in history.changes[0]["new"]
 
@@ -107,7 +110,8 @@ def add_month(day):
 
 
 @pytest.mark.parametrize("data, field", [
-    (dict(day=TODAY + DAY), "day"), (dict(summary=""), "summary"), (dict(next_date=TODAY - DAY, day=TODAY - 3 * DAY), "next_date")])
+    (dict(day=TODAY + DAY), "day"), (dict(summary=""), "summary"),
+    (dict(next_date=TODAY - DAY, day=TODAY - 3 * DAY), "next_date")])
 def test_bad_input_is_refused_and_nothing_is_saved(team, data, field):
     _, rep, _, customer_id = team
     with pytest.raises(FollowUpError) as caught, session_scope() as s:
@@ -278,7 +282,8 @@ def test_a_call_never_completes_an_on_site_plan_and_the_form_offers_return_visit
     with session_scope() as s:
         plan_visits(s, rep, [customer_id], PlanInput(day=TODAY, method="现场-老顾客", purpose="对账"))
         plan_visits(s, rep, [customer_id], PlanInput(day=TODAY + 3 * DAY, method="电话-常规"))
-        complaint_id = log_complaint(s, rep, customer_id, ComplaintInput(TODAY, "电话", "产品质量", "一般", "瓶盖漏酒")).id
+        complaint_id = log_complaint(s, rep, customer_id,
+                                     ComplaintInput(TODAY, "电话", "产品质量", "一般", "瓶盖漏酒")).id
         start_handling(s, rep, complaint_id)
         resolve(s, rep, complaint_id, "换货", "我方责任", TODAY + 7 * DAY)
     with session_scope() as s:

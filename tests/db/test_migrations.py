@@ -12,7 +12,8 @@ from db.models import Base
 
 
 def test_models_match_the_migrations(db_url):
-    """Fails when a field was added to the registry without generating a migration (docs/architecture.md: How to add a field)."""
+    """Fails when a field was added to the registry without generating a migration
+    (docs/architecture.md: How to add a field)."""
     with get_engine(db_url).connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = compare_metadata(context, Base.metadata)

@@ -16,7 +16,8 @@ def test_moving_a_choice_rewrites_only_those_archives_and_says_so(db):
         shop = make_customer(s, admin, name="某某超市", customer_type="商超终端").id
         dealer = make_customer(s, admin, name="某某批发部", customer_type="经销商/批发").id
     with get_engine().begin() as bind:  # what a migration's op.get_bind() gives
-        assert move_choice(bind, "customer_type", {"商超终端": "超市卖场"}, "客户类型「商超终端」改名为「超市卖场」") == 1
+        assert move_choice(bind, "customer_type", {"商超终端": "超市卖场"},
+                           "客户类型「商超终端」改名为「超市卖场」") == 1
     with session_scope() as s:
         types = dict(s.execute(select(Customer.id, Customer.customer_type)).all())
         assert types == {shop: "超市卖场", dealer: "经销商/批发"}

@@ -95,7 +95,8 @@ def test_anonymising_erases_the_person_everywhere_and_keeps_the_business_history
         assert len(history) == before + 1  # every earlier entry is still there, now reading 已匿名化
         assert any("［已匿名化］" in json.dumps(e.changes, ensure_ascii=False) for e in history[1:])
         follow_up = s.scalars(select(FollowUp).where(FollowUp.customer_id == cid)).one()
-        assert follow_up.summary == "与［已匿名化］面谈新品，他说［已匿名化］随时可打" and follow_up.method == "直接登门"
+        assert (follow_up.summary == "与［已匿名化］面谈新品，他说［已匿名化］随时可打"
+                and follow_up.method == "直接登门")
         assert s.get(Customer, cid).name.startswith("测试客户")  # the company's own data is untouched
 
 

@@ -74,7 +74,8 @@ def test_the_report_workbook_has_a_sheet_per_table_and_defuses_formulas():
                                               ("遗留问题", ["客户", "遗留问题"], [("甲", "=HYPERLINK(\"x\")")])])
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["汇总", "遗留问题"]
-    assert [[c.value for c in row] for row in book["汇总"].iter_rows()] == [["张伟 · 周报", None], ["人员", "跟进合计"], ["张伟", 2]]
+    assert [[c.value for c in row] for row in book["汇总"].iter_rows()] == [
+        ["张伟 · 周报", None], ["人员", "跟进合计"], ["张伟", 2]]
     assert book["遗留问题"]["B3"].value == "'=HYPERLINK(\"x\")"
 
 

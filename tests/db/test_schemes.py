@@ -37,12 +37,14 @@ def test_rename_reorder_add_and_record_them(setup):
     with session_scope() as s:
         scheme_db.save_class(s, admin, scheme_id, ids["key"], scheme_db.ClassEdit("核心客户", "贡献最大", "#D62728"))
         scheme_db.move_in_order(s, admin, ids["potential"], -1)
-        scheme_db.save_class(s, admin, scheme_id, None, scheme_db.ClassEdit("休眠客户", "", "#888888", needs_reason=True))
+        scheme_db.save_class(s, admin, scheme_id, None,
+                             scheme_db.ClassEdit("休眠客户", "", "#888888", needs_reason=True))
     assert names(scheme_id) == [("核心客户", False), ("潜在客户", False), ("普通客户", False), ("休眠客户", False)]
     with session_scope() as s:
         history = list_history(s, entity="scheme", entity_id=scheme_id)
         assert [e.action for e in history] == ["scheme_edit"] * 3
-        assert {(c["label"], c["old"], c["new"]) for c in history[-1].changes} >= {("核心客户·名称", "重点客户", "核心客户")}
+        assert {(c["label"], c["old"], c["new"]) for c in history[-1].changes} >= {
+            ("核心客户·名称", "重点客户", "核心客户")}
         assert history[-1].actor_id == admin.id
 
 

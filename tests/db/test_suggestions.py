@@ -38,7 +38,8 @@ def test_suggestions_follow_the_rules_and_the_users_visibility(office):
         own = load_suggestions(s, rep, schemes["value"].id, CustomerFilter(), TODAY)
         none = load_suggestions(s, manager, schemes["importance"].id, CustomerFilter(), TODAY)
     assert [(p.name, p.from_name, p.to_name, p.reason) for p in value] == [
-        ("好运来", "D 普通", "B 优质", "近 12 个月销量 1300"), ("拖欠商行", "C 培养型", "E 计划淘汰", "回款表现：经常拖欠")]
+        ("好运来", "D 普通", "B 优质", "近 12 个月销量 1300"),
+        ("拖欠商行", "C 培养型", "E 计划淘汰", "回款表现：经常拖欠")]
     assert [(p.name, p.to_name, p.reason) for p in life] == [("好运来", "新签客户", "2026年03月首次进货")]
     assert [p.name for p in own] == ["好运来"]  # a rep sees suggestions for their own customers only
     assert none == []

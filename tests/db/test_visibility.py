@@ -54,7 +54,8 @@ def test_a_deep_link_to_another_teams_customer_is_refused(two_teams):
     people, ids = two_teams
     with session_scope() as s:
         assert get_customer(s, people["李经理"], ids["王芳的客户"]).name == "王芳的客户"
-        for who, whose in (("赵经理", "张伟的客户"), ("张伟", "王芳的客户"), ("张伟", "公海客户"), ("新人", "孙丽的客户")):
+        for who, whose in (("赵经理", "张伟的客户"), ("张伟", "王芳的客户"), ("张伟", "公海客户"),
+                           ("新人", "孙丽的客户")):
             with pytest.raises(PermissionDenied):
                 get_customer(s, people[who], ids[whose])
 

@@ -36,7 +36,8 @@ def year_of_work(db):
         cid = customer.id
         day = dt.date(LAST_YEAR, 5, 6)
         log_follow_up(s, rep, cid, FollowUpInput(day=day, method="直接登门", summary="检查陈列"))
-        add_contract(s, rep, cid, ContractInput("HT-9", "供货合同", day, day, dt.date(LAST_YEAR, 12, 31), Decimal("80000")))
+        add_contract(s, rep, cid,
+                     ContractInput("HT-9", "供货合同", day, day, dt.date(LAST_YEAR, 12, 31), Decimal("80000")))
         complaint = log_complaint(s, rep, cid, C.ComplaintInput(day, "电话", "产品质量", "一般", "瓶盖漏酒"))
         document = upload(s, rep, cid, category="合同扫描件", name="HT-9.pdf", data=PDF)
         s.flush()

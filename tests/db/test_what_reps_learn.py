@@ -150,8 +150,10 @@ def test_wildcards_elsewhere_match_only_themselves(team):
     manager, rep, *_ = team
     today = local_today()
     with session_scope() as s:
-        add_note(s, manager, MarketNoteInput(day=today, competitor="对手甲", topic="价格", content="降价", province="广东"))
-        add_note(s, manager, MarketNoteInput(day=today, competitor="对手乙", topic="价格", content="让利5%", province="广东"))
+        add_note(s, manager, MarketNoteInput(day=today, competitor="对手甲", topic="价格", content="降价",
+                                             province="广东"))
+        add_note(s, manager, MarketNoteInput(day=today, competitor="对手乙", topic="价格", content="让利5%",
+                                             province="广东"))
         pooled = make_customer(s, manager, name="公海客户")
         s.get(Customer, pooled.id).owner_id = None
     with session_scope() as s:

@@ -31,7 +31,8 @@ REALISTIC: dict[str, list[dict[str, Any]]] = {  # the first rows of these tables
     SCHEMES: [{"code": "importance", "name": "重要性"}, {"code": "value", "name": "价值等级"},
               {"code": "lifecycle", "name": "生命周期"}, {"code": "distribution", "name": "分销类型"}],
     VALUES: [
-        {"scheme_id": Ref(SCHEMES, 0), "code": "key", "name": "重点客户", "meaning": "贡献大、忠诚度高", "color": "#d62728"},
+        {"scheme_id": Ref(SCHEMES, 0), "code": "key", "name": "重点客户", "meaning": "贡献大、忠诚度高",
+         "color": "#d62728"},
         {"scheme_id": Ref(SCHEMES, 0), "code": "normal", "name": "普通客户", "is_retired": False},
         {"scheme_id": Ref(SCHEMES, 1), "code": "A", "name": "A 战略合作", "is_retired": False},
         {"scheme_id": Ref(SCHEMES, 1), "code": "E", "name": "E 计划淘汰", "is_retired": False},
@@ -80,7 +81,8 @@ REALISTIC: dict[str, list[dict[str, Any]]] = {  # the first rows of these tables
     "login_attempts": [{"username": "zhangwei", "failures": 2}],
     "audit_events": [{"actor_id": Ref(USERS, 1), "entity": "customer", "entity_id": Ref(CUSTOMERS, 0),
                       "action": "create", "reason": "新客户建档",
-                      "changes": [{"field": "name", "label": "客户名称", "old": None, "new": "深圳好运来餐饮有限公司"}]}],
+                      "changes": [{"field": "name", "label": "客户名称", "old": None,
+                                   "new": "深圳好运来餐饮有限公司"}]}],
 }
 
 UPGRADE_DAY = "<the day the upgrade ran>"
@@ -151,7 +153,8 @@ REWRITTEN: dict[tuple[str, str], list[tuple[str, Rule]]] = {
     (CUSTOMERS, "tax_key"): [("482e2cbb0d6d", _tax_key_unique_among_live), (RECOMPUTED, _derived("tax_key"))],
     **{(CUSTOMERS, c): [(RECOMPUTED, _derived(c))] for c in ("name_key", "phone_key", "completeness")},
     **{("contacts", c): [(RECOMPUTED, _derived(c))] for c in ("mobile_key", "phone_key")},
-    **{(t, c): [("c41f2a7d6e85", lambda r, _, c=c: phone_or_as_is(r[c]))] for t in (CUSTOMERS, "contacts") for c in PHONES},
+    **{(t, c): [("c41f2a7d6e85", lambda r, _, c=c: phone_or_as_is(r[c]))]
+       for t in (CUSTOMERS, "contacts") for c in PHONES},
 }
 
 # dc32f39f3c21's cadence for the classes of REALISTIC (copied from the migration, as it must never change).

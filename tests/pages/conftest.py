@@ -17,5 +17,6 @@ def people(db):
         customer = make_customer(s, users[R.REP], name="页面测试客户",
                                  contacts=[{"name": "张三", "role": "负责人", "mobile": "13800138000",
                                             "birthday": "1978-04-05"}],
-                                 sales=[{"product": "剑南春", 1: 3}], products=[{"product": "剑南春", "shelf_price": 420}])
+                                 sales=[{"product": "剑南春", 1: 3}],
+                                 products=[{"product": "剑南春", "shelf_price": 420}])
     return users, customer.id

@@ -65,8 +65,10 @@ FORMS = [
     CreateForm("user", lambda cid: "new_user", lambda users, cid: open_page("pages/users.py", users[R.ADMIN]),
                lambda at: (_by_label(at.text_input, "用户名 *（登录用，字母或数字）").input("newrep"),
                            _by_label(at.text_input, "姓名 *").input("新业务员"),
-                           _by_label(at.text_input, "初始密码 *（至少 8 位，管理员至少 12 位）").input("Secret-pass-42")),
-               "创建用户", User, lambda at: _by_label(at.text_input, "初始密码 *（至少 8 位，管理员至少 12 位）").value),
+                           _by_label(at.text_input, "初始密码 *（至少 8 位，管理员至少 12 位）")
+                           .input("Secret-pass-42")),
+               "创建用户", User,
+               lambda at: _by_label(at.text_input, "初始密码 *（至少 8 位，管理员至少 12 位）").value),
 ]
 
 

@@ -62,7 +62,8 @@ def test_todays_list_shows_the_overdue_customer_until_it_is_followed_up(people):
     assert "按跟进频率应跟进的客户（1）" in [h.value for h in at.subheader]
     assert [m.value for m in at.metric if m.label == "应跟进的客户"] == ["1"]
     at = open_archive(users[R.REP], customer_id, "跟进")
-    assert any("跟进逾期 13 天（重点客户：每周一次，从未联系）" in shown([m])[0] for m in at.markdown)  # filed 20 days ago, due after 7
+    # filed 20 days ago, due after 7
+    assert any("跟进逾期 13 天（重点客户：每周一次，从未联系）" in shown([m])[0] for m in at.markdown)
     at.text_input(key=f"fu:{customer_id}#0:summary").input("登门拜访，谈妥年底促销")
     at.radio(key=f"fu:{customer_id}#0:method").set_value("直接登门")
     at.button(key=f"FormSubmitter:fu:{customer_id}#0-保存跟进记录").click().run()

@@ -88,7 +88,8 @@ def test_rep_cannot_open_someone_elses_archive_by_url(people):
     with session_scope() as s:
         stranger = make_user(s, R.REP)
     at = open_page("pages/archive.py", stranger, id=str(customer_id))
-    assert [e.value for e in at.error] == ["您无权查看这份档案，或档案不存在（只有负责人及其上级可以查看，其他同事请申请借阅）"]
+    assert [e.value for e in at.error] == ["您无权查看这份档案，或档案不存在"
+                                           "（只有负责人及其上级可以查看，其他同事请申请借阅）"]
     assert "页面测试客户" not in " ".join(t.value for t in at.title)
     with session_scope() as s:  # the attempt is in the 查阅记录 search
         rows = search(s, users[R.MANAGER], start=local_today(), end=local_today())

@@ -48,7 +48,8 @@ def test_register_a_contract_with_bad_dates_then_good(people):
     assert [e.value for e in at.error] == ["未保存：结束日期不能早于开始日期"]
     assert "⚠ 结束日期不能早于开始日期" in [m.value.replace(":red[", "").rstrip("]") for m in at.markdown]
     assert next(t for t in at.text_input if t.label == "合同编号 *").value == "HT-2026-08"  # nothing typed is lost
-    assert next(d for d in at.date_input if d.label.startswith("结束日期")).value == local_today() - dt.timedelta(days=3)
+    assert (next(d for d in at.date_input if d.label.startswith("结束日期")).value
+            == local_today() - dt.timedelta(days=3))
     with session_scope() as s:
         assert s.query(Contract).count() == 0
 

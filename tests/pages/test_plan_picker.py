@@ -26,7 +26,8 @@ def _plans(people):
     rep = users[R.REP]
     with session_scope() as s:
         plan_visits(s, rep, [customer_id], PlanInput(day=TODAY, method="现场-老顾客", purpose="对账"))
-        complaint_id = log_complaint(s, rep, customer_id, ComplaintInput(TODAY, "电话", "配送物流", "较重", "送货晚了")).id
+        complaint_id = log_complaint(s, rep, customer_id,
+                                     ComplaintInput(TODAY, "电话", "配送物流", "较重", "送货晚了")).id
         start_handling(s, rep, complaint_id)
         resolve(s, rep, complaint_id, "补发并致歉", "我方责任", TODAY + dt.timedelta(days=5))
         plans = {p.method: p.id for p in s.scalars(select(VisitPlan))}
@@ -41,7 +42,8 @@ def test_the_archive_form_offers_the_return_visit_first_and_refuses_a_call_for_i
     picker = at.selectbox(key=f"{key}:plan")
     later = TODAY + dt.timedelta(days=5)
     assert picker.label == "这次跟进完成的回访计划" and picker.value == "auto"
-    assert picker.options[:2] == ["自动（按跟进方式匹配）", f"【投诉回访】{later.month}月{later.day}日 现场-问题处理 · 投诉回访：配送物流"]
+    assert picker.options[:2] == ["自动（按跟进方式匹配）",
+                                  f"【投诉回访】{later.month}月{later.day}日 现场-问题处理 · 投诉回访：配送物流"]
     assert picker.options[-1] == "不对应回访计划" and len(picker.options) == 4
     picker.set_value(plans["现场-问题处理"])
     at.text_input(key=f"{key}:summary").input("电话问客户补发的货收到没有")

@@ -21,7 +21,8 @@ def test_a_reps_credit_change_waits_for_the_manager(people):
 
     at = open_page("pages/review.py", users[R.MANAGER])
     assert at.subheader[0].value == "待审批的敏感修改（1）"
-    at.button(key=next(b.key for b in at.button if (b.key or "").startswith("signoff:") and b.key.endswith(":yes"))).click().run()
+    at.button(key=next(b.key for b in at.button
+                       if (b.key or "").startswith("signoff:") and b.key.endswith(":yes"))).click().run()
     assert at.success[0].value == "已同意，修改已生效"
     with session_scope() as s:
         assert s.get(Customer, customer_id).credit_limit == Decimal("50000")

@@ -10,7 +10,8 @@ def test_the_current_year_is_offered_as_a_volume_so_far(people):
     at = open_page("pages/volumes.py", users[R.ARCHIVIST])
     year = at.selectbox(key="volume_year")
     assert (year.options[:2], year.value) == ([f"{today.year}（截至今天）", str(today.year - 1)], today.year - 1)
-    assert [b.label for b in at.button if "封存" in b.label] == [f"封存 {today.year - 1} 年度（此后该年记录只能由经理更正）"]
+    assert [b.label for b in at.button if "封存" in b.label] == [
+        f"封存 {today.year - 1} 年度（此后该年记录只能由经理更正）"]
 
     year.set_value(today.year).run()
     assert not at.exception, at.exception

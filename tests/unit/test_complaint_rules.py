@@ -50,7 +50,8 @@ def test_bad_complaints_name_the_field(changes, field):
 
 
 @pytest.mark.parametrize("amount, reason, field", [
-    (None, "补偿", "amount"), (Decimal("0"), "补偿", "amount"), (Decimal("-5"), "补偿", "amount"), (Decimal("100"), "", "reason"),
+    (None, "补偿", "amount"), (Decimal("0"), "补偿", "amount"), (Decimal("-5"), "补偿", "amount"),
+    (Decimal("100"), "", "reason"),
 ])
 def test_bad_discounts(amount, reason, field):
     with pytest.raises(C.ComplaintError) as error:

@@ -14,7 +14,8 @@ TODAY = dt.date(2026, 12, 4)
 @pytest.mark.parametrize("period", [WEEK, MONTH])
 def test_the_board_movement_chart_has_whole_number_ticks(period):
     starts = recent_periods(TODAY, period, 12)
-    data = pd.DataFrame([{"时间": period_label(starts[-1], period), "起始": starts[-1].isoformat(), "原分类": "普通客户",
+    data = pd.DataFrame([{"时间": period_label(starts[-1], period), "起始": starts[-1].isoformat(),
+                          "原分类": "普通客户",
                           "新分类": "重点客户", "变动": "普通客户 → 重点客户", "客户数": 1}])
     spec = movement_chart(data, starts, period).to_dict()
     assert spec["encoding"]["y"]["axis"] == {"format": "d", "tickMinStep": 1}

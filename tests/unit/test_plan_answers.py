@@ -52,5 +52,6 @@ def test_the_refusal_names_the_plan_and_the_way_out():
     check_answers("邀约登门", TODAY, "现场-问题处理", TODAY)
     with pytest.raises(FollowUpError) as refused:
         check_answers("电话跟进", dt.date(2026, 3, 5), "现场-问题处理", TODAY)
-    assert refused.value.errors == {"plan": "电话跟进不能完成现场回访计划（3月5日 现场-问题处理），须直接登门或邀约登门："
+    assert refused.value.errors == {"plan": "电话跟进不能完成现场回访计划（3月5日 现场-问题处理），"
+                                            "须直接登门或邀约登门："
                                             "请改选计划，或选择「不对应回访计划」"}

@@ -71,7 +71,8 @@ def test_contacts_rows_checked_and_blank_rows_dropped():
             {"name": "", "role": "老板", "mobile": "abc"}]
     cleaned, errors = validate_contacts(rows)
     assert len(cleaned) == 2
-    assert errors == ["联系人第 3 行：姓名必填", "联系人第 3 行：角色只能是 负责人、采购负责人、财务负责人、决策人、其他",
+    assert errors == ["联系人第 3 行：姓名必填",
+                      "联系人第 3 行：角色只能是 负责人、采购负责人、财务负责人、决策人、其他",
                       f"联系人第 3 行：手机格式不对（{PHONE_RULE}）"]
 
 

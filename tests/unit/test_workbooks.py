@@ -67,7 +67,8 @@ def test_fixed_error_workbook_imports_again_without_its_extra_columns():
 
 
 def test_card_workbook_keeps_formula_like_values_as_text():
-    sides = {"正面": [CardSection("基本信息", [("客户名称", "=1+1"), ("电话", "+86 755")], [["品种", "售价"], ["@x", "1"]])]}
+    sides = {"正面": [CardSection("基本信息", [("客户名称", "=1+1"), ("电话", "+86 755")],
+                                  [["品种", "售价"], ["@x", "1"]])]}
     sheet = _open(card_workbook("=1+1", sides))["正面"]
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "'=1+1" in values and "'+86 755" in values and "'@x" in values
