@@ -31,7 +31,8 @@ def timed(label: str, fn, repeat: int = 20) -> None:
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
-    print(f"{label:<32} median {statistics.median(times):8.1f} ms   p95 {sorted(times)[int(repeat * 0.95) - 1]:8.1f} ms")
+    print(f"{label:<32} median {statistics.median(times):8.1f} ms   "
+          f"p95 {sorted(times)[int(repeat * 0.95) - 1]:8.1f} ms")
 
 
 def main() -> None:

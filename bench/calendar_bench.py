@@ -76,7 +76,8 @@ def builder(tag: str, follow_ups: int):
                 for _ in range(50_000)])
             s.execute(insert(Receivable), [dict(
                 customer_id=c, doc_date=(d := today - dt.timedelta(days=rng.randint(0, 200))), amount=Decimal(10000),
-                due_date=d + dt.timedelta(days=30), paid=Decimal(rng.choice([0, 10000])), created_at=dt.datetime(2026, 1, 1))
+                due_date=d + dt.timedelta(days=30), paid=Decimal(rng.choice([0, 10000])),
+                created_at=dt.datetime(2026, 1, 1))
                 for c in rng.sample(ids, len(ids) // 5)])
             selling = rng.sample(ids, len(ids) // 3)  # 月度销量 of this year for a third of the customers
             s.execute(insert(MonthlySales), [dict(customer_id=c, year=today.year, product=product, month=month,

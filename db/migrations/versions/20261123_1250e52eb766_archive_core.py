@@ -173,7 +173,8 @@ def upgrade() -> None:
     sa.Column('tier', sa.String(length=10), nullable=True),
     sa.Column('price', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('notes', sa.String(length=200), nullable=True),
-    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_competitor_products_customer_id_customers')),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'],
+                            name=op.f('fk_competitor_products_customer_id_customers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_competitor_products'))
     )
     with op.batch_alter_table('competitor_products', schema=None) as batch_op:
@@ -206,7 +207,8 @@ def upgrade() -> None:
     sa.Column('scheme_id', sa.Integer(), nullable=False),
     sa.Column('value_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_customer_classes_customer_id_customers')),
-    sa.ForeignKeyConstraint(['scheme_id'], ['class_schemes.id'], name=op.f('fk_customer_classes_scheme_id_class_schemes')),
+    sa.ForeignKeyConstraint(['scheme_id'], ['class_schemes.id'],
+                            name=op.f('fk_customer_classes_scheme_id_class_schemes')),
     sa.ForeignKeyConstraint(['value_id'], ['class_values.id'], name=op.f('fk_customer_classes_value_id_class_values')),
     sa.PrimaryKeyConstraint('customer_id', 'scheme_id', name=op.f('pk_customer_classes'))
     )

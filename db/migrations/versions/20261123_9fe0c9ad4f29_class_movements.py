@@ -26,9 +26,12 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_class_movements_actor_id_users')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_class_movements_customer_id_customers')),
-    sa.ForeignKeyConstraint(['from_value_id'], ['class_values.id'], name=op.f('fk_class_movements_from_value_id_class_values')),
-    sa.ForeignKeyConstraint(['scheme_id'], ['class_schemes.id'], name=op.f('fk_class_movements_scheme_id_class_schemes')),
-    sa.ForeignKeyConstraint(['to_value_id'], ['class_values.id'], name=op.f('fk_class_movements_to_value_id_class_values')),
+    sa.ForeignKeyConstraint(['from_value_id'], ['class_values.id'],
+                            name=op.f('fk_class_movements_from_value_id_class_values')),
+    sa.ForeignKeyConstraint(['scheme_id'], ['class_schemes.id'],
+                            name=op.f('fk_class_movements_scheme_id_class_schemes')),
+    sa.ForeignKeyConstraint(['to_value_id'], ['class_values.id'],
+                            name=op.f('fk_class_movements_to_value_id_class_values')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_class_movements'))
     )
     with op.batch_alter_table('class_movements', schema=None) as batch_op:

@@ -47,7 +47,8 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('import_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_audit_events_import_id'), ['import_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_audit_events_import_id_import_batches'), 'import_batches', ['import_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_audit_events_import_id_import_batches'), 'import_batches',
+                                    ['import_id'], ['id'])
 
     # ### end Alembic commands ###
 

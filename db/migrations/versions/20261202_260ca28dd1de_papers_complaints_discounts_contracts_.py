@@ -106,7 +106,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_complaints_created_by_id_users')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_complaints_customer_id_customers')),
     sa.ForeignKeyConstraint(['handler_id'], ['users.id'], name=op.f('fk_complaints_handler_id_users')),
-    sa.ForeignKeyConstraint(['return_plan_id'], ['visit_plans.id'], name=op.f('fk_complaints_return_plan_id_visit_plans')),
+    sa.ForeignKeyConstraint(['return_plan_id'], ['visit_plans.id'],
+                            name=op.f('fk_complaints_return_plan_id_visit_plans')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaints'))
     )
     op.create_index(op.f('ix_complaints_customer_id'), 'complaints', ['customer_id'], unique=False)
