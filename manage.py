@@ -28,6 +28,7 @@ from db.backup import backup, restore
 from db.engine import database_url, retrying, session_scope
 from db.exports import export_customers
 from db.health import check as health_check
+from db.import_files import FileImport, FileResult, preview_files
 from db.imports import ImportOptions, find_header, run_import
 from db.migrate import new_migration, one_at_a_time, upgrade
 from db.pool import sweep
@@ -110,7 +111,7 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
         return _fail(args, f"列对应文件 {args.mapping} 无法读取：{exc}", 1)
     except UserFacingError as exc:
         return _fail(args, str(exc), 1)
-    results = [_import_file(args, Path(name), mapping_file, owner_id) for name in args.file]
+    results = _import_files(args, mapping_file, owner_id)
     if args.json:
         reports = [report for _, report in results]
         print(json.dumps(reports[0] if len(reports) == 1 else
@@ -123,8 +124,38 @@ def cmd_import_customers(args: argparse.Namespace) -> int:
     return max(code for code, _ in results)
 
 
-def _import_file(args: argparse.Namespace, path: Path, mapping_file: dict, owner_id: int | None) -> tuple[int, dict]:
-    """(exit code, the file's report — or {"error": why} when it could not be read)."""
+def _import_files(args: argparse.Namespace, mapping_file: dict, owner_id: int | None) -> list[tuple[int, dict]]:
+    """(exit code, the file's report — or {"error": why} when it could not be read) per file, read and
+    imported one after another. A dry run of several files is one preview (db/import_files.py): a later
+    file's repeat of an earlier file's customer shows as the update or skip the import will make."""
+    if args.dry_run and len(args.file) > 1:
+        prepared = [_file_import(args, Path(name), mapping_file, owner_id) for name in args.file]
+        readable = [item for item in prepared if isinstance(item, FileImport)]
+        with session_scope() as session:
+            previews = iter(preview_files(session, SystemActor(), readable).results)
+        return [item if isinstance(item, tuple) else _reported(next(previews)) for item in prepared]
+    results = []
+    for name in args.file:
+        item = _file_import(args, Path(name), mapping_file, owner_id)
+        if isinstance(item, FileImport):
+            try:
+                with session_scope() as session:
+                    item = _reported(FileResult(item.name, plan=run_import(
+                        session, SystemActor(), item.rows, file_name=item.name, options=item.options,
+                        dry_run=args.dry_run)))
+            except UserFacingError as exc:
+                item = _reported(FileResult(item.name, error=str(exc)))
+        results.append(item)
+    return results
+
+
+def _reported(result: FileResult) -> tuple[int, dict]:
+    return (EXIT_UNREADABLE, {"error": result.error}) if result.error else (0, result.plan.report())
+
+
+def _file_import(args: argparse.Namespace, path: Path, mapping_file: dict,
+                 owner_id: int | None) -> FileImport | tuple[int, dict]:
+    """A file read with its options, or (exit code, {"error": why}) when it could not be read."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -133,18 +164,15 @@ def _import_file(args: argparse.Namespace, path: Path, mapping_file: dict, owner
         workbook = read_workbook(data, path.name)
         sheet = args.sheet or workbook.sheet_names[0]
         rows = workbook.rows(sheet)
-        with session_scope() as session:
-            options = ImportOptions(sheet=sheet, header_row=args.header_row or mapping_file.get("header_row"),
-                                    defaults=mapping_file.get("defaults", {}), owner_id=owner_id,
-                                    on_duplicate=args.on_duplicate, value_map=checked(mapping_file.get("values")))
-            if mapping_file.get("columns"):
-                headers = rows[find_header(rows, options.header_row)]
-                options.mapping = mapping_from_headers(headers, mapping_file["columns"])
-            plan = run_import(session, SystemActor(), rows, file_name=path.name, options=options,
-                              dry_run=args.dry_run)
-            return 0, plan.report()
+        options = ImportOptions(sheet=sheet, header_row=args.header_row or mapping_file.get("header_row"),
+                                defaults=mapping_file.get("defaults", {}), owner_id=owner_id,
+                                on_duplicate=args.on_duplicate, value_map=checked(mapping_file.get("values")))
+        if mapping_file.get("columns"):
+            headers = rows[find_header(rows, options.header_row)]
+            options.mapping = mapping_from_headers(headers, mapping_file["columns"])
     except UserFacingError as exc:
         return EXIT_UNREADABLE, {"error": str(exc)}
+    return FileImport(path.name, rows, options)
 
 
 def _read_mapping(path: str) -> dict:

@@ -224,3 +224,37 @@ def test_several_files_of_different_layouts_in_one_command(db, db_url, tmp_path)
     assert set(reports[0]) >= REPORT_KEYS and "error" in reports[3]
     assert len({r["import_id"] for r in reports[:3]}) == 3  # each file its own import, undone on its own
     assert count_customers(db_url) == 3
+
+
+def test_a_dry_run_of_several_files_shows_a_later_repeat_as_the_update_it_will_be(db, db_url, tmp_path):
+    """--dry-run over several files previews them together: the second file's 鼓楼烟酒店 is the archive the
+    first file creates (updated, named by that file's row), and nothing is written."""
+    first = openpyxl.Workbook()
+    first.active.append(["客户名称", "客户类型", "省份", "联系电话"])
+    first.active.append(["鼓楼烟酒店", "商超终端", "江苏", "025-84561234"])
+    first.save(tmp_path / "南京.xlsx")
+    (tmp_path / "补充.csv").write_text("名称,类型,省,办公电话\n鼓楼烟酒店,商超终端,江苏,025-84569999\n", encoding="utf-8")
+    files = [str(tmp_path / "南京.xlsx"), str(tmp_path / "补充.csv")]
+    result = manage("import-customers", *files, "--on-duplicate", "update", "--dry-run", "--json", db_url=db_url)
+    assert result.returncode == 0, result.stderr
+    reports = json.loads(result.stdout)
+    assert [(r["created"], r["updated"], r["import_id"]) for r in reports] == [(1, 0, None), (0, 1, None)]
+    assert set(reports[1]) >= REPORT_KEYS | {"file"}
+    assert reports[1]["duplicates"] == [{"row": 2, "archive_nos": [], "earlier_file": "南京.xlsx", "earlier_row": 2}]
+    assert count_customers(db_url) == 0
+
+
+def test_numbers_and_dates_are_strict_on_the_command_line(db, db_url, tmp_path):
+    """Item 6, shared with the form: 12.3.4 is refused (not read as 12.3); 2008 typed as a number is the
+    year 2008, not the Excel serial of a day in 1905."""
+    book = openpyxl.Workbook()
+    book.active.append(["客户名称", "客户类型", "省份", "注册资金（万元）", "成立时间"])
+    book.active.append(["鼓楼烟酒店", "商超终端", "江苏", "12.3.4", 2008])
+    book.active.append(["秦淮酒家", "餐饮终端", "江苏", 50, 2008])
+    book.save(tmp_path / "客户.xlsx")
+    report = json.loads(manage("import-customers", str(tmp_path / "客户.xlsx"), "--json", db_url=db_url).stdout)
+    assert report["created"] == 1
+    assert report["rejected"] == [{"row": 2, "column": "注册资金（万元）", "value": "12.3.4", "reason": "「12.3.4」不是一个数字"}]
+    with session_scope(db_url) as s:
+        customer = s.scalars(select(Customer)).one()
+        assert (customer.name, str(customer.founded_on), customer.registered_capital) == ("秦淮酒家", "2008-01-01", 50)

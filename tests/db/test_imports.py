@@ -245,3 +245,18 @@ def test_two_imports_of_the_same_file_at_once_create_each_customer_once(team):
         thread.join(timeout=60)
     assert sorted((r["created"], r["skipped"]) for r in reports) == [(0, 40), (40, 0)]
     assert count_customers() == 40
+
+
+@pytest.mark.parametrize("capital, founded, stored, reason", [
+    ("12.3.4", None, None, "「12.3.4」不是一个数字"),         # not read as 12.3
+    ("1,234.5", 2008, (Decimal("1234.5"), dt.date(2008, 1, 1)), None),  # 2008 is a year, not a 1905 serial
+    (50, "2008", (Decimal("50"), dt.date(2008, 1, 1)), None),
+])
+def test_numbers_and_dates_are_as_strict_as_the_form(team, capital, founded, stored, reason):
+    manager, _, _ = team
+    row = [1, "鼓楼烟酒店", "商超终端", "江苏", None, capital, founded, None, None, None, None]
+    with session_scope() as s:
+        plan = run_import(s, manager, sheet(row), file_name="客户.xlsx", options=ImportOptions())
+        assert [(e.row, e.column, e.reason) for e in plan.rejected] == ([(5, "注册资金（万元）", reason)] if reason else [])
+    with session_scope() as s:
+        assert [(c.registered_capital, c.founded_on) for c in s.scalars(select(Customer))] == ([stored] if stored else [])
