@@ -1,7 +1,6 @@
 """Widgets of the 导入 page: the column-mapping table, the dry-run preview, past imports."""
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Sequence
 
 import pandas as pd
@@ -14,22 +13,10 @@ from domain.formatting import local_time, plain
 from domain.import_mapping import column_name, header_text, target_label
 from domain.import_normalize import number_as_text
 from domain.import_values import ValueMap, suggest, unknown_values
-from domain.spreadsheet import Workbook, read_workbook
 from domain.workbooks import error_workbook
 
 NOT_IMPORTED = "（不导入）"
 PREVIEW_ROWS = 500
-
-
-def load_workbook(data: bytes, file_name: str) -> Workbook:
-    """Read the upload once per file (kept in the session), not on every rerun."""
-    digest = hashlib.sha1(data).hexdigest()
-    cached = st.session_state.get("import_workbook")
-    if cached and cached[0] == digest:
-        return cached[1]
-    workbook = read_workbook(data, file_name)
-    st.session_state["import_workbook"] = (digest, workbook)
-    return workbook
 
 
 def mapping_editor(headers: Sequence[Any], sample: Sequence[Any], mapping: dict[int, str],
@@ -66,7 +53,7 @@ def _shown(value: Any) -> str:
     return str(value)[:40]
 
 
-def show_preview(plan: ImportPlan) -> None:
+def show_preview(plan: ImportPlan, key: str = "") -> None:
     """Counts, each row's status with its changes or reasons, duplicates and unmapped columns."""
     cols = st.columns(7)
     for col, (label, value) in zip(cols, (
@@ -75,12 +62,12 @@ def show_preview(plan: ImportPlan) -> None:
             ("错误", plan.count(ERROR)))):
         col.metric(label, value)
     if plan.unmapped:
-        st.warning(plain("以下列不会导入：" + "、".join(plan.unmapped)))
+        st.info(plain("未导入的列：" + "、".join(plan.unmapped)))
     name_column = next((i for i, t in plan.mapping.items() if t == "name"), None)
     rows = [{"行号": r.row, "状态": STATUS_LABELS[r.status], "客户名称": _row_name(r, name_column),
              "已有档案": r.archive_no or "", "说明": _explain(r)} for r in plan.rows[:PREVIEW_ROWS]]
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="import_preview_table",
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"import_preview_table{key}",
                      column_config={"说明": st.column_config.TextColumn("说明", width="large")})
     if len(plan.rows) > PREVIEW_ROWS:
         st.caption(f"只显示前 {PREVIEW_ROWS} 行；全部错误见下方错误表。")
@@ -107,19 +94,19 @@ def _explain(row) -> str:
     return row.note
 
 
-def show_errors(plan: ImportPlan, file_name: str) -> None:
+def show_errors(plan: ImportPlan, file_name: str, key: str = "") -> None:
     """The rejected rows with their reasons, and the error workbook to fix and import again."""
     errors = plan.rejected
     if not errors:
         return
     st.subheader(f"错误 {plan.count(ERROR)} 行")
     st.dataframe(pd.DataFrame([{"行号": e.row, "列": e.column, "内容": e.value, "原因": e.reason} for e in errors]),
-                 hide_index=True, width="stretch", key="import_error_table")
+                 hide_index=True, width="stretch", key=f"import_error_table{key}")
     rejected = [(r.row, r.parsed.cells, "；".join(f"{e.column}：{e.reason}" for e in r.errors))
                 for r in plan.rows if r.status == ERROR]
     st.download_button("下载错误表（原始行 + 错误原因）", error_workbook(plan.headers, rejected),
                        file_name=f"导入错误_{file_name.rsplit('.', 1)[0]}.xlsx", icon=":material/download:",
-                       key="import_error_download")
+                       key=f"import_error_download{key}")
 
 
 def imports_frame(batches: list[ImportBatch]) -> pd.DataFrame:

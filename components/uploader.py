@@ -78,3 +78,20 @@ def file_uploader(label: str, *, key: str, kinds: Sequence[str] = (), kinds_text
         st.error(plain(problem))
         return None
     return upload
+
+
+def files_uploader(label: str, *, key: str, kinds: Sequence[str] = (), kinds_text: str | None = None,
+                   max_mb: int | None = None, help: str | None = None) -> list[UploadedFile]:
+    """Several files at once (file_uploader's rules for each): the files of an accepted kind; each
+    other one is refused with a Chinese message naming it."""
+    limit = min(max_mb or server_limit_mb(), server_limit_mb())
+    shown_kinds = kinds_label(kinds) if kinds_text is None else kinds_text
+    st.html(f"<style>{_keyed_css(key, limit, shown_kinds)}</style>")
+    uploads = st.file_uploader(label, key=key, max_upload_size=limit, help=help, accept_multiple_files=True) or []
+    accepted = []
+    for upload in uploads:
+        if problem := wrong_kind(upload.name, kinds):
+            st.error(plain(problem))
+        else:
+            accepted.append(upload)
+    return accepted

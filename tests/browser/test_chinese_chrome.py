@@ -92,13 +92,13 @@ def test_the_import_uploader_speaks_chinese(new_page, app_server):
     assert not english_on_screen(page), english_on_screen(page)
     hint = uploader.get_by_test_id("stFileUploaderDropzoneInstructions")
     shown = hint.evaluate("e => getComputedStyle(e.firstElementChild, '::after').content")
-    assert shown == '"每个文件不超过 50 MB · 支持 .xlsx、.xls、.csv"', shown
+    assert shown == '"每个文件不超过 50 MB · 支持 .xlsx、.xls、.csv、.zip"', shown
     label = uploader.get_by_test_id("stBaseButton-secondary").get_by_test_id("stMarkdownContainer")
     assert label.evaluate("e => getComputedStyle(e, '::after').content") == '"选择文件"'
 
     uploader.locator("input[type=file]").set_input_files(
         {"name": "说明.txt", "mimeType": "text/plain", "buffer": "不是表格".encode()})
-    expect(page.get_by_text("「说明.txt」不是可接受的文件类型，请选择 .xlsx、.xls、.csv 文件")).to_be_visible(
+    expect(page.get_by_text("「说明.txt」不是可接受的文件类型，请选择 .xlsx、.xls、.csv、.zip 文件")).to_be_visible(
         timeout=TIMEOUT_MS)
     settle(page)
     page.get_by_test_id("stFileChip").first.hover()
