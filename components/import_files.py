@@ -20,7 +20,7 @@ from domain.errors import UserFacingError
 from domain.formatting import plain
 from domain.import_content import by_content
 from domain.import_files import MAX_FILES, Source, first_sheet_with_header, unique_names, unpack
-from domain.import_mapping import auto_mapping, header_text, mapping_from_headers
+from domain.import_mapping import auto_mapping, header_text, mapping_from_headers, unmapped_columns
 from domain.import_values import ValueMap
 from domain.spreadsheet import read_workbook
 
@@ -115,7 +115,7 @@ def group_section(sources: list[Source], number: int, of: int, *, templates: dic
     value_map = value_map_editor([headers, *every_row], 0, mapping, template[3] if template else {},
                                  key=f"import_values_{state}")
     defaults = _defaults(mapping, dict(template[2]) if template else {}, key)
-    unmapped = [header_text(headers, i) for i, h in enumerate(headers) if i not in mapping and h not in (None, "")]
+    unmapped = unmapped_columns([headers, *every_row], 0, mapping)
     confirmed = True
     if unmapped:
         st.markdown("**未导入的列**")

@@ -27,7 +27,7 @@ from domain import audit, permissions, review, signoff
 from domain.errors import UserFacingError
 from domain.formatting import local_today
 from domain.import_content import by_content
-from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label
+from domain.import_mapping import auto_mapping, detect_header_row, header_text, target_label, unmapped_columns
 from domain.import_rows import Lookups, ParsedRow, RowError, mark_in_file_duplicates, parse_row
 from domain.matches import hidden_match
 from domain.normalize import normalize_name
@@ -85,12 +85,8 @@ class ImportPlan:
     lookups: Lookups
     import_id: int | None = None
     content_notes: dict[str, str] = field(default_factory=dict)  # header → 根据内容识别为 …
+    unmapped: list[str] = field(default_factory=list)  # the columns not imported (listed, never silently dropped)
 
-    @property
-    def unmapped(self) -> list[str]:
-        """Headers of the columns that will not be imported (listed, never silently dropped)."""
-        return [header_text(self.headers, i) for i, h in enumerate(self.headers)
-                if i not in self.mapping and h not in (None, "")]
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -190,7 +186,8 @@ class _Planner:
         return ImportPlan(file_name=file_name, sheet=self.options.sheet, header_row=header_index + 1,
                           headers=headers, mapping=dict(mapping), rows=planned,
                           rows_read=len(rows) - header_index - 1, skipped_blank=blank, duplicates=duplicates,
-                          lookups=lookups, content_notes={header_text(headers, i): n for i, n in notes.items()})
+                          lookups=lookups, content_notes={header_text(headers, i): n for i, n in notes.items()},
+                          unmapped=unmapped_columns(rows, header_index, mapping))
 
     def _decide(self, parsed: list[ParsedRow], duplicates: list[dict[str, Any]]) -> list[PlannedRow]:
         index = ExistingIndex.load(self.session)

@@ -150,6 +150,25 @@ def header_text(headers: Sequence[Any], index: int) -> str:
     return text or f"{column_name(index)} 列"
 
 
+def unmapped_columns(rows: Sequence[Sequence[Any]], header_index: int, mapping: dict[int, str]) -> list[str]:
+    """The columns that will not be imported, as the user sees them: each with a header, and each
+    without one that holds values below the header ("F 列") — nothing is dropped without a word."""
+    headers = rows[header_index] if header_index < len(rows) else []
+    width = max((len(row) for row in rows[header_index:]), default=0)
+    unnamed = {i for i in range(width) if i not in mapping and (i >= len(headers) or headers[i] in (None, ""))}
+    filled: set[int] = set()
+    for row in rows[header_index + 1:] if unnamed else ():
+        filled |= {i for i in unnamed - filled if i < len(row) and not _blank(row[i])}
+        if filled == unnamed:
+            break
+    return [header_text(headers, i) for i in range(width)
+            if i not in mapping and ((i < len(headers) and headers[i] not in (None, "")) or i in filled)]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def mapping_from_headers(headers: Sequence[Any], by_header: dict[str, str]) -> dict[int, str]:
     """Apply a saved template ({header text: target}) to this file's headers."""
     wanted = {header_key(h): t for h, t in by_header.items() if t}

@@ -260,3 +260,12 @@ def test_numbers_and_dates_are_as_strict_as_the_form(team, capital, founded, sto
         assert [(e.row, e.column, e.reason) for e in plan.rejected] == ([(5, "注册资金（万元）", reason)] if reason else [])
     with session_scope() as s:
         assert [(c.registered_capital, c.founded_on) for c in s.scalars(select(Customer))] == ([stored] if stored else [])
+
+
+def test_a_column_without_a_header_that_holds_values_is_named_as_not_imported(team):
+    manager, _, _ = team
+    row = [1, "鼓楼烟酒店", "商超终端", "江苏", None, None, None, None, None, None, "老客户", "微信 gl123"]
+    with session_scope() as s:
+        plan = run_import(s, manager, sheet(row), file_name="客户.xlsx", options=ImportOptions())
+    assert plan.report()["created"] == 1
+    assert plan.report()["unmapped_columns"] == ["序号", "L 列"]
