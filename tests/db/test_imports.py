@@ -12,6 +12,7 @@ from db.engine import session_scope
 from db.import_records import undo_import
 from db.imports import ImportOptions, run_import
 from db.models import AuditEvent, Customer, ImportBatch
+from db.models_followups import ContactStatus
 from db.read_log import search
 from domain import review
 from domain import roles as R
@@ -269,3 +270,17 @@ def test_a_column_without_a_header_that_holds_values_is_named_as_not_imported(te
         plan = run_import(s, manager, sheet(row), file_name="客户.xlsx", options=ImportOptions())
     assert plan.report()["created"] == 1
     assert plan.report()["unmapped_columns"] == ["序号", "L 列"]
+
+
+def test_new_archives_get_their_contact_status(team):
+    """The cadence of each new archive is computed in the import's transaction (db/cadence.refresh_due)."""
+    manager, _, _ = team
+    rows = [[1, "鼓楼烟酒店", "商超终端", "江苏", None, None, None, "A", None, None, None],
+            [2, "秦淮酒家", "餐饮终端", "江苏", None, None, None, None, None, None, None]]
+    with session_scope() as s:
+        plan = run_import(s, manager, sheet(*rows), file_name="客户.xlsx", options=ImportOptions())
+        assert plan.report()["created"] == 2
+    with session_scope() as s:
+        ids = set(s.scalars(select(Customer.id)))
+        status = {c.customer_id: c.next_due for c in s.scalars(select(ContactStatus))}
+        assert set(status) == ids
