@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -379,3 +380,23 @@ def test_several_files_of_three_layouts_in_one_go(new_page, several_server):
     records = open_tab(page, "导入导出记录")
     for name in FILES:
         expect_grid_row(visible_grid(records), ["", "", name, "李经理"])
+
+
+def test_a_zip_of_workbooks_is_imported_like_the_files_inside(new_page, several_server):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("苏州.xls", "无锡.csv"):
+            archive.writestr(f"客户资料/{name}", FILES[name])
+        archive.writestr("__MACOSX/客户资料/._苏州.xls", b"junk")
+    page = new_page()
+    _open_import_page(page, several_server)
+    upload_file(page, "选择文件", "客户资料.zip", buffer.getvalue(), "application/zip")
+    expect(page.get_by_role("heading", name="格式 1：「苏州.xls」")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="格式 2：「无锡.csv」")).to_be_visible()
+    confirm_unmapped(page, 0)  # 序号 (无锡)
+    click_when_settled(page, page.get_by_role("button", name="预览（试导入，不写入）"))
+    files = grid_with_column(page, "读取行数")
+    expect_grid_row(files, ["苏州.xls", "2"])
+    expect_grid_row(files, ["无锡.csv", "3"])
+    _no_crash(page, several_server)
+    screenshot_page(page, "import_13_zip_preview")
