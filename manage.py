@@ -168,8 +168,16 @@ def _file_import(args: argparse.Namespace, path: Path, mapping_file: dict,
                                 defaults=mapping_file.get("defaults", {}), owner_id=owner_id,
                                 on_duplicate=args.on_duplicate, value_map=checked(mapping_file.get("values")))
         if mapping_file.get("columns"):
-            headers = rows[find_header(rows, options.header_row)]
+            try:
+                headers = rows[find_header(rows, options.header_row)]
+            except UserFacingError:
+                if len(args.file) == 1:
+                    raise
+                headers = []
             options.mapping = mapping_from_headers(headers, mapping_file["columns"])
+            if "name" not in options.mapping.values() and len(args.file) > 1:
+                # one of several files laid out otherwise than the mapping's: read by its own header and content
+                options.mapping, options.header_row = None, args.header_row
     except UserFacingError as exc:
         return EXIT_UNREADABLE, {"error": str(exc)}
     return FileImport(path.name, rows, options)

@@ -258,3 +258,23 @@ def test_numbers_and_dates_are_strict_on_the_command_line(db, db_url, tmp_path):
     with session_scope(db_url) as s:
         customer = s.scalars(select(Customer)).one()
         assert (customer.name, str(customer.founded_on), customer.registered_capital) == ("秦淮酒家", "2008-01-01", 50)
+
+
+def test_a_mapping_json_applies_to_the_files_of_its_layout(db, db_url, tmp_path):
+    """--mapping with several files: the files laid out as the mapping use it (and its "values" apply to
+    all); a file of another layout is read by its own header and content rather than refused."""
+    first = openpyxl.Workbook()
+    first.active.append(["门店", "渠道", "省"])
+    first.active.append(["鼓楼便利店", "其他终端", "江苏"])
+    first.save(tmp_path / "南京.xlsx")
+    (tmp_path / "苏州.csv").write_text("客户名称,客户类型,省份\n姑苏茶楼,其他终端,江苏\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"header_row": 1, "columns": {"门店": "name", "渠道": "customer_type", "省": "province"},
+                                   "values": {"customer_type": {"其他终端": "其他"}}}, ensure_ascii=False),
+                       encoding="utf-8")
+    result = manage("import-customers", str(tmp_path / "南京.xlsx"), str(tmp_path / "苏州.csv"), "--mapping",
+                    str(mapping), "--json", db_url=db_url)
+    assert result.returncode == 0, result.stderr
+    assert [(r["created"], r["rejected_rows"]) for r in json.loads(result.stdout)] == [(1, 0), (1, 0)]
+    with session_scope(db_url) as s:
+        assert set(s.execute(select(Customer.name, Customer.customer_type))) == {("鼓楼便利店", "其他"), ("姑苏茶楼", "其他")}
