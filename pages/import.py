@@ -161,9 +161,11 @@ with tab_import:
             del st.session_state["import_plan"]
             for message in failed:
                 st.error(plain(message))
-            if done:
+            if failed:  # stay on this run, so the refusals are read beside what was imported
+                if done:
+                    st.success(plain(import_summary(done)))
+            else:
                 flash(import_summary(done))
-            if not failed:
                 st.rerun()
     elif stored:
         st.info("设置已更改，请重新预览。")
