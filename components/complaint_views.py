@@ -2,12 +2,10 @@
 discount requests with the manager's decision."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 import streamlit as st
 
 from components.feedback import decision, run_write
-from components.forms import beside, create, create_form
+from components.forms import beside, create, create_form, money_box
 from db.complaints import (
     ReturnVisit,
     close,
@@ -22,6 +20,7 @@ from db.models_papers import Complaint, Discount
 from domain import complaints as C
 from domain import permissions
 from domain.formatting import local_time, local_today, plain
+from domain.normalize import parse_money
 
 
 def complaints_tab(user, customer, complaints: list[Complaint], discounts: list[Discount], people: dict[int, str],
@@ -144,13 +143,12 @@ def _discounts(user, customer, discounts: list[Discount], complaints: list[Compl
             kind = st.selectbox("类型 *", C.DISCOUNT_KINDS)
             beside(base, "kind")
         with b:
-            amount = st.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+            amount = money_box("金额（元）*")
             beside(base, "amount")
         complaint_id = c.selectbox("关联投诉", list(linked), format_func=linked.get)
         reason = st.text_area("原因 *", placeholder="例如：配送延误，按合同给予 5% 折价")
         beside(base, "reason")
         if st.form_submit_button("提交申请", type="primary"):
-            data = C.DiscountInput(kind, Decimal(str(amount)) if amount is not None else None, reason,
-                                   complaint_id or None)
-            create(base, lambda s: request_discount(s, user, customer.id, data),
+            create(base, lambda s: request_discount(s, user, customer.id, C.DiscountInput(
+                kind, parse_money(amount), reason, complaint_id or None)),
                    "折价申请已提交，等待经理审批")

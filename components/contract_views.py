@@ -1,16 +1,15 @@
 """An archive's 合同 tab: the contracts with their status, and the form to register one."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pandas as pd
 import streamlit as st
 
-from components.forms import beside, create, create_form
+from components.forms import beside, create, create_form, money_box
 from db.contracts import add_contract
 from db.models_papers import Contract
 from domain import contracts as K
 from domain.formatting import local_today
+from domain.normalize import parse_money
 
 
 def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: bool) -> None:
@@ -41,7 +40,7 @@ def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: b
             kind = st.selectbox("类型 *", K.KINDS)
             beside(base, "kind")
         with c:
-            amount = st.number_input("金额（元）", min_value=0.0, step=1000.0, format="%.2f", value=None)
+            amount = money_box("金额（元）")
             beside(base, "amount")
         with a:
             signed = st.date_input("签订日期 *", value=today, max_value=today, format="YYYY-MM-DD")
@@ -56,6 +55,5 @@ def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: b
         terms = st.text_area("主要条款", placeholder="供货价格、返利、账期、排他条款等")
         beside(base, "terms")
         if st.form_submit_button("保存合同", type="primary"):
-            data = K.ContractInput(number, kind, signed, starts, ends,
-                                   Decimal(str(amount)) if amount is not None else None, terms, long_term)
-            create(base, lambda s: add_contract(s, user, customer_id, data), f"合同 {number.strip()} 已登记")
+            create(base, lambda s: add_contract(s, user, customer_id, K.ContractInput(
+                number, kind, signed, starts, ends, parse_money(amount), terms, long_term)), f"合同 {number.strip()} 已登记")

@@ -96,3 +96,10 @@ def create(key: str, write: Callable[[Session], Any], success: str | Callable[[A
         flash(success(result) if callable(success) else success)
     st.rerun()
     return True
+
+
+def money_box(label: str, value: str = "") -> str:
+    """A text box for an amount in 元: what is typed reaches domain/normalize.parse_money, which stores
+    it to the fen or refuses it beside the box (a number box turned 12.3.4 into 12.34 without a word)."""
+    return st.text_input(label, value=value, placeholder="如 12800、12,800.00 或 1.28万")
+

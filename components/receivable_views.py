@@ -7,13 +7,14 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from components.forms import beside, create, create_form
+from components.forms import beside, create, create_form, money_box
 from components.uploader import file_uploader
 from db.engine import session_scope
 from db.models_followups import Receivable
 from db.receivables import ImportRefused, add_receivable, import_receivables, record_payment
 from domain.errors import UserFacingError
 from domain.formatting import local_today, plain
+from domain.normalize import parse_money
 from domain.receivables import BUCKET_LABELS, NOT_DUE, ReceivableError, ReceivableInput, aging_bucket, days_overdue
 from domain.spreadsheet import WorkbookError, read_workbook
 
@@ -54,33 +55,30 @@ def receivables_tab(user, customer_id: int, credit_days: int | None, items: list
             doc_date = st.date_input("开票/发货日期 *", value=local_today(), format="YYYY-MM-DD")
             beside(base, "doc_date")
         with right:
-            amount = st.number_input("金额（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+            amount = money_box("金额（元）*")
             beside(base, "amount")
         with left:
             due = st.date_input("到期日（不填则按账期）", value=None, format="YYYY-MM-DD")
             beside(base, "due_date")
         with right:
-            paid = st.number_input("已回款（元）", min_value=0.0, step=100.0, format="%.2f", value=0.0)
+            paid = money_box("已回款（元）")
             beside(base, "paid")
         doc_no = left.text_input("单据号", max_chars=60)
         note = right.text_input("备注", max_chars=200)
         if st.form_submit_button("保存", type="primary"):
-            data = ReceivableInput(doc_date, _decimal(amount), due, _decimal(paid) or Decimal(0), doc_no, note)
-            create(base, lambda s: add_receivable(s, user, customer_id, data), "应收账款已保存")
+            create(base, lambda s: add_receivable(s, user, customer_id, ReceivableInput(
+                doc_date, parse_money(amount), due, parse_money(paid, "paid") or Decimal(0), doc_no, note)),
+                "应收账款已保存")
     open_items = {r.id: r for r in items if r.outstanding > 0}
     if open_items:
         paying = f"payment:{customer_id}"
         with st.expander("登记回款", key=f"payment_open:{customer_id}"), create_form(paying):
             chosen = st.selectbox("应收账款", list(open_items), format_func=lambda i: (
                 f"{open_items[i].doc_no or open_items[i].doc_date} · 未收 {open_items[i].outstanding:,.2f} 元"))
-            amount = st.number_input("本次回款（元）*", min_value=0.0, step=100.0, format="%.2f", value=None)
+            amount = money_box("本次回款（元）*")
             beside(paying, "amount")
             if st.form_submit_button("登记回款", type="primary"):
-                create(paying, lambda s: record_payment(s, user, chosen, _decimal(amount)), "回款已登记")
-
-
-def _decimal(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+                create(paying, lambda s: record_payment(s, user, chosen, parse_money(amount)), "回款已登记")
 
 
 def import_section(user) -> None:

@@ -1,20 +1,20 @@
 """市场与竞品: dated notes on competitors (prices, promotions, policies), searchable; a note about a
 customer also shows on its card."""
 import datetime as dt
-from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
 from components.auth import require_user
 from components.feedback import show_flash
-from components.forms import beside, create, create_form
+from components.forms import beside, create, create_form, money_box
 from db.access import find_customer
 from db.engine import session_scope
 from db.market import SHOWN, add_note, search_notes
 from domain.fields import PROVINCES
 from domain.formatting import local_today
 from domain.market import TOPICS, MarketNoteInput
+from domain.normalize import parse_money
 
 user = require_user(__file__)
 show_flash()
@@ -35,7 +35,7 @@ with st.expander("记一条市场动态", key="market_note_open"), create_form("
         beside("market_note", "topic")
     product = a.text_input("产品", max_chars=80)
     with b:
-        price = st.number_input("价格（元）", min_value=0.0, step=1.0, format="%.2f", value=None)
+        price = money_box("价格（元）")
         beside("market_note", "price")
     number = c.text_input("关联客户（档案号或全称，可不填）")
     with a:
@@ -48,7 +48,7 @@ with st.expander("记一条市场动态", key="market_note_open"), create_form("
         def save(s):
             customer_id = find_customer(s, number).id if number.strip() else None
             add_note(s, user, MarketNoteInput(day, competitor, topic, content, product,
-                                              Decimal(str(price)) if price is not None else None,
+                                              parse_money(price, "price"),
                                               province or None, city, customer_id))
         create("market_note", save, "已记录")
 

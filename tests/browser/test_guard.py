@@ -85,6 +85,10 @@ def test_fresh_server_login_from_dashboard_deep_link_lands_on_dashboard(new_page
     settle(page)
     expect(page.get_by_role("heading", name="驾驶舱", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("^您好，"))).to_have_count(0)
-    expect(page.get_by_label("区域", exact=True)).to_have_value("广东")
+    # Until the run that follows the login has finished, the page can still show the previous run's
+    # filter row beside the new one: wait for the one row the page ends with.
+    province = page.get_by_label("区域", exact=True)
+    expect(province).to_have_count(1, timeout=TIMEOUT_MS)
+    expect(province).to_have_value("广东")
     assert "province=" in page.url
     screenshot(page, "guard_dashboard_deep_link_login")
