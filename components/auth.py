@@ -14,6 +14,7 @@ username failed, and failures are what the lockout counts.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import time
@@ -83,6 +84,21 @@ def _end_session(message: str | None) -> None:
     st.session_state["logout"] = True  # the library then ignores the (dead) cookie in this browser tab
     if message:
         st.session_state[NOTICE_KEY] = message
+
+
+def _set_cookie(authenticator: stauth.Authenticate) -> None:
+    """Write the re-login cookie, expiring ``idle_hours()`` from now in any time zone.
+
+    The library's own ``set_cookie`` sends the expiry as the server's clock time without a zone
+    ('2026-12-05T06:35'), which the browser reads as its own local time: on China time (UTC+8)
+    and a server on UTC, an 8-hour cookie had expired on arrival and F5 logged everyone out.
+    Here the expiry carries its zone, and Max-Age (which browsers prefer) is relative anyway."""
+    model = authenticator.cookie_controller.cookie_model
+    model.exp_date = model._set_exp_date()  # the token's own expiry: an epoch timestamp, zone-free
+    lifetime = dt.timedelta(hours=idle_hours())
+    model.cookie_manager.set(model.cookie_name, model._token_encode(),
+                             expires_at=dt.datetime.now(dt.timezone.utc) + lifetime,
+                             max_age=lifetime.total_seconds())
 
 
 def _login_from_cookie(authenticator: stauth.Authenticate) -> None:
@@ -179,7 +195,7 @@ def _sign_in(*, entry: bool) -> CurrentUser:
     _start_session(user_id, time.time())
     if entry:
         # Outside the emptied box: the library's cookie component must stay on the page to run.
-        authenticator.cookie_controller.set_cookie()
+        _set_cookie(authenticator)
     else:
         st.session_state[SET_COOKIE_KEY] = True  # set by app.py's run, which stays on screen
     user = current_user()
@@ -217,7 +233,7 @@ def require_user(page_file: str | None = None, *, entry: bool = False) -> Curren
             _go_through_app(page_file)
     if entry and RETURN_KEY not in st.session_state and st.session_state.pop(SET_COOKIE_KEY, False):
         # Not in a run that is about to switch pages: the cookie component must reach the browser.
-        _authenticator().cookie_controller.set_cookie()
+        _set_cookie(_authenticator())
     if page_file and not spec_of(page_file).may_open(user):
         st.error("您的角色无权打开此页面。")
         st.stop()

@@ -152,12 +152,14 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def new_page(request, chromium_browser):
-    """``new_page()`` opens a page in a fresh browser context (own cookies); all closed after the test,
+    """``new_page()`` opens a page in a fresh browser context (own cookies; the machine's time zone unless
+    ``timezone_id`` names one); all closed after the test,
     with a screenshot of each page in test-artifacts/ if the test failed."""
     contexts = []
 
-    def _open():
-        context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    def _open(timezone_id: str | None = None):
+        context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
+                                               timezone_id=timezone_id)
         context.set_default_timeout(TIMEOUT_MS)
         context.add_init_script(script=WATCH_SCRIPT_RUNS)
         contexts.append(context)
