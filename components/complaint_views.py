@@ -84,7 +84,8 @@ def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit: Re
         elif complaint.state == C.HANDLING:
             resolution = st.text_area("处理结果 *", key=f"{key}:resolution")
             left, right = st.columns(2)
-            responsibility = left.selectbox("责任鉴定 *", C.RESPONSIBILITIES, key=f"{key}:responsibility")
+            responsibility = left.selectbox("责任鉴定 *", C.RESPONSIBILITIES, index=None, placeholder="请选择",
+                                             key=f"{key}:responsibility")  # no default: a choice made for the user
             visit_on = right.date_input("现场回访日期", value=None, min_value=local_today(), format="YYYY-MM-DD",
                                         key=f"{key}:visit", help=f"不填则为 {C.RETURN_VISIT_WITHIN_DAYS} 天后")
             if st.button("已解决，安排现场回访", key=f"{key}:resolve", type="primary"):
@@ -93,7 +94,8 @@ def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit: Re
         elif visit is None or not visit.done:
             _waiting_for_visit(user, complaint, visit, key)
         else:
-            satisfaction = st.selectbox("客户满意度 *", C.SATISFACTION, key=f"{key}:satisfaction")
+            satisfaction = st.selectbox("客户满意度 *", C.SATISFACTION, index=None, placeholder="请选择（按回访时客户所说）",
+                                        key=f"{key}:satisfaction")
             if st.button("回访完成，结案", key=f"{key}:close", type="primary"):
                 run_write(lambda s: close(s, user, complaint.id, satisfaction), "投诉已结案")
 

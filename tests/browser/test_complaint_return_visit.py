@@ -48,6 +48,8 @@ def test_a_call_then_a_visit_closes_the_complaint(new_page, app_server):
     page.keyboard.type(today.strftime("%Y%m%d"))  # the return visit is due today
     page.keyboard.press("Tab")
     settle(page)
+    choose(page, "责任鉴定 *", "第三方（物流等）", scope=panel)
+    settle(page)
     panel.get_by_role("button", name="已解决，安排现场回访").click()
     expect(page.get_by_text("已解决：现场回访计划已安排，回访后即可结案")).to_be_visible(timeout=TIMEOUT_MS)
     with session_scope(app_server.db_url) as s:
@@ -72,9 +74,14 @@ def test_a_call_then_a_visit_closes_the_complaint(new_page, app_server):
     panel = open_tab(page, "投诉与折价")
     settle(page)
     panel.get_by_role("button", name="回访完成，结案").click()
+    expect(panel.get_by_text("请选择客户满意度")).to_be_visible(timeout=TIMEOUT_MS)  # no default chosen for the user
+    choose(page, "客户满意度 *", "满意", scope=panel)
+    settle(page)
+    panel.get_by_role("button", name="回访完成，结案").click()
     expect(page.get_by_text("投诉已结案")).to_be_visible(timeout=TIMEOUT_MS)
     panel = open_tab(page, "投诉与折价")
     expect(panel.get_by_text("已回访", exact=True).first).to_be_visible(timeout=TIMEOUT_MS)
     screenshot_page(page, "complaint_closed")
     with session_scope(app_server.db_url) as s:
-        assert s.get(Complaint, complaint_id).state == "closed"
+        closed = s.get(Complaint, complaint_id)
+        assert (closed.state, closed.responsibility, closed.satisfaction) == ("closed", "第三方（物流等）", "满意")

@@ -32,6 +32,11 @@ def test_log_and_move_a_complaint_on_the_archive(people):
     _button(at, f"complaint:{complaint.id}:start").click().run()
     at.text_area(key=f"complaint:{complaint.id}:resolution").input("补发并致歉")
     _button(at, f"complaint:{complaint.id}:resolve").click().run()
+    assert "请选择责任鉴定" in at.error[0].value  # no responsibility is chosen for the user
+    with session_scope() as s:
+        assert s.get(Complaint, complaint.id).state == "handling"
+    at.selectbox(key=f"complaint:{complaint.id}:responsibility").select("我方责任")
+    _button(at, f"complaint:{complaint.id}:resolve").click().run()
     assert at.success[0].value == "已解决：现场回访计划已安排，回访后即可结案"
     assert any("等待现场回访" in i.value for i in at.info)  # no close button before the visit
     assert not [b for b in at.button if (b.key or "").endswith(":close")]
