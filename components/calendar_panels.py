@@ -108,7 +108,13 @@ def day_panel(user, day: dt.date, today: dt.date, people: list) -> None:
         st.info("没有找到客户。")
         return
     names = {c.id: f"{c.name}（{c.archive_no}）" for c in found}
-    customer_id = st.selectbox("客户", list(names), format_func=names.get, key="cal_customer")
+    # None chosen for the user, unless the search found exactly one (keyed by the search, so each
+    # search starts from its own choice).
+    customer_id = st.selectbox("客户", list(names), format_func=names.get, key=f"cal_customer:{query.strip()}",
+                               index=0 if query.strip() and len(found) == 1 else None,
+                               placeholder="请选择客户（可先在上面查找）")
+    if customer_id is None:
+        return
     if plan_form(user, [customer_id], key=f"cal_plan:{day}", day=day, assignees=people or None,
                  title=f"为 {names[customer_id]} 安排回访"):
         state.pop("cal_day", None)

@@ -102,6 +102,9 @@ def _plan_and_complete(page, calendar_server):
     settle(page)
     cell.click()
     expect(page.get_by_role("heading", name=f"安排回访 · {day}")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    expect(page.get_by_label("客户", exact=True)).to_have_value("")  # no customer is picked for the user
+    expect(page.get_by_test_id("stForm").filter(has_text="为 ")).to_have_count(0)
     page.get_by_label("查找客户").fill("好运来")
     page.get_by_label("查找客户").press("Enter")
     settle(page)
