@@ -11,11 +11,10 @@ from __future__ import annotations
 import io
 import os
 import re
-import zipfile
 
 import openpyxl
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from db.engine import session_scope
@@ -25,8 +24,8 @@ from db.seed import ensure_reference_data
 from domain.spreadsheet import read_workbook
 from tests import factories
 from tests.browser.conftest import TIMEOUT_MS, start_server, team
+from tests.browser.import_page import XLSX, confirm_unmapped, no_crash, open_import_page
 from tests.browser.ui import (
-    after_rerun,
     click_when_settled,
     download,
     expect_grid_row,
@@ -43,10 +42,8 @@ from tests.browser.ui import (
     upload_file,
     visible_grid,
 )
-from tests.import_workbooks import FILES
 
 FILE_NAME = "客户档案登记表.xlsx"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["序号", "客户名称", "客户类型", "省份", "联系电话", "成立时间", "客户等级", "备注"]
 GOOD = ["深圳好运来餐饮有限公司", "广州大发超市"]
 BAD = "火星贸易公司"
@@ -92,12 +89,6 @@ def import_server(chromium_browser, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def several_server(chromium_browser, tmp_path_factory):
-    """A fresh server with the usual team and no archives, for the import of several files."""
-    yield from start_server(tmp_path_factory, team)
-
-
-@pytest.fixture(scope="module")
 def imported_server(chromium_browser, tmp_path_factory):
     """A fresh server where the manager has already imported the office workbook (2 new archives)."""
     def prepare(session, server):
@@ -120,27 +111,9 @@ def export_server(chromium_browser, tmp_path_factory):
     yield from start_server(tmp_path_factory, prepare)
 
 
-def _open_import_page(page: Page, server) -> None:
-    login(page, server, "mgr", "李经理")
-    open_from_sidebar(page, "导入导出")
-    expect(page).to_have_url(re.compile(r"/import$"))
-
-
-def confirm_unmapped(page: Page, number: int = 0) -> None:
-    """Tick 确认以上列不导入 (the ``number``-th, for several layouts) and wait for the rerun."""
-    box = page.get_by_test_id("stCheckbox").filter(has_text="确认以上列不导入").nth(number)
-    settle(page)
-    after_rerun(page, lambda: box.locator("label").click())
-
-
-def _no_crash(page: Page, server) -> None:
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    assert "Traceback" not in server.log(), server.log()
-
-
 def test_import_office_workbook(new_page, import_server):
     page = new_page()
-    _open_import_page(page, import_server)
+    open_import_page(page, import_server)
     settle(page)
     screenshot_page(page, "import_00_page")
     upload_file(page, "选择文件", FILE_NAME, office_workbook(), XLSX)
@@ -201,7 +174,7 @@ def test_import_office_workbook(new_page, import_server):
     import_id = int(re.search(r"#(\d+)", done.inner_text()).group(1))
     expect(done).to_contain_text("新建 2 份")
     expect(done).to_contain_text("错误 1 行未导入")
-    _no_crash(page, import_server)
+    no_crash(page, import_server)
     screenshot_page(page, "import_03_done")
 
     with session_scope(import_server.db_url) as session:
@@ -230,7 +203,7 @@ def test_import_office_workbook(new_page, import_server):
 def test_undo_import_from_records(new_page, imported_server):
     import_id = imported_server.ids["import"]
     page = new_page()
-    _open_import_page(page, imported_server)
+    open_import_page(page, imported_server)
     records = open_tab(page, "导入导出记录")
     expect_grid_row(visible_grid(records), [str(import_id), "", FILE_NAME, "李经理", "2", "0", "1", "有效"])
     screenshot_page(page, "import_05_records")
@@ -246,7 +219,7 @@ def test_undo_import_from_records(new_page, imported_server):
     row = expect_grid_row(visible_grid(records), [str(import_id)])
     assert row[-1].startswith("已撤销（"), row
     expect(records.get_by_role("button", name="撤销这次导入")).to_have_count(0)  # nothing left to undo
-    _no_crash(page, imported_server)
+    no_crash(page, imported_server)
     screenshot_page(page, "import_06_undone")
 
     with session_scope(imported_server.db_url) as session:
@@ -261,14 +234,14 @@ def test_undo_import_from_records(new_page, imported_server):
 
 def test_unreadable_file_gets_a_chinese_message(new_page, import_server):
     page = new_page()
-    _open_import_page(page, import_server)
+    open_import_page(page, import_server)
     upload_file(page, "选择文件", "客户.xlsx", os.urandom(4096), XLSX)
     message = page.get_by_test_id("stAlert").filter(has_text=re.compile(r"^无法读取「客户\.xlsx」"))
     expect(message).to_be_visible(timeout=TIMEOUT_MS)
     expect(message).to_contain_text(re.compile(r"[\u4e00-\u9fff]{4}"))
     expect(page.get_by_role("button", name="预览（试导入，不写入）")).to_have_count(0)
     expect(page.get_by_role("heading", name="导入导出")).to_be_visible()
-    _no_crash(page, import_server)
+    no_crash(page, import_server)
     screenshot_page(page, "import_07_unreadable")
 
     # the page still works: another file can be chosen (the bad one, still chosen, is still named), another page opens
@@ -277,12 +250,12 @@ def test_unreadable_file_gets_a_chinese_message(new_page, import_server):
     expect(page.get_by_label("表头所在行（按 Excel 的行号）", exact=True)).to_have_value("3", timeout=TIMEOUT_MS)
     open_from_sidebar(page, "客户档案")
     settle(page)
-    _no_crash(page, import_server)
+    no_crash(page, import_server)
 
 
 def test_tabs_work_before_a_file_is_chosen(new_page, imported_server):
     page = new_page()
-    _open_import_page(page, imported_server)
+    open_import_page(page, imported_server)
     settle(page)
     templates = open_tab(page, "下载导入模板")
     expect(templates.get_by_test_id("stDownloadButton")).to_have_count(7, timeout=5000)
@@ -306,97 +279,6 @@ def test_export_archive_list(new_page, export_server):
     assert rows[0][0] == "档案号", rows[0]
     assert len(rows) == 2 and rows[1][rows[0].index("客户名称")] == EXPORTED, rows
     assert re.fullmatch(r"KD-GD-\d{4}-\d{5}", rows[1][0]), rows[1]
-    _no_crash(page, export_server)
+    no_crash(page, export_server)
     with session_scope(export_server.db_url) as session:
         assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "export_list")) == 1
-
-
-MIME = {"xlsx": XLSX, "xls": "application/vnd.ms-excel", "csv": "text/csv"}
-
-
-def upload_files(page: Page, label: str, files: dict[str, bytes]) -> None:
-    """Choose several files at once in the uploader labelled ``label`` and wait for them to be listed."""
-    uploader = page.get_by_test_id("stFileUploader").filter(has=page.get_by_text(label, exact=True))
-    expect(uploader).to_have_count(1, timeout=TIMEOUT_MS)
-    settle(page)
-    uploader.locator("input[type=file]").set_input_files([
-        {"name": name, "mimeType": MIME[name.rsplit(".", 1)[1]], "buffer": content} for name, content in files.items()])
-    settle(page)
-
-
-def test_several_files_of_three_layouts_in_one_go(new_page, several_server):
-    """Four files of three layouts: one mapping per layout (南京一部 and 二部 share theirs), the office's word
-    其他终端 matched to 其他, the columns not imported confirmed, one preview of all files (counts per file,
-    the repeats across files, the rejected row with its file), then each file imported on its own: every
-    customer once, the repeat updating the archive, four imports under 导入导出记录."""
-    page = new_page()
-    _open_import_page(page, several_server)
-    upload_files(page, "选择文件", FILES)
-    for number, files in enumerate((["南京一部.xlsx", "南京二部.xlsx"], ["苏州.xls"], ["无锡.csv"])):
-        title = f"格式 {number + 1}：" + "、".join(f"「{name}」" for name in files)
-        expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=TIMEOUT_MS)
-    expect(page.get_by_text("表头行：「南京一部.xlsx」第 2 行，「南京二部.xlsx」第 1 行")).to_be_visible()
-    expect(page.get_by_text("「终端类型」列：根据内容识别为 客户类型（可在下表中改回）")).to_be_visible()
-    expect(page.get_by_text("「负责人」列：根据内容识别为 负责业务员（可在下表中改回）")).to_have_count(1)  # not 苏州's
-    mappings = visible_grid(page)
-    expect(mappings).to_have_count(3)
-    expect_grid_row(mappings.nth(0), ["B", "终端类型", "商超终端", "客户类型"])
-    expect_grid_row(mappings.nth(1), ["E", "负责人", "周店长", "联系人（负责人）"])
-    expect_grid_row(mappings.nth(1), ["F", "采购负责人", "钱采购", "采购负责人（姓名）"])
-    expect(page.get_by_label("「其他终端」（1 行）", exact=True)).to_have_value("其他")   # suggested, kept
-    expect(page.get_by_label("「外星人」（1 行）", exact=True)).to_have_value("（不对应，该行报错）")
-    screenshot_page(page, "import_10_several_mappings")
-
-    expect(page.get_by_role("button", name="预览（试导入，不写入）")).to_be_disabled()
-    confirm_unmapped(page, 0)  # 微信 (南京)
-    confirm_unmapped(page, 1)  # 序号 (无锡)
-    page.get_by_test_id("stRadio").get_by_text("更新已有档案", exact=True).click()
-    settle(page)
-    click_when_settled(page, page.get_by_role("button", name="预览（试导入，不写入）"))
-    files = grid_with_column(page, "读取行数")
-    expect_grid_row(files, ["南京一部.xlsx", "2", "2", "0", "0", "0", "0", "0", "未导入的列：微信"])
-    expect_grid_row(files, ["南京二部.xlsx", "2", "1", "1", "0", "0", "0", "0"])
-    expect_grid_row(files, ["苏州.xls", "2", "1", "1", "0", "0", "0", "0"])
-    expect_grid_row(files, ["无锡.csv", "3", "1", "0", "0", "0", "1", "1", "未导入的列：序号"])
-    repeats = grid_with_column(page, "与之相同")
-    expect_grid_row(repeats, ["南京二部.xlsx", "2", "「南京一部.xlsx」第 4 行", "更新"])
-    expect_grid_row(repeats, ["苏州.xls", "3", "「南京一部.xlsx」第 3 行", "更新"])
-    errors = grid_with_column(page, "原因")
-    expect_grid_row(errors, ["无锡.csv", "4", "类型", "外星人"])
-    with session_scope(several_server.db_url) as session:
-        assert session.scalar(select(func.count(Customer.id))) == 0  # a preview writes nothing
-    screenshot_page(page, "import_11_several_preview")
-
-    click_when_settled(page, page.get_by_role("button", name="确认导入 4 个文件（新建 5，更新 2）"))
-    done = page.get_by_text(re.compile(r"^导入完成 4 个文件："))
-    expect(done).to_be_visible(timeout=TIMEOUT_MS)
-    _no_crash(page, several_server)
-    screenshot_page(page, "import_12_several_done")
-    with session_scope(several_server.db_url) as session:
-        names = session.scalars(select(Customer.name)).all()
-        assert sorted(names) == sorted({"玄武副食品商店", "秦淮酒家", "鼓楼烟酒店", "姑苏茶楼", "梁溪超市"})
-        assert session.scalar(select(Customer.customer_type).where(Customer.name == "鼓楼烟酒店")) == "其他"
-        assert sorted(session.scalars(select(ImportBatch.file_name))) == sorted(FILES)
-    records = open_tab(page, "导入导出记录")
-    for name in FILES:
-        expect_grid_row(visible_grid(records), ["", "", name, "李经理"])
-
-
-def test_a_zip_of_workbooks_is_imported_like_the_files_inside(new_page, several_server):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in ("苏州.xls", "无锡.csv"):
-            archive.writestr(f"客户资料/{name}", FILES[name])
-        archive.writestr("__MACOSX/客户资料/._苏州.xls", b"junk")
-    page = new_page()
-    _open_import_page(page, several_server)
-    upload_file(page, "选择文件", "客户资料.zip", buffer.getvalue(), "application/zip")
-    expect(page.get_by_role("heading", name="格式 1：「苏州.xls」")).to_be_visible(timeout=TIMEOUT_MS)
-    expect(page.get_by_role("heading", name="格式 2：「无锡.csv」")).to_be_visible()
-    confirm_unmapped(page, 0)  # 序号 (无锡)
-    click_when_settled(page, page.get_by_role("button", name="预览（试导入，不写入）"))
-    files = grid_with_column(page, "读取行数")
-    expect_grid_row(files, ["苏州.xls", "2"])
-    expect_grid_row(files, ["无锡.csv", "3"])
-    _no_crash(page, several_server)
-    screenshot_page(page, "import_13_zip_preview")
