@@ -263,11 +263,16 @@ def update_customer(session: Session, actor: permissions.Actor, customer_id: int
     customer = get_customer(session, actor, customer_id)
     if not permissions.can_edit(actor, customer) or is_masked(session, actor):
         raise PermissionDenied("您无权修改这份档案")
-    if not reason.strip():
-        raise ValidationError({"reason": "请填写修改原因"})
     if customer.version != expected_version:
         raise ConflictError(conflict_message(session, customer, expected_version))
-    clean = _validate(data)
+    try:  # every problem at once: the fields' and the missing reason's, each beside its box
+        clean, errors = _validate(data), {}
+    except ValidationError as exc:
+        errors = dict(exc.errors)
+    if not reason.strip():
+        errors["reason"] = "请填写修改原因"
+    if errors:
+        raise ValidationError(errors)
     old_values = customer.field_values()
     held: list[audit.Change] = []
     if signoff.needs_signoff(actor):  # 信用额度, 账期, bank data wait for the supervisor

@@ -128,6 +128,12 @@ def test_edit_needs_a_reason_and_lands_in_history(team):
     with pytest.raises(ValidationError, match="请填写修改原因"):
         with session_scope() as s:
             update_customer(s, rep, cid, data, reason=" ", expected_version=version)
+    data.values["registered_capital"] = "12.3.4"
+    with pytest.raises(ValidationError) as both:  # the field's problem and the reason's, in one refusal
+        with session_scope() as s:
+            update_customer(s, rep, cid, data, reason="", expected_version=version)
+    assert set(both.value.errors) == {"registered_capital", "reason"}
+    data.values["registered_capital"] = None
     with session_scope() as s:
         update_customer(s, rep, cid, data, reason="客户搬迁", expected_version=version)
     with session_scope() as s:
