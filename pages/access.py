@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.auth import require_user
 from components.feedback import decision, run_write, show_flash
+from components.forms import create, create_form
 from db.access import (
     decide,
     find_customer,
@@ -64,15 +65,15 @@ st.subheader("申请借阅")
 if asked and not preset:
     st.info("将为您申请借阅链接所指的那份档案：借阅获批之前不显示它的档案号和名称。"
             "也可以在下面填写另一份档案的档案号或客户全称。")
-with st.form("access_request"):
+with create_form("access_request"):  # saved once, then empty: a double click files one request
     wanted = st.text_input("档案号或客户全称" + ("" if asked and not preset else " *"), value=preset)
     reason = st.text_area("借阅原因 *", placeholder="例如：客户来电投诉，需要查看往来记录")
     until = st.date_input("归还日期 *", value=today + dt.timedelta(days=7), min_value=today,
                           max_value=today + dt.timedelta(days=MAX_DAYS), format="YYYY-MM-DD")
     if st.form_submit_button("提交申请", type="primary"):
         linked = asked if asked and not preset and not wanted.strip() else None
-        run_write(lambda s: request_access(s, user, linked or find_customer(s, wanted).id, reason, until),
-                  "借阅申请已提交，等待负责人的上级审批")
+        create("access_request", lambda s: request_access(s, user, linked or find_customer(s, wanted).id, reason,
+                                                          until), "借阅申请已提交，等待负责人的上级审批")
 
 st.subheader("我的借阅")
 if not mine:
@@ -83,7 +84,9 @@ else:
                                 "档案": f"/archive?id={r.customer_id}" if r.state == "借阅中" else ""}
                                for r in mine]),
                  hide_index=True, width="stretch",
-                 column_config={"档案": st.column_config.LinkColumn("档案", display_text="打开")})
+                 column_config={"档案": st.column_config.LinkColumn("档案", display_text="打开"),
+                                "原因": st.column_config.TextColumn("原因", width="medium"),
+                                "审批意见": st.column_config.TextColumn("审批意见", width="large")})
     open_ones = {r.id: r for r in mine if r.open}
     if open_ones:
         left, right = st.columns([3, 1], vertical_alignment="bottom")

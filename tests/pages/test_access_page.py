@@ -84,3 +84,25 @@ def test_a_disabled_users_open_session_ends_on_the_next_action_and_is_logged(peo
         rows = search(s, users[R.MANAGER], start=local_today(), end=local_today())
     refusals = [r.customer for r in rows if r.what == "被拒绝"]
     assert len(refusals) == 1 and refusals[0].startswith("已停用的用户使用旧的登录继续操作")
+
+
+def test_a_request_submitted_twice_is_filed_once(people, monkeypatch):
+    """The 提交申请 button clicked twice (the second click arriving before the form was cleared):
+    one request and its success message, no red refusal of a 'second' request."""
+    from components import forms
+    from db.models_access import AccessGrant
+
+    users, _ = people
+    with session_scope() as s:
+        borrower = make_user(s, R.REP, name="孙丽", supervisor=users[R.MANAGER])
+        wanted = make_customer(s, users[R.REP], name="被借阅两次的客户")
+    at = open_page("pages/access.py", borrower)
+    at.text_input[0].input(wanted.archive_no)
+    at.text_area[0].input("客户来电投诉，需要查看往来记录")
+    monkeypatch.setattr(forms, "clear", lambda key: None)  # the first run stopped right after its commit
+    at.button[0].click().run()
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    with session_scope() as s:
+        assert s.query(AccessGrant).filter_by(customer_id=wanted.id).count() == 1
