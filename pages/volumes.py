@@ -41,7 +41,10 @@ shown = [cid for cid in names if text.strip() in names[cid]] if text.strip() els
 st.caption(f"符合条件的客户 {len(shown)} 位；一次最多导出 {MAX_CUSTOMERS} 位。")
 chosen = st.multiselect("选择客户（不选则导出上面筛选出的全部）", shown, format_func=names.get, key="volume_pick",
                         placeholder="全部")
-if st.button("生成年度档案（.zip）", type="primary", key="volume_build"):
+if not shown:
+    st.info(f"没有符合条件的客户：{year} 年没有任何记录的档案不进入年度档案" if not text.strip()
+            else f"没有名称或档案号含「{text.strip()}」的客户，请换一个筛选词。")
+elif st.button("生成年度档案（.zip）", type="primary", key="volume_build"):
     try:
         with session_scope() as session:
             st.session_state["volume_zip"] = (year, export_volumes(session, user, year, chosen or shown))
