@@ -48,6 +48,8 @@ def archive_form(key: str, initial: ArchiveInput, *, schemes: list[ClassScheme],
                  can_assign_owner: bool, errors: dict[str, str]) -> ArchiveInput:
     """Draw the form under widget-key prefix ``key``; return what it holds now."""
     error_summary(errors)
+    st.caption("保存时统一写法：全角字母和数字改为半角（ＡＢ１２ → AB12），电话改为标准格式，"
+               "只写年份或年月的日期记为该年或该月的 1 日。其他内容按所填保存。")
     tabs = dict(zip(TABS, st.tabs([_tab_label(t, errors) for t in TABS])))
     values: dict[str, Any] = {}
     with tabs[F.BASIC]:
