@@ -25,3 +25,16 @@ def test_rows_read_back_as_a_core_insert_would_store_them(db):
             (n, r["reason"], r["changes"]) for n, r in enumerate(rows)]
         assert all(isinstance(e.at, dt.datetime) and e.id for e in stored)  # at: the column's default (utcnow)
         assert stored[0].changes[0]["new"] == "鼓楼烟酒店\t1号"
+
+
+def test_rows_are_part_of_the_callers_transaction(db):
+    """A refused import rolls back: rows inserted by the fast path (COPY, SQLite's executemany) go with it."""
+    import pytest
+
+    with pytest.raises(RuntimeError):
+        with session_scope() as s:
+            insert_rows(s, AuditEvent.__table__, [{"entity": "customer", "entity_id": 1, "action": "import_create",
+                                                   "reason": "回滚", "changes": [], "version": None}])
+            raise RuntimeError("the import was refused after its rows were written")
+    with session_scope() as s:
+        assert s.scalars(select(AuditEvent).where(AuditEvent.reason == "回滚")).all() == []
