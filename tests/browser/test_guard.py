@@ -62,7 +62,7 @@ def test_fresh_server_login_from_deep_link_gets_app_navigation(new_page, fresh_s
     submit_login(page, "rep1")
     expect(page.get_by_role("heading", name=SECRET_NAME, exact=True).first).to_be_visible(timeout=TIMEOUT_MS)
     screenshot(page, "guard_deep_link_login")
-    expect(sidebar(page).get_by_role("button", name="退出登录")).to_be_visible(timeout=5000)
+    expect(sidebar(page).get_by_role("button", name="退出登录")).to_be_visible(timeout=TIMEOUT_MS)
     expect(sidebar(page).get_by_role("link", name="今日待办", exact=True)).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", name=SECRET_NAME, exact=True).first).to_be_visible(timeout=TIMEOUT_MS)

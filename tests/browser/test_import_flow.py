@@ -258,9 +258,9 @@ def test_tabs_work_before_a_file_is_chosen(new_page, imported_server):
     open_import_page(page, imported_server)
     settle(page)
     templates = open_tab(page, "下载导入模板")
-    expect(templates.get_by_test_id("stDownloadButton")).to_have_count(7, timeout=5000)
+    expect(templates.get_by_test_id("stDownloadButton")).to_have_count(7, timeout=TIMEOUT_MS)
     records = open_tab(page, "导入导出记录")
-    expect_grid_row(visible_grid(records), [str(imported_server.ids["import"]), "", FILE_NAME], timeout=5000)
+    expect_grid_row(visible_grid(records), [str(imported_server.ids["import"]), "", FILE_NAME], timeout=TIMEOUT_MS)
 
 
 def test_export_archive_list(new_page, export_server):
