@@ -10,11 +10,12 @@ The rows are plain dicts with the same keys, as for ``session.execute(table.inse
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Sequence
 
 from sqlalchemy import JSON, Table
 from sqlalchemy.orm import Session
+
+from db.engine import to_json
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -44,7 +45,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         for row in rows:
             values = [row[name] for name in given] + fixed
             for i in as_json:
-                values[i] = None if values[i] is None else json.dumps(values[i], ensure_ascii=False)
+                values[i] = None if values[i] is None else to_json(values[i])
             copy.write_row(values)
 
 

@@ -8,6 +8,8 @@ from typing import Any, Callable, Iterable
 from domain.fields import FIELDS_BY_NAME
 
 Change = dict[str, str | None]  # {"field", "label", "old", "new"}
+_FIELDS = list(FIELDS_BY_NAME.items())
+_ORDER = {name: i for i, (name, _) in enumerate(_FIELDS)}  # registry order
 
 
 def display(value: Any) -> str | None:
@@ -28,8 +30,10 @@ def display(value: Any) -> str | None:
 def diff_fields(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """One change per registry field whose displayed value differs, in registry order."""
     if not old:  # a new archive: every filled field, quickly (imports create thousands)
-        return [{"field": name, "label": field.label, "old": None, "new": display(value)}
-                for name, field in FIELDS_BY_NAME.items() if (value := new.get(name)) is not None and value != ""]
+        filled = sorted(_ORDER[name] for name, value in new.items()
+                        if name in _ORDER and value is not None and value != "")
+        return [{"field": name, "label": field.label, "old": None, "new": display(new[name])}
+                for name, field in (_FIELDS[i] for i in filled)]
     changes = []
     for name, field in FIELDS_BY_NAME.items():
         if name not in new:
