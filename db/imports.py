@@ -342,7 +342,8 @@ class _Writer:
             item.customer_id = ids[item.archive_no]
 
     def _insert_children(self, chunk: list[PlannedRow], import_id: int) -> None:
-        """The contacts (the 负责人 and any 采购/财务/老板 columns), the classes and one history entry per new archive."""
+        """The contacts (the 负责人 and any 采购/财务/老板 columns), the classes and one history entry
+        per new archive."""
         contacts, classes, events = [], [], []
         for item in chunk:
             changes = audit.diff_fields({}, item.values)
@@ -371,8 +372,9 @@ class _Writer:
                 setattr(customer, name, value)
             for person in item.parsed.contacts:
                 if person.get("name") and person["name"] not in {c.name for c in customer.contacts}:
-                    customer.contacts.append(Contact(name=person["name"], role=person["role"], title=person.get("title"),
-                                                     mobile=person.get("mobile"), phone=person.get("phone")))
+                    customer.contacts.append(Contact(name=person["name"], role=person["role"],
+                                                     title=person.get("title"), mobile=person.get("mobile"),
+                                                     phone=person.get("phone")))
             apply_classes(self.session, customer, self.lookups.class_ids(item.parsed), actor_id=self.actor.id,
                           reason=self.reason.format("更新"))
             customer.updated_at = utcnow()
