@@ -1,8 +1,10 @@
 """Benchmark: importing a large office workbook — naive pandas+ORM, the floor, and our import.
 
-    .venv/bin/python -m bench.import_bench --rows 100000 [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_import] [--skip-naive]
+    .venv/bin/python -m bench.import_bench --rows 100000 [--skip-naive] \
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_import]
     .venv/bin/python -m bench.import_bench --rows 2000          # quick check
-    .venv/bin/python -m cProfile -s cumtime -m bench.import_bench --stage ours --fresh --rows 20000   # profile (c) alone
+    # profile (c) alone:
+    .venv/bin/python -m cProfile -s cumtime -m bench.import_bench --stage ours --fresh --rows 20000
 
 Generates (once, cached in bench/.cache/, git-ignored) a customer-archive workbook
 of N rows and 25 columns with Chinese office headers, a title row above the

@@ -89,7 +89,8 @@ def generate_row(n: int, rng: random.Random) -> list[Any]:
     name = f"{city}{rng.choice(WORDS)}{n + 1}{rng.choice(NAME_SUFFIX[customer_type])}"
     shown_type = TYPE_ALIASES.get(customer_type, customer_type) if n % 10 == 7 else customer_type
     shown_province = FULL_PROVINCE.get(province, province + "省") if n % 5 == 3 else province
-    address = f"{FULL_PROVINCE.get(province, province + '省')}{city}市{district}{rng.choice(ROADS)}{rng.randint(1, 999)}号"
+    full_province = FULL_PROVINCE.get(province, province + "省")
+    address = f"{full_province}{city}市{district}{rng.choice(ROADS)}{rng.randint(1, 999)}号"
     phone_number = 13800000000 + n
     phone: Any = (phone_number if n % 3 == 0 else str(phone_number) if n % 3 == 1
                   else f"{str(phone_number)[:3]}-{str(phone_number)[3:7]}-{str(phone_number)[7:]}")

@@ -94,8 +94,8 @@ def _complaint_box(user, complaint: Complaint, people: dict[int, str], visit: Re
         elif visit is None or not visit.done:
             _waiting_for_visit(user, complaint, visit, key)
         else:
-            satisfaction = st.selectbox("客户满意度 *", C.SATISFACTION, index=None, placeholder="请选择（按回访时客户所说）",
-                                        key=f"{key}:satisfaction")
+            satisfaction = st.selectbox("客户满意度 *", C.SATISFACTION, index=None,
+                                        placeholder="请选择（按回访时客户所说）", key=f"{key}:satisfaction")
             if st.button("回访完成，结案", key=f"{key}:close", type="primary"):
                 run_write(lambda s: close(s, user, complaint.id, satisfaction), "投诉已结案")
 

@@ -56,4 +56,5 @@ def contracts_tab(user, customer_id: int, contracts: list[Contract], can_edit: b
         beside(base, "terms")
         if st.form_submit_button("保存合同", type="primary"):
             create(base, lambda s: add_contract(s, user, customer_id, K.ContractInput(
-                number, kind, signed, starts, ends, parse_money(amount), terms, long_term)), f"合同 {number.strip()} 已登记")
+                number, kind, signed, starts, ends, parse_money(amount), terms, long_term)),
+                f"合同 {number.strip()} 已登记")

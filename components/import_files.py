@@ -120,7 +120,8 @@ def group_section(sources: list[Source], number: int, of: int, *, templates: dic
     if unmapped:
         st.markdown("**未导入的列**")
         st.warning(plain("以下列不会导入：" + "、".join(unmapped) + "。如需导入，请在上面的列对应表中选择对应的字段。"))
-        confirmed = st.checkbox("确认以上列不导入", key=f"import_unmapped{key}_{zlib.crc32('、'.join(unmapped).encode())}")
+        listed = zlib.crc32("、".join(unmapped).encode())
+        confirmed = st.checkbox("确认以上列不导入", key=f"import_unmapped{key}_{listed}")
     by_header = {header_text(headers, i): t for i, t in mapping.items()}
     with st.expander("保存为列对应模板（下次同样格式的文件自动套用）", key=f"template_open{key}"):
         name = st.text_input("模板名称", key=f"import_template_name{key}")

@@ -78,7 +78,8 @@ def read_workbook(data: bytes, filename: str, *, max_rows: int | None = None) ->
     if text is None:
         raise WorkbookError("不是可识别的 Excel 或 CSV 文件（支持 .xlsx、.xls、.csv）")
     if _MARKUP.match(text):
-        raise WorkbookError("文件内容是网页或 XML（常见于系统导出的“假 .xls”），请在 Excel/WPS 中打开后另存为 .xlsx 再导入")
+        raise WorkbookError("文件内容是网页或 XML（常见于系统导出的“假 .xls”），"
+                            "请在 Excel/WPS 中打开后另存为 .xlsx 再导入")
     return _open_csv(text, max_rows)
 
 

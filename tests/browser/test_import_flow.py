@@ -160,7 +160,8 @@ def test_import_office_workbook(new_page, import_server):
     screenshot_page(page, "import_02_preview_errors")
 
     # --- the error workbook: the bad row as read, plus 错误原因 ---
-    name, content = download(page, keyed(page, "import_error_download").get_by_role("button", name=re.compile("下载错误表")))
+    button = keyed(page, "import_error_download").get_by_role("button", name=re.compile("下载错误表"))
+    name, content = download(page, button)
     assert name.endswith(".xlsx") and "导入错误" in name, name
     rows = xlsx_rows(content)
     assert rows[0][-2:] == ["错误原因", "原行号"] and rows[0][:-2] == HEADER, rows[0]

@@ -84,7 +84,8 @@ def test_adding_a_field_as_documented(tmp_path):
     shutil.copytree(ROOT, copy, ignore=IGNORED)
     fields = copy / "domain" / "fields.py"
     source = fields.read_text(encoding="utf-8")
-    anchor = '    Field("short_name", "简称", TEXT, BASIC, max_length=40, synonyms=("简称", "客户简称"), example="好运来"),\n'
+    anchor = ('    Field("short_name", "简称", TEXT, BASIC, max_length=40, synonyms=("简称", "客户简称"), '
+              'example="好运来"),\n')
     assert anchor in source and NEW_FIELD not in source
     fields.write_text(source.replace(anchor, anchor + NEW_FIELD), encoding="utf-8")  # step 1: one line
 

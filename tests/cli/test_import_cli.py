@@ -209,11 +209,13 @@ def test_several_files_of_different_layouts_in_one_command(db, db_url, tmp_path)
     first.save(tmp_path / "南京.xlsx")
     second = xlwt.Workbook()
     sheet = second.add_sheet("客户")
-    for r, row in enumerate([["单位名称", "客户类别", "所在省份", "电话"], ["姑苏茶楼", "餐饮终端", "江苏", "0512-65231234"]]):
+    for r, row in enumerate([["单位名称", "客户类别", "所在省份", "电话"],
+                             ["姑苏茶楼", "餐饮终端", "江苏", "0512-65231234"]]):
         for c, value in enumerate(row):
             sheet.write(r, c, value)
     second.save(str(tmp_path / "苏州.xls"))
-    (tmp_path / "补充.csv").write_text("名称,类型,省,办公电话\n鼓楼烟酒店,商超终端,江苏,025-84569999\n", encoding="utf-8")
+    (tmp_path / "补充.csv").write_text("名称,类型,省,办公电话\n鼓楼烟酒店,商超终端,江苏,025-84569999\n",
+                                       encoding="utf-8")
     (tmp_path / "坏.xlsx").write_bytes(b"not a workbook")
     files = [str(tmp_path / name) for name in ("南京.xlsx", "苏州.xls", "补充.csv", "坏.xlsx")]
     result = manage("import-customers", *files, "--on-duplicate", "update", "--json", db_url=db_url)
@@ -233,7 +235,8 @@ def test_a_dry_run_of_several_files_shows_a_later_repeat_as_the_update_it_will_b
     first.active.append(["客户名称", "客户类型", "省份", "联系电话"])
     first.active.append(["鼓楼烟酒店", "商超终端", "江苏", "025-84561234"])
     first.save(tmp_path / "南京.xlsx")
-    (tmp_path / "补充.csv").write_text("名称,类型,省,办公电话\n鼓楼烟酒店,商超终端,江苏,025-84569999\n", encoding="utf-8")
+    (tmp_path / "补充.csv").write_text("名称,类型,省,办公电话\n鼓楼烟酒店,商超终端,江苏,025-84569999\n",
+                                       encoding="utf-8")
     files = [str(tmp_path / "南京.xlsx"), str(tmp_path / "补充.csv")]
     result = manage("import-customers", *files, "--on-duplicate", "update", "--dry-run", "--json", db_url=db_url)
     assert result.returncode == 0, result.stderr
@@ -254,7 +257,8 @@ def test_numbers_and_dates_are_strict_on_the_command_line(db, db_url, tmp_path):
     book.save(tmp_path / "客户.xlsx")
     report = json.loads(manage("import-customers", str(tmp_path / "客户.xlsx"), "--json", db_url=db_url).stdout)
     assert report["created"] == 1
-    assert report["rejected"] == [{"row": 2, "column": "注册资金（万元）", "value": "12.3.4", "reason": "「12.3.4」不是一个数字"}]
+    assert report["rejected"] == [{"row": 2, "column": "注册资金（万元）", "value": "12.3.4",
+                                   "reason": "「12.3.4」不是一个数字"}]
     with session_scope(db_url) as s:
         customer = s.scalars(select(Customer)).one()
         assert (customer.name, str(customer.founded_on), customer.registered_capital) == ("秦淮酒家", "2008-01-01", 50)
@@ -269,7 +273,8 @@ def test_a_mapping_json_applies_to_the_files_of_its_layout(db, db_url, tmp_path)
     first.save(tmp_path / "南京.xlsx")
     (tmp_path / "苏州.csv").write_text("客户名称,客户类型,省份\n姑苏茶楼,其他终端,江苏\n", encoding="utf-8")
     mapping = tmp_path / "mapping.json"
-    mapping.write_text(json.dumps({"header_row": 1, "columns": {"门店": "name", "渠道": "customer_type", "省": "province"},
+    mapping.write_text(json.dumps({"header_row": 1,
+                                   "columns": {"门店": "name", "渠道": "customer_type", "省": "province"},
                                    "values": {"customer_type": {"其他终端": "其他"}}}, ensure_ascii=False),
                        encoding="utf-8")
     result = manage("import-customers", str(tmp_path / "南京.xlsx"), str(tmp_path / "苏州.csv"), "--mapping",
@@ -277,4 +282,5 @@ def test_a_mapping_json_applies_to_the_files_of_its_layout(db, db_url, tmp_path)
     assert result.returncode == 0, result.stderr
     assert [(r["created"], r["rejected_rows"]) for r in json.loads(result.stdout)] == [(1, 0), (1, 0)]
     with session_scope(db_url) as s:
-        assert set(s.execute(select(Customer.name, Customer.customer_type))) == {("鼓楼便利店", "其他"), ("姑苏茶楼", "其他")}
+        assert set(s.execute(select(Customer.name, Customer.customer_type))) == {("鼓楼便利店", "其他"),
+                                                                                ("姑苏茶楼", "其他")}

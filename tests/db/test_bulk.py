@@ -13,7 +13,8 @@ def test_rows_read_back_as_a_core_insert_would_store_them(db):
     rows = [{"entity": "customer", "entity_id": n, "action": "import_create", "reason": reason,
              "changes": changes, "version": None}
             for n, (reason, changes) in enumerate([
-                ("由导入「客户.xlsx」创建", [{"field": "name", "label": "客户名称", "old": None, "new": "鼓楼烟酒店\t1号"}]),
+                ("由导入「客户.xlsx」创建",
+                 [{"field": "name", "label": "客户名称", "old": None, "new": "鼓楼烟酒店\t1号"}]),
                 (None, []),
                 ("引号 \" 反斜杠 \\ 换行\n", [{"field": "notes", "label": "备注", "old": "a", "new": None}])])]
     with session_scope() as s:

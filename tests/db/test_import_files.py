@@ -29,8 +29,9 @@ def sources(files: dict[str, bytes]) -> list[Source]:
 
 
 def imports(found: list[Source]) -> list[FileImport]:
-    return [FileImport(s.name, s.rows, ImportOptions(sheet=s.sheet, header_row=s.header_index + 1,
-                                                     on_duplicate="update", value_map={"customer_type": {"其他终端": "其他"}}))
+    return [FileImport(s.name, s.rows, ImportOptions(
+                sheet=s.sheet, header_row=s.header_index + 1, on_duplicate="update",
+                value_map={"customer_type": {"其他终端": "其他"}}))
             for s in found]
 
 

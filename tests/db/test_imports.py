@@ -53,7 +53,8 @@ def count_customers():
 def test_messy_rows_import_with_exact_counts_and_row_numbers(team):
     manager, rep, _ = team
     rows = sheet(
-        [1, "  深圳好运来餐饮有限公司　", "餐饮", "广东省", 13800138000.0, "50万", "2019年5月", "a", "王老板", "张伟", "=1+1"],
+        [1, "  深圳好运来餐饮有限公司　", "餐饮", "广东省", 13800138000.0, "50万", "2019年5月", "a", "王老板", "张伟",
+         "=1+1"],
         [2, "广州大发超市", "超市", "广东", "020-12345678", "100,000", 43466, "Ｂ", None, None, "<script>x</script>"],
         [3, None, None, None, None, None, None, None, None, None, None],
         [4, "深圳好运来餐饮", "餐饮", "广东", None, None, None, None, None, None, None],
@@ -66,7 +67,8 @@ def test_messy_rows_import_with_exact_counts_and_row_numbers(team):
     assert report["duplicates"] == [{"rows": [5, 8], "by": "客户名称", "value": "深圳好运来餐饮有限公司"}]
     by_column = {(e["row"], e["column"]): e["reason"] for e in report["rejected"]}
     assert by_column[(8, "客户名称")] == "与本文件第 5 行是同一客户（客户名称、电话或税号相同）"
-    assert set(c for r, c in by_column if r == 9) == {"客户类型", "联系电话", "注册资金（万元）", "成立时间", "客户等级", "业务员"}
+    assert set(c for r, c in by_column if r == 9) == {"客户类型", "联系电话", "注册资金（万元）", "成立时间",
+                                                      "客户等级", "业务员"}
     assert by_column[(9, "成立时间")].startswith("日期格式不对")
     with session_scope() as s:
         first = s.scalars(select(Customer).where(Customer.name == "深圳好运来餐饮有限公司")).one()
@@ -104,8 +106,8 @@ def test_rep_import_goes_to_review_and_to_the_rep(team):
 def test_existing_archives_are_skipped_or_updated_as_chosen(team):
     manager, rep, _ = team
     with session_scope() as s:
-        existing = make_customer(s, rep, name="深圳市好运来餐饮有限公司", customer_type="餐饮终端", phone="0755-1111111",
-                                 registered_capital=10)
+        existing = make_customer(s, rep, name="深圳市好运来餐饮有限公司", customer_type="餐饮终端",
+                                 phone="0755-1111111", registered_capital=10)
     rows = sheet([1, "深圳好运来餐饮", None, None, "0755-1111111", "20", None, "B"],
                  [2, "全新客户", "企业", "广东", "0755-2222222"])
     skipped = run(manager, rows, dry_run=True).report()
@@ -160,7 +162,8 @@ def test_ambiguous_match_is_an_error(team):
 
 def test_missing_required_columns_use_defaults_or_address(team):
     manager, _, _ = team
-    rows = [["客户名称", "地址", "电话"], ["好运来", "广东省深圳市南山区", "13800138000"], ["无地址", None, "13900139000"]]
+    rows = [["客户名称", "地址", "电话"], ["好运来", "广东省深圳市南山区", "13800138000"],
+            ["无地址", None, "13900139000"]]
     plan = run(manager, rows, defaults={"customer_type": "企业"})
     assert plan.count("new") == 1 and plan.count("error") == 1
     assert plan.rejected[0].row == 3 and plan.rejected[0].column == "省份" and plan.rejected[0].reason == "必填"
@@ -189,8 +192,8 @@ def test_undo_deactivates_created_and_restores_updated_fields(team):
     manager, rep, _ = team
     with session_scope() as s:
         existing = make_customer(s, rep, name="老客户", phone="0755-6666666", registered_capital=10, city="深圳")
-    plan = run(manager, sheet([1, "老客户", None, None, None, "30", "2001-01-01"], [2, "新客户", "企业", "广东", "0755-7777777"]),
-               on_duplicate="update")
+    plan = run(manager, sheet([1, "老客户", None, None, None, "30", "2001-01-01"],
+                              [2, "新客户", "企业", "广东", "0755-7777777"]), on_duplicate="update")
     with session_scope() as s:  # someone edits a field after the import: their edit is kept
         customer = s.get(Customer, existing.id)
         customer.founded_on = dt.date(2002, 2, 2)
@@ -258,9 +261,11 @@ def test_numbers_and_dates_are_as_strict_as_the_form(team, capital, founded, sto
     row = [1, "鼓楼烟酒店", "商超终端", "江苏", None, capital, founded, None, None, None, None]
     with session_scope() as s:
         plan = run_import(s, manager, sheet(row), file_name="客户.xlsx", options=ImportOptions())
-        assert [(e.row, e.column, e.reason) for e in plan.rejected] == ([(5, "注册资金（万元）", reason)] if reason else [])
+        rejected = [(e.row, e.column, e.reason) for e in plan.rejected]
+        assert rejected == ([(5, "注册资金（万元）", reason)] if reason else [])
     with session_scope() as s:
-        assert [(c.registered_capital, c.founded_on) for c in s.scalars(select(Customer))] == ([stored] if stored else [])
+        stored_now = [(c.registered_capital, c.founded_on) for c in s.scalars(select(Customer))]
+        assert stored_now == ([stored] if stored else [])
 
 
 def test_a_column_without_a_header_that_holds_values_is_named_as_not_imported(team):

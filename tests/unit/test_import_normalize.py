@@ -90,7 +90,8 @@ def test_parse_amount(raw, unit, expected):
     assert parse_amount(raw, unit) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [("85%", 85), (0.85, 85), ("0.6", Decimal("0.6")), (60, 60), ("１００％", 100)])
+@pytest.mark.parametrize("raw, expected", [("85%", 85), (0.85, 85), ("0.6", Decimal("0.6")), (60, 60),
+                                           ("１００％", 100)])
 def test_parse_percent(raw, expected):
     assert parse_percent(raw) == expected
 
@@ -169,8 +170,8 @@ def test_header_key_ignores_marks_and_units():
 
 
 def test_header_row_is_found_below_title_rows():
-    rows = [["客户档案登记表"], ["整理人：张三", None, "填表时间：2024年5月"], [], [None, "序号", "客户名称", "联系电话", "地址"],
-            [None, 1, "好运来", "13800138000", "深圳"]]
+    rows = [["客户档案登记表"], ["整理人：张三", None, "填表时间：2024年5月"], [],
+            [None, "序号", "客户名称", "联系电话", "地址"], [None, 1, "好运来", "13800138000", "深圳"]]
     assert detect_header_row(rows) == 3
 
 
