@@ -12,9 +12,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from components.feedback import flash
 from components.import_view import mapping_editor, show_errors, show_preview, value_map_editor
+from db.engine import session_scope
 from db.import_files import FileImport, Preview
-from db.imports import ERROR, ImportOptions, ImportPlan, find_header
+from db.imports import ERROR, ImportOptions, ImportPlan, find_header, run_import
 from domain import fields as F
 from domain.errors import UserFacingError
 from domain.formatting import plain
@@ -222,3 +224,30 @@ def import_summary(plans: list[ImportPlan]) -> str:
                 "可在「导入导出记录」中撤销这次导入。")
     return (f"导入完成 {len(plans)} 个文件：" + "；".join(f"「{p.file_name}」（导入编号 #{p.import_id}）{counts(p)}"
                                                  for p in plans) + "。每个文件可在「导入导出记录」中单独撤销。")
+
+
+def import_each(user, files: list[FileImport], preview: Preview) -> None:
+    """确认导入: each file in its own transaction, with one progress bar; a file that fails is named with
+    its reason beside what was imported (this run stays on screen), else the summary is flashed."""
+    bar = st.progress(0.0, text="正在导入…")
+    done, failed = [], []
+    for number, item in enumerate(files):
+        if next(r for r in preview.results if r.name == item.name).plan is None:
+            continue  # it could not be imported at all (the preview said why)
+        share = (number, len(files))
+        try:
+            with session_scope() as session:
+                done.append(run_import(session, user, item.rows, file_name=item.name, options=item.options,
+                                       progress=lambda fraction, text, share=share: bar.progress(
+                                           min(1.0, (share[0] + fraction) / share[1]), text=text)))
+        except UserFacingError as exc:
+            failed.append(f"「{item.name}」没有导入，数据库未因它做任何改动：{exc}")
+    del st.session_state["import_plan"]
+    for message in failed:
+        st.error(plain(message))
+    if failed:  # stay on this run, so the refusals are read beside what was imported
+        if done:
+            st.success(plain(import_summary(done)))
+    else:
+        flash(import_summary(done))
+        st.rerun()

@@ -3,27 +3,21 @@
 import streamlit as st
 
 from components.auth import require_user
-from components.feedback import flash, refused, run_write, show_flash
-from components.import_files import (
-    choose_sheet,
-    group_section,
-    import_summary,
-    load_sources,
-    show_combined_preview,
-)
-from components.import_view import imports_frame, show_errors, show_preview
+from components.feedback import refused, run_write, show_flash
+from components.import_files import choose_sheet, group_section, import_each, load_sources, show_combined_preview
+from components.import_records import records_tab
+from components.import_view import show_errors, show_preview
 from components.uploader import files_uploader
 from db.archive_queries import active_schemes, owners
 from db.engine import session_scope
-from db.exports import list_exports
 from db.import_files import preview_files
 from db.import_lookups import load_lookups
-from db.import_records import list_imports, list_templates, save_template, undo_import, undo_summary
-from db.imports import ON_DUPLICATE, run_import
+from db.import_records import list_templates, save_template
+from db.imports import ON_DUPLICATE
 from domain import fields as F
 from domain import permissions
 from domain.errors import UserFacingError
-from domain.formatting import local_time, plain
+from domain.formatting import plain
 from domain.import_files import by_dialect
 from domain.import_mapping import all_targets
 from domain.import_values import checked
@@ -53,34 +47,7 @@ with tab_templates:
                            icon=":material/download:", key=f"import_template_{number}")
 
 with tab_records:
-    with session_scope() as session:
-        batches = list_imports(session, user)
-        exports = list_exports(session) if permissions.can_undo_import(user, None) else []
-        frame = imports_frame(batches)
-    if batches:
-        st.dataframe(frame, hide_index=True, width="stretch", key="import_records")
-        undoable = [b for b in batches if b.undone_at is None and permissions.can_undo_import(user, b.actor_id)]
-        if undoable:
-            with st.form("undo_import"):
-                chosen = st.selectbox("撤销导入", [b.id for b in undoable],
-                                      format_func=lambda i: f"#{i} {next(b.file_name for b in undoable if b.id == i)}")
-                reason = st.text_input("撤销原因（必填）")
-                if st.form_submit_button("撤销这次导入"):
-                    try:
-                        with session_scope() as session:
-                            counts = undo_import(session, user, chosen, reason)
-                    except UserFacingError as exc:
-                        refused(exc)
-                    else:
-                        flash(undo_summary(chosen, counts))
-                        st.rerun()
-    else:
-        st.info("还没有导入记录。")
-    if exports:
-        st.subheader("导出记录")
-        st.dataframe([{"时间": local_time(e.at), "导出人": e.actor.name if e.actor else "系统",
-                       "份数": next((c["new"] for c in e.changes if c["field"] == "count"), ""),
-                       "条件": e.reason or ""} for e in exports], hide_index=True, width="stretch")
+    records_tab(user)
 
 with tab_import:
     st.caption("支持 .xlsx、.xls（旧版 Excel/WPS）和 .csv（UTF-8 或 GBK），可一次选择多个文件或一个 .zip 压缩包。"
@@ -145,27 +112,6 @@ with tab_import:
         label = (f"确认导入（新建 {new}，更新 {updated}）" if len(files) == 1 else
                  f"确认导入 {len(plans)} 个文件（新建 {new}，更新 {updated}）")
         if st.button(label, type="primary", disabled=new + updated == 0, key="import_confirm"):
-            bar = st.progress(0.0, text="正在导入…")
-            done, failed = [], []
-            for number, item in enumerate(files):
-                if next(r for r in preview.results if r.name == item.name).plan is None:
-                    continue  # it could not be imported at all (the preview said why)
-                share = (number, len(files))
-                try:
-                    with session_scope() as session:
-                        done.append(run_import(session, user, item.rows, file_name=item.name, options=item.options,
-                                               progress=lambda fraction, text, share=share: bar.progress(
-                                                   min(1.0, (share[0] + fraction) / share[1]), text=text)))
-                except UserFacingError as exc:
-                    failed.append(f"「{item.name}」没有导入，数据库未因它做任何改动：{exc}")
-            del st.session_state["import_plan"]
-            for message in failed:
-                st.error(plain(message))
-            if failed:  # stay on this run, so the refusals are read beside what was imported
-                if done:
-                    st.success(plain(import_summary(done)))
-            else:
-                flash(import_summary(done))
-                st.rerun()
+            import_each(user, files, preview)
     elif stored:
         st.info("设置已更改，请重新预览。")
