@@ -4,6 +4,7 @@ complaint, the receivable and the market note after a missing required value —
 from __future__ import annotations
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from db.engine import session_scope
 from db.models import User
@@ -35,7 +36,22 @@ def _date_text(form: Locator, label: str) -> str:
 
 
 def _submit(page: Page, form: Locator, button: str) -> None:
-    form.get_by_role("button", name=button, exact=True).click()
+    """Press the form's button once the page is quiet and wait for the save's run. In Chromium a click on
+    a form's button right after typing into its text boxes was now and then lost (no run started; the
+    button took the click): a user clicks again, and so does this, at most twice more (see the closing
+    note). Every save here is refused, so a repeated click cannot save anything twice."""
+    target = form.get_by_role("button", name=button, exact=True)
+    settle(page)
+    for attempt in range(3):
+        before = page.evaluate("() => window.__kdRuns")
+        target.click()
+        try:
+            page.wait_for_function("before => window.__kdRuns > before", arg=before,
+                                   timeout=4000 if attempt < 2 else TIMEOUT_MS)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     settle(page)
 
 
